@@ -1,0 +1,86 @@
+import Foundation
+
+/// The whole configuration of SPEC section 2, validated. Built by `ConfigurationLoader`.
+public struct Configuration: Sendable, Equatable {
+    public var api: APISettings
+    public var poll: PollSettings
+    public var storage: StorageSettings
+    public var hooks: [HookSettings]
+    /// The file it was read from; nil when the built-in defaults are in use.
+    public var sourcePath: String?
+
+    public init(
+        api: APISettings = APISettings(), poll: PollSettings = PollSettings(),
+        storage: StorageSettings, hooks: [HookSettings] = [], sourcePath: String? = nil
+    ) {
+        self.api = api
+        self.poll = poll
+        self.storage = storage
+        self.hooks = hooks
+        self.sourcePath = sourcePath
+    }
+}
+
+public struct APISettings: Sendable, Equatable {
+    public var baseURL: String = "https://api.openai.com/v1"
+    /// The environment variable that holds the key.
+    public var apiKeyEnv: String = "OPENAI_API_KEY"
+    /// A file holding the key; wins over `apiKeyEnv` when set.
+    public var apiKeyFile: String?
+    public var organization: String?
+    public var project: String?
+    /// Seconds.
+    public var requestTimeout: Double = 30
+    /// Further attempts per request after the first.
+    public var maxRetries: Int = 4
+
+    public init() {}
+}
+
+public struct PollSettings: Sendable, Equatable {
+    /// Seconds between cycles while any job is active.
+    public var interval: Int = 30
+    /// Seconds between cycles while none is.
+    public var idleInterval: Int = 300
+
+    public init() {}
+}
+
+public struct StorageSettings: Sendable, Equatable {
+    public var database: String
+    /// Database mode 0640 instead of 0600.
+    public var groupReadable: Bool = false
+
+    public init(database: String, groupReadable: Bool = false) {
+        self.database = database
+        self.groupReadable = groupReadable
+    }
+}
+
+public struct HookSettings: Sendable, Equatable {
+    public enum Command: Sendable, Equatable {
+        /// argv, run directly.
+        case argv([String])
+        /// run through `/bin/sh -c`.
+        case shell(String)
+    }
+
+    public var name: String
+    /// Statuses that fire it; `"*"` means every transition.
+    public var on: [String]
+    public var command: Command
+    /// Seconds.
+    public var timeout: Double = 60
+    /// Further attempts after a non-zero exit or a timeout.
+    public var retries: Int = 2
+
+    public init(name: String, on: [String], command: Command, timeout: Double = 60, retries: Int = 2) {
+        self.name = name
+        self.on = on
+        self.command = command
+        self.timeout = timeout
+        self.retries = retries
+    }
+
+    public func fires(on status: String) -> Bool { on.contains("*") || on.contains(status) }
+}

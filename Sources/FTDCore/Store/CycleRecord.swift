@@ -1,0 +1,66 @@
+/// Everything one poll cycle learned, written by `AppDatabase.record(cycle:)` in one
+/// transaction. Transitions are not part of it: the store derives them inside that
+/// transaction by comparing each job with its stored row (`TransitionDetector`), so two
+/// writers can never record the same change twice.
+public struct CycleRecord: Sendable {
+    /// Unix seconds when the cycle observed what it carries.
+    public var observedAt: Int64
+    /// Every job the cycle saw (listed or retrieved), with its raw JSON.
+    public var jobs: [FineTuningJob]
+    /// New events per job id, newest first as the API sent them. A job's batch is only
+    /// present when its paging reached an already-stored event or the end, so a gap can
+    /// never be left behind. Events already stored are ignored.
+    public var events: [String: [JobEvent]]
+    /// Loss steps parsed from this cycle's events. One row per (job, step).
+    public var steps: [LossStep]
+    /// Checkpoints read this cycle. Already-stored ones are ignored.
+    public var checkpoints: [Checkpoint]
+    /// Terminal jobs whose final events and checkpoints are now all stored: no later
+    /// cycle requests anything for them.
+    public var finalSyncCompleted: Set<String>
+
+    public init(
+        observedAt: Int64, jobs: [FineTuningJob] = [], events: [String: [JobEvent]] = [:],
+        steps: [LossStep] = [], checkpoints: [Checkpoint] = [], finalSyncCompleted: Set<String> = []
+    ) {
+        self.observedAt = observedAt
+        self.jobs = jobs
+        self.events = events
+        self.steps = steps
+        self.checkpoints = checkpoints
+        self.finalSyncCompleted = finalSyncCompleted
+    }
+}
+
+/// What the store knows of a job, enough to plan a cycle's requests.
+public struct KnownJob: Sendable, Equatable {
+    public var id: String
+    public var status: String
+    /// True once a terminal job's final events and checkpoints are stored.
+    public var finalSyncDone: Bool
+
+    public init(id: String, status: String, finalSyncDone: Bool) {
+        self.id = id
+        self.status = status
+        self.finalSyncDone = finalSyncDone
+    }
+
+    /// Whether a cycle still has work to do for this job.
+    public var needsSync: Bool { !JobStatus.isTerminal(status) || !finalSyncDone }
+}
+
+/// The store as the poll cycle sees it. `AppDatabase` is the real one.
+public protocol PollStore: Sendable {
+    /// True once a baseline cycle has been recorded.
+    func baselineCompleted() throws -> Bool
+    /// The stored state of those of `ids` that are known.
+    func knownJobs(ids: [String]) throws -> [String: KnownJob]
+    /// Jobs a cycle still has work for: not terminal, or terminal without final sync.
+    func jobsNeedingSync() throws -> [KnownJob]
+    /// Which of `eventIDs` of the job are already stored.
+    func storedEventIDs(jobID: String, among eventIDs: [String]) throws -> Set<String>
+    /// Writes the cycle in one transaction and returns the transitions it recorded, in
+    /// order. The first cycle recorded against a database without a baseline is the
+    /// baseline: its transitions have `isBaseline == true`.
+    func record(cycle: CycleRecord) throws -> [Transition]
+}
