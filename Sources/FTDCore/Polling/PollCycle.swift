@@ -1,0 +1,243 @@
+import Logging
+
+/// One full poll cycle of SPEC section 3: discover, record, events, steps, checkpoints.
+///
+/// Everything the cycle learns is gathered in memory and committed in one transaction at
+/// the end, so a cycle cut short (a failed request, a cancelled task, a killed process)
+/// leaves the database exactly as the previous cycle left it, or with only complete
+/// batches. A job's events are kept only when their paging reached a stored event or the
+/// end of the list, so no gap can hide behind a stored event.
+public struct PollCycle: Sendable {
+    public struct PageSizes: Sendable {
+        public var jobs = 100
+        public var events = 100
+        public var checkpoints = 100
+        public init() {}
+    }
+
+    let api: any FineTuningAPI
+    let store: any PollStore
+    let logger: Logger
+    let now: @Sendable () -> Int64
+    public var pageSizes = PageSizes()
+    /// Jobs synced at once; bounded so a first sync of a large account stays polite.
+    public var concurrency = 4
+
+    public init(
+        api: any FineTuningAPI, store: any PollStore, logger: Logger,
+        now: @escaping @Sendable () -> Int64 = PollCycle.unixNow
+    ) {
+        self.api = api
+        self.store = store
+        self.logger = logger
+        self.now = now
+    }
+
+    @Sendable public static func unixNow() -> Int64 { Int64(Clock.unixTime()) }
+
+    /// Runs the cycle. Request failures are reported, not thrown; a database failure or
+    /// cancellation throws, and then nothing of the cycle is recorded.
+    public func run() async throws -> CycleReport {
+        var report = CycleReport()
+        defer { logger.debug("cycle done", metadata: ["cycle.requests": "\(report.requests)"]) }
+        let observedAt = now()
+        let baselineDone = try store.baselineCompleted()
+
+        var observed = ObservedJobs()
+        do {
+            try await discover(into: &observed, baselineDone: baselineDone, report: &report)
+        } catch let error as APIError {
+            log(error, jobID: nil)
+            report.failures.append(error)
+            report.activeJobs = try activeJobCount()
+            return report
+        }
+
+        let unfinished = try store.jobsNeedingSync()
+        for known in unfinished where !JobStatus.isTerminal(known.status) && !observed.contains(known.id) {
+            guard !report.credentialsRejected else { break }
+            do {
+                report.requests += 1
+                observed.add(try await api.retrieveJob(id: known.id))
+            } catch let error as APIError {
+                log(error, jobID: known.id)
+                report.failures.append(error)
+            }
+        }
+
+        let targets = try syncTargets(observed: observed, unfinished: unfinished)
+        let results = report.credentialsRejected ? [] : try await sync(targets)
+
+        var record = CycleRecord(observedAt: observedAt, jobs: observed.jobs)
+        for result in results {
+            report.requests += result.requests
+            if let failure = result.failure {
+                log(failure, jobID: result.jobID)
+                report.failures.append(failure)
+                continue
+            }
+            if !result.events.isEmpty { record.events[result.jobID] = result.events }
+            record.steps += result.events.compactMap(StepParser.step(from:))
+            record.checkpoints += result.checkpoints
+            if result.completesFinalSync { record.finalSyncCompleted.insert(result.jobID) }
+        }
+
+        report.transitions = try store.record(cycle: record)
+        report.recorded = true
+        for transition in report.transitions { log(transition) }
+        report.activeJobs = try activeJobCount()
+        return report
+    }
+
+    private func activeJobCount() throws -> Int {
+        try store.jobsNeedingSync().filter { !JobStatus.isTerminal($0.status) }.count
+    }
+
+    /// Lists jobs newest first: the whole list until the baseline exists, afterwards only
+    /// until a page holds nothing new.
+    private func discover(
+        into observed: inout ObservedJobs, baselineDone: Bool, report: inout CycleReport
+    ) async throws {
+        var after: String?
+        repeat {
+            report.requests += 1
+            let page = try await api.listJobs(after: after, limit: pageSizes.jobs)
+            page.data.forEach { observed.add($0) }
+            if baselineDone {
+                let known = try store.knownJobs(ids: page.data.map(\.id))
+                if page.data.allSatisfy({ known[$0.id] != nil }) { return }
+            }
+            guard page.hasMore, let last = page.data.last else { return }
+            after = last.id
+        } while true
+    }
+
+    private func syncTargets(observed: ObservedJobs, unfinished: [KnownJob]) throws -> [SyncTarget] {
+        let stored = try store.knownJobs(ids: observed.ids)
+        var targets: [SyncTarget] = []
+        for job in observed.jobs {
+            let previous = stored[job.id]
+            if !job.isTerminal {
+                targets.append(SyncTarget(jobID: job.id, isTerminal: false))
+            } else if previous.map({ $0.needsSync }) ?? true {
+                // Became terminal now, first seen terminal, or an earlier final sync failed.
+                targets.append(SyncTarget(jobID: job.id, isTerminal: true))
+            }
+        }
+        for known in unfinished where JobStatus.isTerminal(known.status) && !observed.contains(known.id) {
+            targets.append(SyncTarget(jobID: known.id, isTerminal: true))
+        }
+        return targets
+    }
+
+    private func sync(_ targets: [SyncTarget]) async throws -> [JobSyncResult] {
+        var results: [JobSyncResult] = []
+        results.reserveCapacity(targets.count)
+        try await withThrowingTaskGroup(of: JobSyncResult.self) { group in
+            var pending = targets[...]
+            for _ in 0..<max(1, concurrency) {
+                guard let target = pending.popFirst() else { break }
+                group.addTask { try await self.sync(target) }
+            }
+            while let result = try await group.next() {
+                results.append(result)
+                if let target = pending.popFirst() {
+                    group.addTask { try await self.sync(target) }
+                }
+            }
+        }
+        let order = Dictionary(uniqueKeysWithValues: targets.enumerated().map { ($1.jobID, $0) })
+        return results.sorted { order[$0.jobID, default: 0] < order[$1.jobID, default: 0] }
+    }
+
+    /// Events from the top until a stored one, then checkpoints when an event announced
+    /// one or the job ended. All or nothing: a failure drops the job's batch, so the next
+    /// cycle reads the same events (and their checkpoint cue) again.
+    private func sync(_ target: SyncTarget) async throws -> JobSyncResult {
+        var result = JobSyncResult(jobID: target.jobID)
+        do {
+            var pager = EventPager()
+            var after: String?
+            repeat {
+                result.requests += 1
+                let page = try await api.listEvents(jobID: target.jobID, after: after, limit: pageSizes.events)
+                let stored = try store.storedEventIDs(jobID: target.jobID, among: page.data.map(\.id))
+                after = pager.take(page: page, storedIDs: stored)
+            } while after != nil
+            let events = pager.newEvents
+
+            if target.isTerminal || events.contains(where: \.announcesCheckpoint) {
+                result.checkpoints = try await allCheckpoints(jobID: target.jobID, requests: &result.requests)
+            }
+            result.events = events
+            result.completesFinalSync = target.isTerminal
+        } catch let error as APIError {
+            result = JobSyncResult(jobID: target.jobID, requests: result.requests, failure: error)
+        }
+        return result
+    }
+
+    private func allCheckpoints(jobID: String, requests: inout Int) async throws -> [Checkpoint] {
+        var checkpoints: [Checkpoint] = []
+        var seen: Set<String> = []
+        var after: String?
+        repeat {
+            requests += 1
+            let page = try await api.listCheckpoints(jobID: jobID, after: after, limit: pageSizes.checkpoints)
+            checkpoints += page.data.filter { seen.insert($0.id).inserted }
+            after = page.hasMore ? page.data.last?.id : nil
+        } while after != nil
+        return checkpoints
+    }
+
+    private func log(_ error: APIError, jobID: String?) {
+        var metadata: Logger.Metadata = ["http.endpoint": "\(error.endpoint)"]
+        if let jobID { metadata["job.id"] = "\(jobID)" }
+        if let status = error.httpStatus { metadata["http.status"] = "\(status)" }
+        if let requestID = error.requestID { metadata["http.request_id"] = "\(requestID)" }
+        logger.warning("request failed: \(error)", metadata: metadata)
+    }
+
+    private func log(_ transition: Transition) {
+        let metadata: Logger.Metadata = [
+            "job.id": "\(transition.jobID)", "job.status": "\(transition.to)",
+            "job.previous_status": "\(transition.from ?? "")",
+        ]
+        let suffix = transition.isBaseline ? " (baseline)" : ""
+        logger.notice(
+            "\(transition.jobID): \(transition.from ?? "new") → \(transition.to)\(suffix)", metadata: metadata)
+    }
+}
+
+/// Jobs seen this cycle, in the order seen, each once (a list that grows while it is
+/// paged can show a job twice).
+struct ObservedJobs {
+    private(set) var jobs: [FineTuningJob] = []
+    private var index: [String: Int] = [:]
+
+    mutating func add(_ job: FineTuningJob) {
+        if let position = index[job.id] {
+            jobs[position] = job
+        } else {
+            index[job.id] = jobs.count
+            jobs.append(job)
+        }
+    }
+
+    func contains(_ id: String) -> Bool { index[id] != nil }
+    var ids: [String] { jobs.map(\.id) }
+}
+
+struct SyncTarget: Sendable {
+    var jobID: String
+    var isTerminal: Bool
+}
+
+struct JobSyncResult: Sendable {
+    var jobID: String
+    var requests = 0
+    var events: [JobEvent] = []
+    var checkpoints: [Checkpoint] = []
+    var completesFinalSync = false
+    var failure: APIError?
+}

@@ -1,0 +1,6 @@
+import Foundation
+
+enum Clock {
+    /// Wall-clock unix seconds.
+    static func unixTime() -> Double { Date().timeIntervalSince1970 }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+
+@main
+struct FTD: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ftd",
+        abstract: "Watches fine-tuning jobs, keeps their history, runs hooks on every change.",
+        discussion: """
+            New here? `ftd demo` runs the built-in simulator and the daemon together.
+            Exit codes: 0 ok, 1 unexpected failure, 64 bad usage, 65 bad input data,
+            69 the API could not be reached, 77 credentials rejected, 78 configuration error.
+            """,
+        version: "0.1.0",
+        subcommands: [Run.self, History.self, Sim.self, Demo.self]
+    )
+
+    /// Parses, runs, and turns every failure into one line on stderr and a sysexits code.
+    static func main() async {
+        Signals.unblockAll()
+        var command: any ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            exit(withError: error)
+        }
+        do {
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: Failure.map(error))
+        }
+    }
+}

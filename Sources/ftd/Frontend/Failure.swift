@@ -1,0 +1,41 @@
+import ArgumentParser
+import FTDCore
+import Foundation
+
+/// A failure the user sees as one `ftd: …` line and a sysexits status.
+struct Failure: Error, CustomStringConvertible {
+    var message: String
+    var code: Int32
+
+    var description: String { message }
+
+    static let usage: Int32 = 64
+    static let dataError: Int32 = 65
+    static let unavailable: Int32 = 69
+    static let noPermission: Int32 = 77
+    static let config: Int32 = 78
+
+    /// Prints the failure and returns the error ArgumentParser should exit with.
+    static func map(_ error: any Error) -> any Error {
+        guard let failure = classify(error) else { return error }  // usage errors, --help
+        FileHandle.standardError.write(Data("ftd: \(failure.message)\n".utf8))
+        return ExitCode(failure.code)
+    }
+
+    static func classify(_ error: any Error) -> Failure? {
+        switch error {
+        case let failure as Failure:
+            return failure
+        case let error as ConfigurationError:
+            return Failure(message: "\(error)", code: config)
+        case let error as APIError:
+            return Failure(message: "\(error)", code: error.isCredentialsRejected ? noPermission : unavailable)
+        case let error as StoreError:
+            return Failure(message: "\(error)", code: error.exitCode)
+        case is ExitCode, is CleanExit, is ValidationError:
+            return nil
+        default:
+            return Failure(message: "unexpected failure: \(error)", code: 1)
+        }
+    }
+}

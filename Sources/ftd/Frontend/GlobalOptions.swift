@@ -1,0 +1,26 @@
+import ArgumentParser
+import FTDCore
+import Foundation
+
+/// Options every command takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Configuration file (else $FTD_CONFIG, else /etc/ftd/ftd.toml, else the defaults).",
+            valueName: "path"))
+    var config: String?
+
+    @Flag(name: .shortAndLong, help: "Log debug detail on stderr (or set FTD_LOG_LEVEL).")
+    var verbose = false
+
+    var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    func loadConfiguration() throws -> Configuration {
+        try ConfigurationLoader(environment: environment).load(explicitPath: config)
+    }
+
+    func bootstrapLogging() {
+        LogSetup.bootstrap(verbose: verbose, environment: environment)
+    }
+}

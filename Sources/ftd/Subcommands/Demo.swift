@@ -1,0 +1,113 @@
+import ArgumentParser
+import AsyncHTTPClient
+import FTDCore
+import FTDSimulator
+import Foundation
+import Logging
+
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Watch a simulated fine-tuning job from start to finish (about 20 s).",
+        discussion: """
+            Starts the built-in simulator on a free loopback port, runs the daemon against \
+            it with a temporary database, shows each status change as it happens, then \
+            prints `ftd history` and the job's own view. Leaves nothing running.
+            """)
+
+    @Option(help: "How many times faster than real time the simulated job runs.")
+    var speed: Double = 20
+
+    @Flag(help: "Keep the temporary database and print its path.")
+    var keep = false
+
+    @Flag(name: .shortAndLong, help: "Show the daemon's log too.")
+    var verbose = false
+
+    func validate() throws {
+        guard speed > 0 else { throw ValidationError("--speed must be positive") }
+    }
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        var logEnvironment = environment
+        if !verbose, logEnvironment["FTD_LOG_LEVEL"] == nil { logEnvironment["FTD_LOG_LEVEL"] = "error" }
+        LogSetup.bootstrap(verbose: verbose, environment: logEnvironment)
+        let logger = Logger(label: "ftd")
+        let color = Terminal.stdoutSupportsColor
+        let style = DemoStyle(color: color)
+
+        var simulatorConfiguration = SimulatorConfiguration()
+        simulatorConfiguration.speed = speed
+        let simulator = FineTuningSimulator(configuration: simulatorConfiguration, logger: logger)
+        try await simulator.start()
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("ftd-demo-\(UUID().uuidString.prefix(8))")
+        defer { if !keep { try? FileManager.default.removeItem(at: directory) } }
+
+        do {
+            let databasePath = directory.appendingPathComponent("ftd.sqlite3").path
+            try await watch(simulator: simulator, databasePath: databasePath, style: style, logger: logger)
+            if keep {
+                Terminal.write("\nThe database is kept: FTD_DATABASE=\(databasePath) ftd history\n")
+            }
+        } catch {
+            await simulator.stop()
+            throw error
+        }
+        await simulator.stop()
+    }
+
+    private func watch(
+        simulator: FineTuningSimulator, databasePath: String, style: DemoStyle, logger: Logger
+    ) async throws {
+        let baseURL = await simulator.baseURL
+        Terminal.write(
+            """
+            \(style.bold("ftd demo")): a simulated OpenAI account at \(baseURL)
+            One job: "Elle", a periodic-table limerick bot, fine-tuned from gpt-3.5-turbo-0125
+            on 10 examples. The daemon polls every second; the job runs \(Self.format(speed))× real time.\n\n
+            """)
+
+        var settings = APISettings()
+        settings.baseURL = baseURL
+        settings.maxRetries = 2
+        let database = try AppDatabase.open(path: databasePath, groupReadable: false, logger: logger)
+        let api = OpenAIClient(httpClient: .shared, settings: settings, apiKey: "sk-ftd-demo", logger: logger)
+        let cycle = PollCycle(api: api, store: database, logger: logger)
+        let timer = CycleTimer(interval: .seconds(1))
+        defer { timer.cancel() }
+        let started = ContinuousClock.now
+        var progress = DemoProgress(style: style, isTTY: Terminal.stdoutIsTTY)
+
+        for await _ in timer.ticks {
+            let report = try await cycle.run()
+            let elapsed = ContinuousClock.now - started
+            for transition in report.transitions {
+                progress.clear()
+                Terminal.write(style.transition(transition, elapsed: elapsed))
+            }
+            if let job = try database.jobSummaries(status: nil, limit: 1).first,
+                let step = try database.jobDetail(id: job.id).steps.last
+            {
+                progress.show(step: step.step, totalSteps: step.totalSteps, trainLoss: step.trainLoss)
+            }
+            if report.recorded, report.activeJobs == 0 { break }
+            if elapsed > .seconds(300) {
+                throw Failure(message: "demo: the simulated job did not finish within 5 minutes", code: 1)
+            }
+        }
+        progress.clear()
+
+        let options = RenderOptions(color: style.color, width: Terminal.width, now: Int64(Date().timeIntervalSince1970))
+        Terminal.write("\n\(style.bold("$ ftd history"))\n")
+        Terminal.write(JobTableView.render(try database.jobSummaries(status: nil, limit: nil), options: options))
+        if let job = try database.jobSummaries(status: nil, limit: 1).first {
+            Terminal.write("\n\(style.bold("$ ftd history \(job.id)"))\n")
+            Terminal.write(JobDetailView.render(try database.jobDetail(id: job.id), options: options))
+        }
+    }
+
+    static func format(_ speed: Double) -> String {
+        speed.rounded() == speed ? String(Int(speed)) : String(speed)
+    }
+}

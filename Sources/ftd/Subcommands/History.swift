@@ -1,0 +1,50 @@
+import ArgumentParser
+import FTDCore
+import Foundation
+
+struct History: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show the jobs in the local database, or one job's whole story.",
+        discussion: """
+            Reads only the local database: no API key, no network. JOB_ID may be the full \
+            id or a unique prefix, with or without `ftjob-`.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "One job: its transitions, loss steps, checkpoints, events and hook runs.")
+    var jobID: String?
+
+    @Option(help: "Only jobs with this status (e.g. running, succeeded, failed).")
+    var status: String?
+
+    @Option(help: "At most this many jobs.")
+    var limit: Int?
+
+    @Flag(help: "Print JSON (the format of SPEC section 6) instead of a table.")
+    var json = false
+
+    func validate() throws {
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if jobID != nil, status != nil || limit != nil {
+            throw ValidationError("--status and --limit list jobs; leave them out with a JOB_ID")
+        }
+    }
+
+    func run() async throws {
+        let configuration = try global.loadConfiguration()
+        let database = try AppDatabase.openForReading(path: configuration.storage.database)
+        let color = !json && Terminal.stdoutSupportsColor
+        let options = RenderOptions(color: color, width: Terminal.width, now: Int64(Date().timeIntervalSince1970))
+
+        if let jobID {
+            let id = try database.resolveJobID(jobID)
+            let detail = try database.jobDetail(id: id)
+            Terminal.write(json ? HistoryJSON.detail(detail) + "\n" : JobDetailView.render(detail, options: options))
+        } else {
+            let summaries = try database.jobSummaries(status: status, limit: limit)
+            Terminal.write(
+                json ? HistoryJSON.summaries(summaries) + "\n" : JobTableView.render(summaries, options: options))
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import ArgumentParser
+import AsyncHTTPClient
+import FTDCore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Poll the fine-tuning API on a timer until SIGTERM/SIGINT (the daemon).",
+        discussion: """
+            Every job, status change, event, loss step and checkpoint is kept in the \
+            database (storage.database). Polls every poll.interval seconds while a job is \
+            active, every poll.idle_interval seconds otherwise.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Flag(help: "Run exactly one full poll cycle, then exit (0 done, 69 API unreachable, 77 key rejected).")
+    var once = false
+
+    func run() async throws {
+        let configuration = try global.loadConfiguration()
+        let apiKey = try APIKeyResolver(environment: global.environment).resolve(configuration.api)
+        global.bootstrapLogging()
+        let logger = Logger(label: "ftd")
+        let database = try AppDatabase.open(
+            path: configuration.storage.database, groupReadable: configuration.storage.groupReadable,
+            logger: logger)
+        let api = OpenAIClient(
+            httpClient: .shared, settings: configuration.api, apiKey: apiKey, logger: logger)
+        let cycle = PollCycle(api: api, store: database, logger: logger)
+
+        if once {
+            let report = try await cycle.run()
+            logger.info(
+                "cycle \(report.failures.isEmpty ? "complete" : "incomplete"): \(report.transitions.count) transitions, \(report.activeJobs) active jobs, \(report.requests) requests"
+            )
+            if report.credentialsRejected {
+                throw Failure(
+                    message: "the API rejected the credentials: check the key in \(configuration.api.apiKeyFile ?? "$" + configuration.api.apiKeyEnv)",
+                    code: Failure.noPermission)
+            }
+            if let failure = report.failures.first {
+                throw Failure(
+                    message: "\(report.failures.count) request(s) still failed after retries (first: \(failure)); what the cycle got is kept, the next cycle resumes",
+                    code: Failure.unavailable)
+            }
+            return
+        }
+
+        logger.info(
+            "ftd polling \(configuration.api.baseURL)",
+            metadata: [
+                "db.path": "\(configuration.storage.database)",
+                "poll.interval": "\(configuration.poll.interval)",
+                "poll.idle_interval": "\(configuration.poll.idleInterval)",
+            ])
+        let poller = PollerService(cycle: cycle, settings: configuration.poll, logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: poller)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        try await group.run()
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+
+/// Runs the built `ftd` binary the way a user would, in a temp directory, with output
+/// captured in files (no pipe can fill up and stall the child).
+struct FTDProcess {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// `$FTD_BINARY`, else `ftd` beside the test bundle in the build folder.
+    static var binary: URL {
+        if let path = ProcessInfo.processInfo.environment["FTD_BINARY"] {
+            return URL(fileURLWithPath: path)
+        }
+        let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        var directory = exe.deletingLastPathComponent()
+        // The bundle may be a directory (…/ftdPackageTests.xctest/…) on some layouts.
+        while !directory.path.isEmpty, directory.path != "/" {
+            let candidate = directory.appendingPathComponent("ftd")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return exe.deletingLastPathComponent().appendingPathComponent("ftd")
+    }
+
+    let process = Process()
+    let stdoutURL: URL
+    let stderrURL: URL
+
+    /// Starts `ftd ARGS` in `directory` with `environment` added to a minimal one.
+    init(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws {
+        stdoutURL = directory.appendingPathComponent("stdout-\(UUID().uuidString).txt")
+        stderrURL = directory.appendingPathComponent("stderr-\(UUID().uuidString).txt")
+        FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
+        FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        var env = [
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+            "HOME": directory.path,
+            "LANG": "C.UTF-8",
+        ]
+        env.merge(environment) { $1 }
+        process.environment = env
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
+        process.standardError = try FileHandle(forWritingTo: stderrURL)
+        try process.run()
+    }
+
+    var stdout: String { (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? "" }
+    var stderr: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
+
+    func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
+
+    /// Waits for the exit without blocking a thread; kills the process past the deadline.
+    func wait(timeout: Duration = .seconds(60)) async throws -> Result {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            if ContinuousClock.now > deadline {
+                kill(process.processIdentifier, SIGKILL)
+                throw TimedOut(description: "ftd did not exit within \(timeout): \(stderr)")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return Result(status: process.terminationStatus, stdout: stdout, stderr: stderr)
+    }
+
+    /// Runs `ftd ARGS` to completion.
+    static func run(
+        _ arguments: [String], in directory: URL, environment: [String: String] = [:],
+        timeout: Duration = .seconds(60)
+    ) async throws -> Result {
+        try await FTDProcess(arguments, in: directory, environment: environment).wait(timeout: timeout)
+    }
+}
+
+struct TimedOut: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// Polls `condition` until it holds or the deadline passes.
+func eventually(
+    timeout: Duration = .seconds(30), _ what: String, _ condition: () async throws -> Bool
+) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while try await !condition() {
+        if ContinuousClock.now > deadline { throw TimedOut(description: "timed out waiting for \(what)") }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+}
+
+/// A fresh temp directory, removed by the caller with `removeTemporaryDirectory`.
+func makeTemporaryDirectory() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("ftd-e2e-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
