@@ -1,0 +1,26 @@
+import Hummingbird
+
+/// `/v1/fine_tuning/jobs/{id}/events` and `/checkpoints`.
+struct JobHistoryRoutes: Sendable {
+    let state: SimulatorState
+
+    func add(to router: Router<BasicRequestContext>) {
+        let jobs = router.group("v1/fine_tuning/jobs")
+        jobs.get(":id/events") { request, context in
+            Response.json(
+                try await state.events(
+                    of: try context.parameters.require("id"),
+                    after: request.query("after"), limit: request.query("limit")
+                )
+            )
+        }
+        jobs.get(":id/checkpoints") { request, context in
+            Response.json(
+                try await state.checkpoints(
+                    of: try context.parameters.require("id"),
+                    after: request.query("after"), limit: request.query("limit")
+                )
+            )
+        }
+    }
+}

@@ -1,0 +1,51 @@
+extension SimulatorState {
+    /// Puts the configured scenario's files and jobs in place, all relative to the clock's start.
+    func seed(_ configuration: SimulatorConfiguration) {
+        let start = now
+        seedFinishedJobs(configuration.finishedJobs, before: start)
+        seedActiveJobs(configuration.activeJobs, at: start)
+        switch configuration.scenario {
+        case .elle:
+            let file = uploadFile(
+                filename: ElleScenario.trainingFilename, purpose: "fine-tune",
+                content: Array(ElleScenario.trainingData.utf8)
+            )
+            guard let fileID = file["id"]?.stringValue else { return }
+            addJob(ElleScenario.script(trainingFile: fileID), createdAt: start)
+        case .empty:
+            break
+        }
+    }
+
+    /// Jobs that succeeded days ago, spaced 15 minutes apart, oldest first.
+    private func seedFinishedJobs(_ count: Int, before start: Double) {
+        guard count > 0 else { return }
+        let models = ["gpt-4o-mini-2024-07-18", "gpt-3.5-turbo-0125", "gpt-4o-2024-08-06"]
+        for index in 0..<count {
+            let created = start - 7 * 86_400 - Double(count - index) * 900
+            addJob(
+                JobScript(
+                    model: models[index % models.count], suffix: "archive-\(index + 1)",
+                    examples: 10, epochs: 3
+                ),
+                createdAt: created
+            )
+        }
+    }
+
+    /// Jobs that have been running for about three hours and need two more days.
+    private func seedActiveJobs(_ count: Int, at start: Double) {
+        guard count > 0 else { return }
+        for index in 0..<count {
+            let created = start - 3 * 3_600 - Double(count - index) * 60
+            addJob(
+                JobScript(
+                    model: "gpt-4o-mini-2024-07-18", suffix: "long-\(index + 1)",
+                    examples: 2_000, epochs: 3,
+                    durations: JobDurations(validating: 60, queued: 120, perStep: 30, finishing: 60)
+                ),
+                createdAt: created
+            )
+        }
+    }
+}

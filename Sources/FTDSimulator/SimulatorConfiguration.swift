@@ -1,0 +1,51 @@
+/// Which jobs the simulator starts with.
+public enum Scenario: String, Sendable, Equatable, CaseIterable {
+    /// The "Elle" limerick bot: a 10-example file, gpt-3.5-turbo-0125, 100 steps, created at start.
+    case elle
+    /// No jobs and no files.
+    case empty
+}
+
+/// Everything `FineTuningSimulator` needs to start.
+public struct SimulatorConfiguration: Sendable {
+    /// Always loopback: the simulator is for this machine only.
+    public var host: String
+    /// 0 picks a free port.
+    public var port: Int
+    /// Simulated seconds per wall-clock second on the scaled clock.
+    public var speed: Double
+    public var clock: SimulatorClockMode
+    public var scenario: Scenario
+    /// Jobs that succeeded long ago, older than everything else, with their full history.
+    public var finishedJobs: Int
+    /// Jobs that have been running for hours of simulated time and keep running.
+    public var activeJobs: Int
+    public var faults: [FaultRule]
+    public var revokedKeys: Set<String>
+    /// Seeds ids, loss noise and everything else random-looking.
+    public var seed: UInt64
+
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 0,
+        speed: Double = 1,
+        clock: SimulatorClockMode = .scaled,
+        scenario: Scenario = .elle,
+        finishedJobs: Int = 0,
+        activeJobs: Int = 0,
+        faults: [FaultRule] = [],
+        revokedKeys: Set<String> = [],
+        seed: UInt64 = 0x5EED_F7D0
+    ) {
+        self.host = host
+        self.port = port
+        self.speed = speed
+        self.clock = clock
+        self.scenario = scenario
+        self.finishedJobs = finishedJobs
+        self.activeJobs = activeJobs
+        self.faults = faults
+        self.revokedKeys = revokedKeys
+        self.seed = seed
+    }
+}

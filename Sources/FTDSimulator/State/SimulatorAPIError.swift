@@ -1,0 +1,68 @@
+/// An answer in the OpenAI error envelope: `{"error": {"message", "type", "param", "code"}}`.
+struct SimulatorAPIError: Error, Sendable, Equatable {
+    let status: Int
+    let message: String
+    let type: String
+    let param: String?
+    let code: String?
+
+    init(status: Int, message: String, type: String = "invalid_request_error", param: String? = nil, code: String? = nil) {
+        self.status = status
+        self.message = message
+        self.type = type
+        self.param = param
+        self.code = code
+    }
+
+    var envelope: SimJSON {
+        .object([
+            ("error", .object([
+                ("message", .string(message)),
+                ("type", .string(type)),
+                ("param", .optional(param)),
+                ("code", .optional(code)),
+            ]))
+        ])
+    }
+
+    static func jobNotFound(_ id: String) -> SimulatorAPIError {
+        SimulatorAPIError(status: 404, message: "No such fine-tuning job: '\(id)'.", param: "fine_tune_id", code: "fine_tune_not_found")
+    }
+
+    static func fileNotFound(_ id: String, param: String = "file_id") -> SimulatorAPIError {
+        SimulatorAPIError(status: 404, message: "No such File object: \(id)", param: param, code: nil)
+    }
+
+    static func missingParameter(_ name: String) -> SimulatorAPIError {
+        SimulatorAPIError(status: 400, message: "Missing required parameter: '\(name)'.", param: name, code: "missing_required_parameter")
+    }
+
+    static func invalid(_ message: String, param: String? = nil) -> SimulatorAPIError {
+        SimulatorAPIError(status: 400, message: message, param: param, code: nil)
+    }
+
+    static let missingKey = SimulatorAPIError(
+        status: 401,
+        message: "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+        code: nil
+    )
+
+    static func incorrectKey(_ key: String) -> SimulatorAPIError {
+        let masked = key.count > 8 ? "\(key.prefix(3))****\(key.suffix(4))" : "****"
+        return SimulatorAPIError(
+            status: 401,
+            message: "Incorrect API key provided: \(masked). You can find your API key at https://platform.openai.com/account/api-keys.",
+            code: "invalid_api_key"
+        )
+    }
+
+    static let rateLimited = SimulatorAPIError(status: 429, message: "Rate limit reached for requests", type: "requests", code: "rate_limit_exceeded")
+
+    static func server(status: Int) -> SimulatorAPIError {
+        SimulatorAPIError(
+            status: status,
+            message: "The server had an error while processing your request. Sorry about that!",
+            type: "server_error"
+        )
+    }
+}

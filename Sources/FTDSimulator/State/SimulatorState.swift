@@ -1,0 +1,82 @@
+import Logging
+
+/// All the simulator's mutable state: jobs, files, faults, the request log and the clock.
+/// Job state is never advanced in the background; each answer computes it from the clock.
+actor SimulatorState {
+    let logger: Logger
+    private(set) var clock: SimulatorClock
+    var generator: SeededGenerator
+    var jobs: [String: SimulatedJob] = [:]
+    var files: [String: StoredFile] = [:]
+    private var faults: FaultInjector
+    private var revokedKeys: Set<String>
+    private var requests: [String] = []
+    private var requestCounter: UInt64 = 0
+    private(set) var isStopping = false
+
+    init(configuration: SimulatorConfiguration, logger: Logger) {
+        self.logger = logger
+        self.clock = SimulatorClock(mode: configuration.clock, speed: configuration.speed)
+        self.generator = SeededGenerator(seed: configuration.seed)
+        self.faults = FaultInjector(rules: configuration.faults)
+        self.revokedKeys = configuration.revokedKeys
+    }
+
+    var now: Double { clock.now() }
+
+    func advanceClock(by seconds: Double) {
+        clock.advance(by: seconds)
+    }
+
+    func markStopping() {
+        isStopping = true
+    }
+
+    // MARK: Request accounting
+
+    func nextRequestID() -> String {
+        requestCounter += 1
+        var idGenerator = SeededGenerator.derived(from: 0xA11CE, purpose: requestCounter)
+        return "req_" + String(idGenerator.next(), radix: 16)
+    }
+
+    func record(request line: String) {
+        requests.append(line)
+    }
+
+    var requestLog: [String] { requests }
+
+    func resetRequestLog() {
+        requests.removeAll()
+    }
+
+    // MARK: Faults and keys
+
+    func addFault(_ rule: FaultRule) {
+        faults.add(rule)
+    }
+
+    func clearFaults() {
+        faults.clear()
+    }
+
+    var activeFaults: [FaultRule] { faults.rules }
+
+    func takeFault(for pathAndQuery: String) -> FaultRule.Kind? {
+        faults.take(for: pathAndQuery)
+    }
+
+    func revokeKey(_ key: String) {
+        revokedKeys.insert(key)
+    }
+
+    func isRevoked(_ key: String) -> Bool {
+        revokedKeys.contains(key)
+    }
+
+    // MARK: Ids
+
+    func newID(prefix: String) -> String {
+        prefix + generator.alphanumeric(24)
+    }
+}

@@ -1,0 +1,110 @@
+/// What a simulated job will do: its parameters, how long each phase takes and how it ends.
+/// The timeline of the job is computed from this script and the clock, never stored.
+public struct JobScript: Sendable, Equatable {
+    public var model: String
+    /// An uploaded file id; `nil` makes the simulator invent one (the job does not read it).
+    public var trainingFile: String?
+    public var validationFile: String?
+    public var suffix: String?
+    /// Training examples; with `epochs` they fix the number of steps (examples × epochs).
+    public var examples: Int
+    public var epochs: Int
+    public var batchSize: Int
+    public var learningRateMultiplier: Double
+    /// The job's `seed`; `nil` picks one from the simulator's generator.
+    public var seed: Int64?
+    public var durations: JobDurations
+    public var outcome: JobOutcome
+    /// When the job is created relative to "now" when it is added (negative: in the past).
+    public var createdOffset: Double
+    public var metadata: [String: String]?
+    /// Tokens in one pass over the training file; trained_tokens = this × epochs.
+    public var tokensPerEpoch: Int
+    /// Hyperparameter values as the request gave them (`"auto"` stays visible in `method`).
+    var requestedEpochs: String?
+
+    public init(
+        model: String = "gpt-4o-mini-2024-07-18",
+        trainingFile: String? = nil,
+        validationFile: String? = nil,
+        suffix: String? = nil,
+        examples: Int = 10,
+        epochs: Int = 3,
+        batchSize: Int = 1,
+        learningRateMultiplier: Double = 2,
+        seed: Int64? = nil,
+        durations: JobDurations = JobDurations(),
+        outcome: JobOutcome = .succeed,
+        createdOffset: Double = 0,
+        metadata: [String: String]? = nil,
+        tokensPerEpoch: Int? = nil
+    ) {
+        self.model = model
+        self.trainingFile = trainingFile
+        self.validationFile = validationFile
+        self.suffix = suffix
+        self.examples = max(0, examples)
+        self.epochs = max(1, epochs)
+        self.batchSize = max(1, batchSize)
+        self.learningRateMultiplier = learningRateMultiplier
+        self.seed = seed
+        self.durations = durations
+        self.outcome = outcome
+        self.createdOffset = createdOffset
+        self.metadata = metadata
+        self.tokensPerEpoch = tokensPerEpoch ?? max(1, examples) * 48
+    }
+
+    /// Training steps: one per example per epoch.
+    public var totalSteps: Int { examples * epochs }
+
+    /// What the API does for `n_epochs: "auto"`: enough passes for about 100 steps, 1...25.
+    public static func automaticEpochs(examples: Int) -> Int {
+        guard examples > 0 else { return 1 }
+        let wanted = (100 + examples - 1) / examples
+        return min(25, max(1, wanted))
+    }
+}
+
+/// Simulated seconds each phase of a job takes.
+public struct JobDurations: Sendable, Equatable {
+    public var validating: Double
+    public var queued: Double
+    public var perStep: Double
+    public var finishing: Double
+
+    public init(validating: Double = 20, queued: Double = 30, perStep: Double = 2.5, finishing: Double = 10) {
+        self.validating = validating
+        self.queued = queued
+        self.perStep = perStep
+        self.finishing = finishing
+    }
+}
+
+/// How a simulated job ends.
+public enum JobOutcome: Sendable, Equatable {
+    case succeed
+    /// Fails with `failure`: after `afterStep` training steps, or while validating files when `nil`.
+    case fail(JobFailure, afterStep: Int?)
+}
+
+/// The `error` object of a failed job.
+public struct JobFailure: Sendable, Equatable {
+    public var code: String
+    public var message: String
+    public var param: String?
+
+    public init(code: String, message: String, param: String? = nil) {
+        self.code = code
+        self.message = message
+        self.param = param
+    }
+
+    public static func tooFewExamples(_ count: Int) -> JobFailure {
+        JobFailure(
+            code: "invalid_n_examples",
+            message: "Training file has \(count) example(s), but must have at least 10 examples",
+            param: "training_file"
+        )
+    }
+}
