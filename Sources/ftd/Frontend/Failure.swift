@@ -14,6 +14,16 @@ struct Failure: Error, CustomStringConvertible {
     static let unavailable: Int32 = 69
     static let noPermission: Int32 = 77
     static let config: Int32 = 78
+    static let noInput: Int32 = 66
+    static let cannotCreate: Int32 = 73
+
+    static func exitCode(for error: StoreError) -> Int32 {
+        switch error {
+        case .unknownJob, .ambiguousJob: return dataError
+        case .databaseMissing, .notAnFTDDatabase: return noInput
+        case .cannotOpen, .cannotSetPermissions: return cannotCreate
+        }
+    }
 
     /// Prints the failure and returns the error ArgumentParser should exit with.
     static func map(_ error: any Error) -> any Error {
@@ -31,7 +41,7 @@ struct Failure: Error, CustomStringConvertible {
         case let error as APIError:
             return Failure(message: "\(error)", code: error.isCredentialsRejected ? noPermission : unavailable)
         case let error as StoreError:
-            return Failure(message: "\(error)", code: error.exitCode)
+            return Failure(message: "\(error)", code: exitCode(for: error))
         case is ExitCode, is CleanExit, is ValidationError:
             return nil
         default:

@@ -72,7 +72,7 @@ struct Demo: AsyncParsableCommand {
         settings.baseURL = baseURL
         settings.maxRetries = 2
         let database = try AppDatabase.open(path: databasePath, groupReadable: false, logger: logger)
-        let api = OpenAIClient(httpClient: .shared, settings: settings, apiKey: "sk-ftd-demo", logger: logger)
+        let api = OpenAIClient(settings: settings, apiKey: "sk-ftd-demo", httpClient: .shared, logger: logger)
         let cycle = PollCycle(api: api, store: database, logger: logger)
         let timer = CycleTimer(interval: .seconds(1))
         defer { timer.cancel() }
@@ -98,7 +98,7 @@ struct Demo: AsyncParsableCommand {
         }
         progress.clear()
 
-        let options = RenderOptions(color: style.color, width: Terminal.width, now: Int64(Date().timeIntervalSince1970))
+        let options = HistoryRenderOptions(color: style.color, width: Terminal.width, now: Int64(Date().timeIntervalSince1970))
         Terminal.write("\n\(style.bold("$ ftd history"))\n")
         Terminal.write(JobTableView.render(try database.jobSummaries(status: nil, limit: nil), options: options))
         if let job = try database.jobSummaries(status: nil, limit: 1).first {

@@ -27,8 +27,7 @@ struct Run: AsyncParsableCommand {
         let database = try AppDatabase.open(
             path: configuration.storage.database, groupReadable: configuration.storage.groupReadable,
             logger: logger)
-        let api = OpenAIClient(
-            httpClient: .shared, settings: configuration.api, apiKey: apiKey, logger: logger)
+        let api = OpenAIClient(settings: configuration.api, apiKey: apiKey, httpClient: .shared, logger: logger)
         let cycle = PollCycle(api: api, store: database, logger: logger)
 
         if once {
