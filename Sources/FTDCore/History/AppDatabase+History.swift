@@ -64,17 +64,7 @@ extension AppDatabase {
         _ db: Database, where filter: (sql: String, arguments: [String])?, limit: Int?
     ) throws -> [JobSummary] {
         let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT jobs.*,
-                    (SELECT COUNT(*) FROM steps WHERE steps.job_id = jobs.id) AS step_count,
-                    (SELECT train_loss FROM steps WHERE steps.job_id = jobs.id
-                        ORDER BY step DESC LIMIT 1) AS last_train_loss
-                FROM jobs
-                \(filter.map { "WHERE " + $0.sql } ?? "")
-                ORDER BY created_at DESC, id DESC
-                LIMIT ?
-                """,
+            db, sql: summarySQL(filter: filter?.sql),
             arguments: StatementArguments(filter?.arguments ?? []) + [limit.map { max($0, 0) } ?? -1])
         return try rows.map { row in
             let job = try JobRecord(row: row)
@@ -83,5 +73,18 @@ extension AppDatabase {
                 createdAt: job.createdAt, finishedAt: job.finishedAt, trainedTokens: job.trainedTokens,
                 error: job.error, steps: row["step_count"], lastTrainLoss: row["last_train_loss"])
         }
+    }
+
+    static func summarySQL(filter: String?) -> String {
+        """
+        SELECT jobs.*,
+            (SELECT COUNT(*) FROM steps WHERE steps.job_id = jobs.id) AS step_count,
+            (SELECT train_loss FROM steps WHERE steps.job_id = jobs.id
+                ORDER BY step DESC LIMIT 1) AS last_train_loss
+        FROM jobs
+        \(filter.map { "WHERE " + $0 } ?? "")
+        ORDER BY created_at DESC, id DESC
+        LIMIT ?
+        """
     }
 }

@@ -3,8 +3,8 @@
 /// so the full job id is never cut.
 public enum JobTableView {
     static let gap = "  "
-    static let minModelWidth = 10
-    static let minFineTunedWidth = 12
+    static let minModelWidth = 14
+    static let minFineTunedWidth = 20
 
     public static func render(
         _ jobs: [JobSummary], options: HistoryRenderOptions, statusFilter: String? = nil
@@ -17,6 +17,8 @@ public enum JobTableView {
         let widths = Widths(measuring: [header] + rows)
 
         if let layout = widths.singleLine(fitting: options.width) {
+            var header = header
+            if layout.fineTuned < header.fineTuned.count { header.fineTuned = "FINE-TUNED" }
             let lines = [header.line(layout, status: nil, color: false)]
                 + zip(rows, jobs).map { $0.line(layout, status: $1.status, color: options.color) }
             return lines.joined(separator: "\n") + "\n"

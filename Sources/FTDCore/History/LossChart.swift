@@ -3,7 +3,7 @@
 /// step. Too narrow for a chart, it falls back to a one-line sparkline.
 enum LossChart {
     static let height = 8
-    static let minPlotWidth = 20
+    static let minPlotWidth = 30
     static let levels: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
 
     /// Lines of at most `width` characters; empty when no step has a train loss.
@@ -17,8 +17,10 @@ enum LossChart {
         let top = TerminalText.loss(high)
         let bottom = TerminalText.loss(low)
         let labelWidth = max(top.count, bottom.count)
-        let plotWidth = width - labelWidth - 4
-        guard plotWidth >= minPlotWidth else { return [sparkline(train.map(\.1), width: width)] }
+        let available = width - labelWidth - 4
+        guard available >= minPlotWidth else { return [sparkline(train.map(\.1), width: width)] }
+        // A short run spread over the whole width would be dots with gaps between them.
+        let plotWidth = min(available, max(minPlotWidth, Set(steps.map(\.step)).count))
 
         let first = steps.map(\.step).min() ?? 0
         let last = steps.map(\.step).max() ?? 0

@@ -30,7 +30,7 @@ extension AppDatabase {
             // `ftd history` lists newest first, optionally of one status.
             try db.create(index: "jobs_on_created_at", on: "jobs", columns: ["created_at", "id"])
             try db.create(
-                index: "jobs_on_status_created_at", on: "jobs", columns: ["status", "created_at"])
+                index: "jobs_on_status_created_at", on: "jobs", columns: ["status", "created_at", "id"])
 
             try db.create(table: "transitions") { t in
                 t.autoIncrementedPrimaryKey("id")
@@ -59,7 +59,9 @@ extension AppDatabase {
                 index: "events_on_job_id_created_at", on: "events",
                 columns: ["job_id", "created_at", "seq"])
 
-            try db.create(table: "steps") { t in
+            // Without rowid, a job's steps sit together in primary-key order: the loss
+            // curve of one job among a million steps is one contiguous range.
+            try db.create(table: "steps", options: [.withoutRowID]) { t in
                 t.column("job_id", .text).notNull().references("jobs", onDelete: .cascade)
                 t.column("step", .integer).notNull()
                 t.column("total_steps", .integer)
