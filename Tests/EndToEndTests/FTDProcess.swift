@@ -33,8 +33,8 @@ struct FTDProcess {
     init(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws {
         stdoutURL = directory.appendingPathComponent("stdout-\(UUID().uuidString).txt")
         stderrURL = directory.appendingPathComponent("stderr-\(UUID().uuidString).txt")
-        FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-        FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
         process.executableURL = Self.binary
         process.arguments = arguments
         process.currentDirectoryURL = directory

@@ -10,7 +10,7 @@ import Testing
 
     init() throws {
         store = try AppDatabase.inMemory()
-        var cycle = PollCycle(api: api, store: store, logger: Logger(label: "test"), now: { 5000 })
+        var cycle = PollCycle(api: api, store: store, logger: Logger.quiet, now: { 5000 })
         cycle.pageSizes.jobs = 3
         cycle.pageSizes.events = 2
         self.cycle = cycle

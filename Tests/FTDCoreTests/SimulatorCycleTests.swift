@@ -11,12 +11,12 @@ import Testing
         _ configuration: SimulatorConfiguration,
         _ body: (FineTuningSimulator, PollCycle, AppDatabase) async throws -> Void
     ) async throws {
-        let simulator = FineTuningSimulator(configuration: configuration, logger: Logger(label: "sim"))
+        let simulator = FineTuningSimulator(configuration: configuration, logger: Logger.quiet)
         try await simulator.start()
         var settings = APISettings()
         settings.baseURL = await simulator.baseURL
         settings.maxRetries = 1
-        let logger = Logger(label: "test")
+        let logger = Logger.quiet
         let api = OpenAIClient(settings: settings, apiKey: "sk-test", httpClient: .shared, logger: logger)
         let store = try AppDatabase.inMemory()
         do {
@@ -35,7 +35,7 @@ import Testing
             let baseline = try await cycle.run()
             #expect(baseline.failures.isEmpty)
             #expect(baseline.transitions.count == 302)
-            #expect(baseline.transitions.allSatisfy(\.isBaseline))
+            #expect(baseline.transitions.allSatisfy { $0.isBaseline })
             #expect(try store.jobsNeedingSync().count == 2)
 
             await simulator.resetRequestLog()

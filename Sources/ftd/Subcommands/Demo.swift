@@ -46,7 +46,11 @@ struct Demo: AsyncParsableCommand {
 
         do {
             let databasePath = directory.appendingPathComponent("ftd.sqlite3").path
-            try await watch(simulator: simulator, databasePath: databasePath, style: style, logger: logger)
+            try await HTTPClient.withProcessClient { httpClient in
+                try await watch(
+                    simulator: simulator, httpClient: httpClient, databasePath: databasePath, style: style,
+                    logger: logger)
+            }
             if keep {
                 Terminal.write("\nThe database is kept: FTD_DATABASE=\(databasePath) ftd history\n")
             }
@@ -58,7 +62,8 @@ struct Demo: AsyncParsableCommand {
     }
 
     private func watch(
-        simulator: FineTuningSimulator, databasePath: String, style: DemoStyle, logger: Logger
+        simulator: FineTuningSimulator, httpClient: HTTPClient, databasePath: String, style: DemoStyle,
+        logger: Logger
     ) async throws {
         let baseURL = await simulator.baseURL
         Terminal.write(
@@ -72,7 +77,7 @@ struct Demo: AsyncParsableCommand {
         settings.baseURL = baseURL
         settings.maxRetries = 2
         let database = try AppDatabase.open(path: databasePath, groupReadable: false, logger: logger)
-        let api = OpenAIClient(settings: settings, apiKey: "sk-ftd-demo", httpClient: .shared, logger: logger)
+        let api = OpenAIClient(settings: settings, apiKey: "sk-ftd-demo", httpClient: httpClient, logger: logger)
         let cycle = PollCycle(api: api, store: database, logger: logger)
         let timer = CycleTimer(interval: .seconds(1))
         defer { timer.cancel() }

@@ -27,27 +27,39 @@ struct Run: AsyncParsableCommand {
         let database = try AppDatabase.open(
             path: configuration.storage.database, groupReadable: configuration.storage.groupReadable,
             logger: logger)
-        let api = OpenAIClient(settings: configuration.api, apiKey: apiKey, httpClient: .shared, logger: logger)
-        let cycle = PollCycle(api: api, store: database, logger: logger)
-
-        if once {
-            let report = try await cycle.run()
-            logger.info(
-                "cycle \(report.failures.isEmpty ? "complete" : "incomplete"): \(report.transitions.count) transitions, \(report.activeJobs) active jobs, \(report.requests) requests"
-            )
-            if report.credentialsRejected {
-                throw Failure(
-                    message: "the API rejected the credentials: check the key in \(configuration.api.apiKeyFile ?? "$" + configuration.api.apiKeyEnv)",
-                    code: Failure.noPermission)
+        try await HTTPClient.withProcessClient { httpClient in
+            let api = OpenAIClient(
+                settings: configuration.api, apiKey: apiKey, httpClient: httpClient, logger: logger)
+            let cycle = PollCycle(api: api, store: database, logger: logger)
+            if once {
+                try await runOnce(cycle, configuration: configuration, logger: logger)
+            } else {
+                try await runDaemon(cycle, configuration: configuration, logger: logger)
             }
-            if let failure = report.failures.first {
-                throw Failure(
-                    message: "\(report.failures.count) request(s) still failed after retries (first: \(failure)); what the cycle got is kept, the next cycle resumes",
-                    code: Failure.unavailable)
-            }
-            return
         }
+    }
 
+    private func runOnce(_ cycle: PollCycle, configuration: Configuration, logger: Logger) async throws {
+        let report = try await cycle.run()
+        let outcome = report.failures.isEmpty ? "complete" : "incomplete"
+        logger.info(
+            "cycle \(outcome): \(report.transitions.count) transitions, \(report.activeJobs) active jobs, \(report.requests) requests"
+        )
+        if report.credentialsRejected {
+            let source = configuration.api.apiKeyFile ?? "$" + configuration.api.apiKeyEnv
+            throw Failure(
+                message: "the API rejected the credentials (401/403): check the key in \(source)",
+                code: Failure.noPermission)
+        }
+        if let failure = report.failures.first {
+            throw Failure(
+                message:
+                    "\(report.failures.count) request(s) still failed after retries (first: \(failure)); what the cycle got is kept and the next cycle resumes",
+                code: Failure.unavailable)
+        }
+    }
+
+    private func runDaemon(_ cycle: PollCycle, configuration: Configuration, logger: Logger) async throws {
         logger.info(
             "ftd polling \(configuration.api.baseURL)",
             metadata: [

@@ -1,0 +1,43 @@
+import AsyncHTTPClient
+import Foundation
+import Testing
+
+@Suite struct SimAndDemoTests {
+    @Test func simPrintsItsAddressFirstAndServesTheAPI() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let sim = try FTDProcess(["sim", "--port", "0", "--speed", "10"], in: directory)
+        try await eventually("the first line") { sim.stdout.contains("\n") }
+        let firstLine = String(sim.stdout.split(separator: "\n").first ?? "")
+        let prefix = "ftd sim: serving on http://127.0.0.1:"
+        #expect(firstLine.hasPrefix(prefix))
+        #expect(firstLine.hasSuffix("/v1"))
+
+        var request = HTTPClientRequest(url: String(firstLine.dropFirst("ftd sim: serving on ".count)) + "/fine_tuning/jobs")
+        request.headers.add(name: "Authorization", value: "Bearer sk-anything")
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        #expect(response.status == .ok)
+        let body = try await response.body.collect(upTo: 1 << 20)
+        let list = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
+        #expect(list?["object"] as? String == "list")
+        #expect((list?["data"] as? [Any])?.count == 1)
+
+        sim.signal(SIGTERM)
+        let result = try await sim.wait(timeout: .seconds(10))
+        #expect(result.status == 0)
+    }
+
+    @Test func demoWatchesTheElleJobToTheEndAndPrintsTheHistory() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try await FTDProcess.run(["demo", "--speed", "60"], in: directory, timeout: .seconds(60))
+        #expect(result.status == 0, "\(result.stderr)")
+        for expected in [
+            "new job → ", "→ succeeded", "$ ftd history", "Timeline", "Checkpoints", "Loss",
+            "ft:gpt-3.5-turbo-0125:",
+        ] {
+            #expect(result.stdout.contains(expected), "missing \(expected) in:\n\(result.stdout)")
+        }
+        #expect(result.stderr.isEmpty, "\(result.stderr)")
+    }
+}
