@@ -9,6 +9,7 @@ public final class CycleTimer: Sendable {
     /// `DispatchSource` (the concrete class) is Sendable on Linux, unlike the
     /// `DispatchSourceTimer` existential; all its methods are thread-safe.
     private let source: DispatchSource
+    private let continuation: AsyncStream<Void>.Continuation
     public let ticks: AsyncStream<Void>
 
     /// The first tick comes at once, then one every `interval`.
@@ -19,6 +20,7 @@ public final class CycleTimer: Sendable {
         source.setEventHandler { continuation.yield() }
         continuation.onTermination = { _ in source.cancel() }
         self.source = source
+        self.continuation = continuation
         self.ticks = stream
         source.schedule(deadline: .now(), repeating: Self.dispatchInterval(interval), leeway: .milliseconds(50))
         source.activate()
@@ -30,9 +32,13 @@ public final class CycleTimer: Sendable {
         source.schedule(deadline: .now() + period, repeating: period, leeway: .milliseconds(50))
     }
 
-    public func cancel() { source.cancel() }
+    /// Stops the timer and ends the tick stream.
+    public func cancel() {
+        source.cancel()
+        continuation.finish()
+    }
 
-    deinit { source.cancel() }
+    deinit { cancel() }
 
     static func dispatchInterval(_ duration: Duration) -> DispatchTimeInterval {
         let (seconds, attoseconds) = duration.components
