@@ -1,5 +1,7 @@
 import Hummingbird
 import Logging
+// Visible through Hummingbird, whose Application is a ServiceLifecycle Service.
+import ServiceLifecycle
 
 /// A local OpenAI-compatible fine-tuning API on 127.0.0.1, for trying the daemon, hooks and
 /// scripts without an account. Start it, point a client at `baseURL`, stop it when done.
@@ -8,6 +10,7 @@ public actor FineTuningSimulator {
     private let logger: Logger
     private let state: SimulatorState
     private var serverTask: Task<Void, any Error>?
+    private var serviceGroup: ServiceGroup?
     private var boundPort: Int?
     private var seeded = false
 
@@ -31,15 +34,20 @@ public actor FineTuningSimulator {
             },
             logger: logger
         )
+        // No signal handling here: the command that embeds the simulator owns the signals.
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(services: [application], gracefulShutdownSignals: [], logger: logger)
+        )
         let task = Task {
             defer { portContinuation.finish() }
-            // No signal handling here: the command that embeds the simulator owns the signals.
-            try await application.runService(gracefulShutdownSignals: [])
+            try await group.run()
         }
         serverTask = task
+        serviceGroup = group
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else {
             serverTask = nil
+            serviceGroup = nil
             try await task.value
             throw SimulatorStartError(host: configuration.host, port: configuration.port, reason: "the server stopped before it was listening")
         }
@@ -51,9 +59,17 @@ public actor FineTuningSimulator {
     public func stop() async {
         guard let task = serverTask else { return }
         await state.markStopping()
-        task.cancel()
+        // Graceful, so that answers in flight complete; a connection that keeps it from
+        // finishing is cut after a few seconds.
+        await serviceGroup?.triggerGracefulShutdown()
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(5))
+            task.cancel()
+        }
         _ = try? await task.value
+        watchdog.cancel()
         serverTask = nil
+        serviceGroup = nil
         boundPort = nil
     }
 
