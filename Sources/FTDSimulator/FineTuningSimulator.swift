@@ -27,7 +27,8 @@ public actor FineTuningSimulator {
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         let application = Application(
             router: makeRouter(),
-            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.host, port: configuration.port)),
             onServerRunning: { channel in
                 portContinuation.yield(channel.localAddress?.port ?? 0)
                 portContinuation.finish()
@@ -36,7 +37,8 @@ public actor FineTuningSimulator {
         )
         // No signal handling here: the command that embeds the simulator owns the signals.
         let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(services: [application], gracefulShutdownSignals: [], logger: logger)
+            configuration: ServiceGroupConfiguration(
+                services: [application], gracefulShutdownSignals: [], logger: logger)
         )
         let task = Task {
             defer { portContinuation.finish() }
@@ -49,7 +51,9 @@ public actor FineTuningSimulator {
             serverTask = nil
             serviceGroup = nil
             try await task.value
-            throw SimulatorStartError(host: configuration.host, port: configuration.port, reason: "the server stopped before it was listening")
+            throw SimulatorStartError(
+                host: configuration.host, port: configuration.port,
+                reason: "the server stopped before it was listening")
         }
         boundPort = port
         logger.info("simulator serving", metadata: ["http.address": "\(configuration.host):\(port)"])
@@ -108,7 +112,8 @@ public actor FineTuningSimulator {
     }
 
     /// Uploads a file as `POST /v1/files` would; returns its `file-…` id.
-    public func uploadFile(filename: String, purpose: String = "fine-tune", content: [UInt8]) async -> String {
+    public func uploadFile(filename: String, purpose: String = "fine-tune", content: [UInt8]) async -> String
+    {
         let file = await state.uploadFile(filename: filename, purpose: purpose, content: content)
         return file["id"]?.stringValue ?? ""
     }

@@ -5,9 +5,11 @@ import Testing
 
 @Suite("Authentication, request ids and request accounting")
 struct AccessAndAccountingTests {
-    @Test("No key, an empty key or a revoked key answers 401 in the error envelope", arguments: [
-        (nil as String?, false), ("", false), ("sk-revoked-123456789", true),
-    ])
+    @Test(
+        "No key, an empty key or a revoked key answers 401 in the error envelope",
+        arguments: [
+            (nil as String?, false), ("", false), ("sk-revoked-123456789", true),
+        ])
     func unauthorized(key: String?, revoked: Bool) async throws {
         try await SimulatorHarness.with(revokedKeys: ["sk-revoked-123456789"]) { sim async throws in
             let answer = try await sim.get("/v1/fine_tuning/jobs", key: key)
@@ -50,7 +52,8 @@ struct AccessAndAccountingTests {
 
     @Test("Every /v1 request is logged in order with method, path and query; /_sim ones are not")
     func accounting() async throws {
-        try await SimulatorHarness.with(faults: [FaultRule(kind: .status(500), pathContains: "limit=3")]) { sim async throws in
+        try await SimulatorHarness.with(faults: [FaultRule(kind: .status(500), pathContains: "limit=3")]) {
+            sim async throws in
             let id = try await sim.elleJobID()
             _ = try await sim.get("/v1/fine_tuning/jobs?limit=3")
             _ = try await sim.get("/v1/fine_tuning/jobs/\(id)/events?after=x&limit=5")
@@ -111,7 +114,8 @@ struct AccessAndAccountingTests {
     @Test("stop() does not wait out a long injected delay")
     func stopDuringDelay() async throws {
         let simulator = FineTuningSimulator(
-            configuration: SimulatorConfiguration(clock: .manual(start: 0), faults: [FaultRule(kind: .delay(60))]),
+            configuration: SimulatorConfiguration(
+                clock: .manual(start: 0), faults: [FaultRule(kind: .delay(60))]),
             logger: .init(label: "ftd.sim.test")
         )
         try await simulator.start()

@@ -10,7 +10,8 @@ struct FaultInjectionTests {
 
     @Test("429 with retry headers, count times on matching paths, then normal answers")
     func rateLimit() async throws {
-        let rule = try FaultRule.parse("429:retry-after=2:retry-after-ms=2000:should-retry=true:count=2:path=/events")
+        let rule = try FaultRule.parse(
+            "429:retry-after=2:retry-after-ms=2000:should-retry=true:count=2:path=/events")
         try await SimulatorHarness.with(faults: [rule]) { sim async throws in
             let id = try await sim.elleJobID()
             #expect(try await sim.get(Self.jobs).status == 200)
@@ -101,11 +102,13 @@ struct FaultInjectionTests {
     @Test("Faults are set and cleared over the control endpoints, which are not counted")
     func controlEndpoints() async throws {
         try await SimulatorHarness.with { sim async throws in
-            let added = try await sim.request(.post, "/_sim/faults", key: nil, body: Array(#"{"spec": "503:count=always"}"#.utf8))
+            let added = try await sim.request(
+                .post, "/_sim/faults", key: nil, body: Array(#"{"spec": "503:count=always"}"#.utf8))
             #expect(added.status == 200)
             #expect(try await sim.get(Self.jobs).status == 503)
             #expect(try await sim.get(Self.jobs).status == 503)
-            let bad = try await sim.request(.post, "/_sim/faults", key: nil, body: Array(#"{"spec": "teapot"}"#.utf8))
+            let bad = try await sim.request(
+                .post, "/_sim/faults", key: nil, body: Array(#"{"spec": "teapot"}"#.utf8))
             #expect(bad.status == 400)
             #expect(try await sim.request(.delete, "/_sim/faults", key: nil).status == 200)
             #expect(try await sim.get(Self.jobs).status == 200)

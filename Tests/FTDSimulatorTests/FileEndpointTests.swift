@@ -26,9 +26,11 @@ struct FileEndpointTests {
     @Test("A 7-example file makes a job that fails validation with invalid_n_examples")
     func tooFewExamples() async throws {
         try await SimulatorHarness.with(scenario: .empty) { sim async throws in
-            let file = try await sim.upload(filename: "small.jsonl", content: trainingLines(7)).json?["id"]?.stringValue
+            let file = try await sim.upload(filename: "small.jsonl", content: trainingLines(7)).json?["id"]?
+                .stringValue
             let created = try await sim.post(
-                "/v1/fine_tuning/jobs", json: #"{"model": "gpt-4o-mini-2024-07-18", "training_file": "\#(file ?? "")"}"#
+                "/v1/fine_tuning/jobs",
+                json: #"{"model": "gpt-4o-mini-2024-07-18", "training_file": "\#(file ?? "")"}"#
             )
             #expect(created.status == 200)
             #expect(created.json?["status"] == .string("validating_files"))
@@ -37,11 +39,16 @@ struct FileEndpointTests {
             await sim.advance(20)
             let failed = try await sim.get("/v1/fine_tuning/jobs/\(id)")
             #expect(failed.json?["status"] == .string("failed"))
-            #expect(failed.json?["error"] == .object([
-                ("code", .string("invalid_n_examples")),
-                ("message", .string("Training file has 7 example(s), but must have at least 10 examples")),
-                ("param", .string("training_file")),
-            ]))
+            #expect(
+                failed.json?["error"]
+                    == .object([
+                        ("code", .string("invalid_n_examples")),
+                        (
+                            "message",
+                            .string("Training file has 7 example(s), but must have at least 10 examples")
+                        ),
+                        ("param", .string("training_file")),
+                    ]))
             #expect(failed.json?["finished_at"] == .int(SimulatorHarness.start + 20))
         }
     }
@@ -49,10 +56,13 @@ struct FileEndpointTests {
     @Test("A 10-example file makes a 100-step job that succeeds with a result file")
     func tenExamples() async throws {
         try await SimulatorHarness.with(scenario: .empty) { sim async throws in
-            let file = try await sim.upload(filename: "ten.jsonl", content: trainingLines(10)).json?["id"]?.stringValue ?? ""
+            let file =
+                try await sim.upload(filename: "ten.jsonl", content: trainingLines(10)).json?["id"]?
+                .stringValue ?? ""
             let created = try await sim.post(
                 "/v1/fine_tuning/jobs",
-                json: #"{"model": "gpt-4o-mini-2024-07-18", "training_file": "\#(file)", "suffix": "tiny", "seed": 7, "hyperparameters": {"n_epochs": "auto"}, "metadata": {"team": "ml"}}"#
+                json:
+                    #"{"model": "gpt-4o-mini-2024-07-18", "training_file": "\#(file)", "suffix": "tiny", "seed": 7, "hyperparameters": {"n_epochs": "auto"}, "metadata": {"team": "ml"}}"#
             )
             let id = try #require(created.json?["id"]?.stringValue)
             #expect(created.json?["seed"] == .int(7))
@@ -60,9 +70,14 @@ struct FileEndpointTests {
             await sim.advance(310)
             let done = try await sim.get("/v1/fine_tuning/jobs/\(id)")
             #expect(done.json?["status"] == .string("succeeded"))
-            #expect(done.json?["fine_tuned_model"]?.stringValue?.hasPrefix("ft:gpt-4o-mini-2024-07-18:ftd-sim:tiny:") == true)
+            #expect(
+                done.json?["fine_tuned_model"]?.stringValue?.hasPrefix(
+                    "ft:gpt-4o-mini-2024-07-18:ftd-sim:tiny:") == true)
             let events = try await sim.get("/v1/fine_tuning/jobs/\(id)/events?limit=3")
-            #expect(events.data.last?["message"]?.stringValue == "Step 100/100: training loss=\(JobTimeline.twoDecimals(events.data.last?["data"]?["train_loss"]?.doubleValue ?? -1))")
+            #expect(
+                events.data.last?["message"]?.stringValue
+                    == "Step 100/100: training loss=\(JobTimeline.twoDecimals(events.data.last?["data"]?["train_loss"]?.doubleValue ?? -1))"
+            )
             let resultID = try #require(done.json?["result_files"]?.arrayValue?.first?.stringValue)
             let resultFile = try await sim.get("/v1/files/\(resultID)")
             #expect(resultFile.json?["purpose"] == .string("fine-tune-results"))
@@ -76,10 +91,13 @@ struct FileEndpointTests {
     @Test("Explicit n_epochs sets the steps")
     func explicitEpochs() async throws {
         try await SimulatorHarness.with(scenario: .empty) { sim async throws in
-            let file = try await sim.upload(filename: "ten.jsonl", content: trainingLines(12)).json?["id"]?.stringValue ?? ""
+            let file =
+                try await sim.upload(filename: "ten.jsonl", content: trainingLines(12)).json?["id"]?
+                .stringValue ?? ""
             let created = try await sim.post(
                 "/v1/fine_tuning/jobs",
-                json: #"{"model": "m", "training_file": "\#(file)", "method": {"type": "supervised", "supervised": {"hyperparameters": {"n_epochs": 2}}}}"#
+                json:
+                    #"{"model": "m", "training_file": "\#(file)", "method": {"type": "supervised", "supervised": {"hyperparameters": {"n_epochs": 2}}}}"#
             )
             let id = try #require(created.json?["id"]?.stringValue)
             await sim.advance(60)
@@ -88,12 +106,14 @@ struct FileEndpointTests {
         }
     }
 
-    @Test("Bad create requests answer 400 envelopes", arguments: [
-        (#"{"training_file": "file-x"}"#, "model"),
-        (#"{"model": "m"}"#, "training_file"),
-        (#"{"model": "m", "training_file": "file-unknown"}"#, "training_file"),
-        (#"not json"#, nil),
-    ])
+    @Test(
+        "Bad create requests answer 400 envelopes",
+        arguments: [
+            (#"{"training_file": "file-x"}"#, "model"),
+            (#"{"model": "m"}"#, "training_file"),
+            (#"{"model": "m", "training_file": "file-unknown"}"#, "training_file"),
+            (#"not json"#, nil),
+        ])
     func badCreate(body: String, param: String?) async throws {
         try await SimulatorHarness.with(scenario: .empty) { sim async throws in
             let answer = try await sim.post("/v1/fine_tuning/jobs", json: body)
@@ -107,7 +127,8 @@ struct FileEndpointTests {
     func elleFile() async throws {
         try await SimulatorHarness.with { sim async throws in
             let id = try await sim.elleJobID()
-            let fileID = try #require(try await sim.get("/v1/fine_tuning/jobs/\(id)").json?["training_file"]?.stringValue)
+            let fileID = try #require(
+                try await sim.get("/v1/fine_tuning/jobs/\(id)").json?["training_file"]?.stringValue)
             let content = try await sim.get("/v1/files/\(fileID)/content").text
             #expect(content.split(separator: "\n").count == 10)
             #expect(content.contains("Tell me about Gallium"))

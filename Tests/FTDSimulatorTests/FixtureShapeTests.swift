@@ -19,7 +19,8 @@ struct FixtureShapeTests {
         Set(value?.objectKeys ?? [])
     }
 
-    @Test("Job objects have the spec example's fields plus error and user_provided_suffix, as real answers do")
+    @Test(
+        "Job objects have the spec example's fields plus error and user_provided_suffix, as real answers do")
     func jobKeys() async throws {
         let spec = Self.keys(try Self.fixture("job-spec-succeeded.json"))
         let failedFixture = Self.keys(try Self.fixture("job-failed-invalid-n-examples.json"))
@@ -29,8 +30,11 @@ struct FixtureShapeTests {
             await sim.advance(400)
             let job = try await sim.get("/v1/fine_tuning/jobs/\(id)").json
             #expect(Self.keys(job) == spec.union(["error", "user_provided_suffix"]))
-            #expect(Self.keys(job?["hyperparameters"]) == Self.keys(try Self.fixture("job-spec-succeeded.json")["hyperparameters"]))
-            #expect(Self.keys(job?["method"]) == Self.keys(try Self.fixture("job-spec-succeeded.json")["method"]))
+            #expect(
+                Self.keys(job?["hyperparameters"])
+                    == Self.keys(try Self.fixture("job-spec-succeeded.json")["hyperparameters"]))
+            #expect(
+                Self.keys(job?["method"]) == Self.keys(try Self.fixture("job-spec-succeeded.json")["method"]))
             let list = try await sim.get("/v1/fine_tuning/jobs").json
             #expect(Self.keys(list) == Self.keys(try Self.fixture("jobs-list.json")))
         }
@@ -66,7 +70,8 @@ struct FixtureShapeTests {
             #expect(Self.keys(list) == Self.keys(fixture))
             for checkpoint in list?["data"]?.arrayValue ?? [] {
                 #expect(Self.keys(checkpoint) == Self.keys(fixtureCheckpoint))
-                #expect(Self.keys(checkpoint["metrics"]).isSubset(of: Self.keys(fixtureCheckpoint?["metrics"])))
+                #expect(
+                    Self.keys(checkpoint["metrics"]).isSubset(of: Self.keys(fixtureCheckpoint?["metrics"])))
             }
         }
     }
@@ -80,14 +85,18 @@ struct FixtureShapeTests {
             #expect(limited?["error"] == fixture429["error"])
             let unauthorized = try await sim.get("/v1/fine_tuning/jobs", key: nil).json
             #expect(Self.keys(unauthorized) == Self.keys(try Self.fixture("error-401.json")))
-            #expect(Self.keys(unauthorized?["error"]) == Self.keys(try Self.fixture("error-401.json")["error"]))
+            #expect(
+                Self.keys(unauthorized?["error"]) == Self.keys(try Self.fixture("error-401.json")["error"]))
         }
     }
 
     @Test("The result CSV has the fixture's header")
     func resultHeader() throws {
-        let csv = try String(contentsOf: Self.fixtures.appendingPathComponent("result-file.csv"), encoding: .utf8)
+        let csv = try String(
+            contentsOf: Self.fixtures.appendingPathComponent("result-file.csv"), encoding: .utf8)
         let job = JobTimelineTests.elleJob()
-        #expect(JobTimeline(job: job).resultCSV().split(separator: "\n").first == csv.split(separator: "\n").first)
+        #expect(
+            JobTimeline(job: job).resultCSV().split(separator: "\n").first == csv.split(separator: "\n").first
+        )
     }
 }

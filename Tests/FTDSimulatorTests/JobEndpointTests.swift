@@ -110,7 +110,10 @@ struct JobEndpointTests {
             let createdAts = defaultPage.data.compactMap { $0["created_at"]?.intValue }
             #expect(createdAts == createdAts.sorted(by: >))
             let metric = try #require(defaultPage.data.first { $0["type"] == .string("metrics") })
-            #expect(metric["data"]?.objectKeys?.sorted() == ["step", "total_steps", "train_loss", "train_mean_token_accuracy"])
+            #expect(
+                metric["data"]?.objectKeys?.sorted() == [
+                    "step", "total_steps", "train_loss", "train_mean_token_accuracy",
+                ])
         }
     }
 
@@ -150,7 +153,8 @@ struct JobEndpointTests {
             #expect(resumed.json?["status"] == .string("running"))
             await sim.advance(5)
             let events = try await sim.get("/v1/fine_tuning/jobs/\(id)/events?limit=4")
-            #expect(events.data.compactMap { $0["message"]?.stringValue }.first?.hasPrefix("Step 22/100") == true)
+            #expect(
+                events.data.compactMap { $0["message"]?.stringValue }.first?.hasPrefix("Step 22/100") == true)
             let cancelled = try await sim.post("/v1/fine_tuning/jobs/\(id)/cancel")
             #expect(cancelled.json?["status"] == .string("cancelled"))
             let again = try await sim.post("/v1/fine_tuning/jobs/\(id)/cancel")

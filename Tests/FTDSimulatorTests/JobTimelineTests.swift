@@ -19,7 +19,8 @@ struct JobTimelineTests {
     static func job(_ script: JobScript, interventions: [Intervention] = []) -> SimulatedJob {
         var resolved = script
         resolved.trainingFile = resolved.trainingFile ?? "file-train"
-        var job = SimulatedJob(id: "ftjob-x", createdAt: created, script: resolved, generatorSeed: 7, sequence: 0)
+        var job = SimulatedJob(
+            id: "ftjob-x", createdAt: created, script: resolved, generatorSeed: 7, sequence: 0)
         job.interventions = interventions
         return job
     }
@@ -59,18 +60,23 @@ struct JobTimelineTests {
         let timeline = JobTimeline(job: Self.elleJob())
         let messages = timeline.events(at: Self.created + 1_000).map(\.message)
         let model = Self.elleJob().fineTunedModel
-        #expect(Array(messages.prefix(4)) == [
-            "Created fine-tuning job: ftjob-elle",
-            "Validating training file: file-elle",
-            "Files validated, moving job to queued state",
-            "Fine-tuning job started",
-        ])
-        #expect(Array(messages.suffix(2)) == ["New fine-tuned model created: \(model)", "The job has successfully completed"])
+        #expect(
+            Array(messages.prefix(4)) == [
+                "Created fine-tuning job: ftjob-elle",
+                "Validating training file: file-elle",
+                "Files validated, moving job to queued state",
+                "Fine-tuning job started",
+            ])
+        #expect(
+            Array(messages.suffix(2)) == [
+                "New fine-tuned model created: \(model)", "The job has successfully completed",
+            ])
         let checkpointMessages = messages.filter { $0.hasPrefix("Checkpoint created") }
-        #expect(checkpointMessages == [
-            "Checkpoint created at step 80 with Snapshot ID: \(model):ckpt-step-80",
-            "Checkpoint created at step 90 with Snapshot ID: \(model):ckpt-step-90",
-        ])
+        #expect(
+            checkpointMessages == [
+                "Checkpoint created at step 80 with Snapshot ID: \(model):ckpt-step-80",
+                "Checkpoint created at step 90 with Snapshot ID: \(model):ckpt-step-90",
+            ])
         let index80 = messages.firstIndex { $0.hasPrefix("Step 80/100") }
         let indexCheckpoint = messages.firstIndex { $0.hasPrefix("Checkpoint created at step 80") }
         #expect(index80 != nil && indexCheckpoint == index80.map { $0 + 1 })
@@ -136,7 +142,8 @@ struct JobTimelineTests {
 
     @Test("Cancelling freezes the job as cancelled")
     func cancel() {
-        let timeline = JobTimeline(job: Self.elleJob(interventions: [Intervention(kind: .cancel, at: Self.created + 75)]))
+        let timeline = JobTimeline(
+            job: Self.elleJob(interventions: [Intervention(kind: .cancel, at: Self.created + 75)]))
         #expect(timeline.status(at: Self.created + 74) == "running")
         #expect(timeline.status(at: Self.created + 10_000) == "cancelled")
         let events = timeline.events(at: Self.created + 10_000)
@@ -153,7 +160,8 @@ struct JobTimelineTests {
         let snapshot = timeline.snapshot(at: Self.created + 20)
         #expect(snapshot.status == "failed")
         #expect(snapshot.error == .tooFewExamples(7))
-        #expect(snapshot.error?.message == "Training file has 7 example(s), but must have at least 10 examples")
+        #expect(
+            snapshot.error?.message == "Training file has 7 example(s), but must have at least 10 examples")
         let events = timeline.events(at: Self.created + 1_000)
         #expect(events.last?.level == "error")
         #expect(events.allSatisfy { $0.type != "metrics" })
@@ -162,7 +170,10 @@ struct JobTimelineTests {
     @Test("A job failing mid-training stops after its scripted step")
     func trainingFailure() {
         let failure = JobFailure(code: "server_error", message: "The job failed due to an internal error.")
-        let script = JobScript(examples: 10, epochs: 2, durations: JobDurations(validating: 1, queued: 1, perStep: 1, finishing: 1), outcome: .fail(failure, afterStep: 5))
+        let script = JobScript(
+            examples: 10, epochs: 2,
+            durations: JobDurations(validating: 1, queued: 1, perStep: 1, finishing: 1),
+            outcome: .fail(failure, afterStep: 5))
         let timeline = JobTimeline(job: Self.job(script))
         #expect(timeline.status(at: Self.created + 6) == "running")
         #expect(timeline.status(at: Self.created + 7) == "failed")
@@ -173,15 +184,21 @@ struct JobTimelineTests {
     @Test("Validation steps carry valid_loss every 10 steps when a validation file is given")
     func validationMetrics() {
         let script = JobScript(validationFile: "file-valid", examples: 10, epochs: 2)
-        let metrics = JobTimeline(job: Self.job(script)).events(at: Self.created + 10_000).filter { $0.type == "metrics" }
-        let withValidation = metrics.filter { $0.data["valid_loss"] != nil }.compactMap { $0.data["step"]?.intValue }
+        let metrics = JobTimeline(job: Self.job(script)).events(at: Self.created + 10_000).filter {
+            $0.type == "metrics"
+        }
+        let withValidation = metrics.filter { $0.data["valid_loss"] != nil }.compactMap {
+            $0.data["step"]?.intValue
+        }
         #expect(withValidation == [10, 20])
         #expect(metrics[9].message.contains(", validation loss="))
         #expect(metrics[9].message.contains(", full validation loss="))
         #expect(!metrics[8].message.contains("validation"))
     }
 
-    @Test("n_epochs auto aims at 100 steps within 1...25 epochs", arguments: [(10, 10), (7, 15), (1, 25), (100, 1), (300, 1), (30, 4)])
+    @Test(
+        "n_epochs auto aims at 100 steps within 1...25 epochs",
+        arguments: [(10, 10), (7, 15), (1, 25), (100, 1), (300, 1), (30, 4)])
     func automaticEpochs(examples: Int, epochs: Int) {
         #expect(JobScript.automaticEpochs(examples: examples) == epochs)
     }

@@ -27,9 +27,11 @@ struct PaginationTests {
         #expect(!page.hasMore)
     }
 
-    @Test("Limits are clamped to 1...100 and unreadable ones use the default", arguments: [
-        ("0", 1), ("-5", 1), ("1000", 100), ("abc", 20), ("7", 7),
-    ])
+    @Test(
+        "Limits are clamped to 1...100 and unreadable ones use the default",
+        arguments: [
+            ("0", 1), ("-5", 1), ("1000", 100), ("abc", 20), ("7", 7),
+        ])
     func limits(text: String, expected: Int) {
         #expect(Pagination(after: nil, limit: text, defaultLimit: 20).limit == expected)
     }

@@ -1,5 +1,5 @@
-import Hummingbird
 import Foundation
+import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
@@ -27,7 +27,8 @@ struct SimulatorHarness: Sendable {
             finishedJobs: finishedJobs, activeJobs: activeJobs,
             faults: faults, revokedKeys: revokedKeys
         )
-        let simulator = FineTuningSimulator(configuration: configuration, logger: Logger(label: "ftd.sim.test"))
+        let simulator = FineTuningSimulator(
+            configuration: configuration, logger: Logger(label: "ftd.sim.test"))
         try await simulator.start()
         let harness = SimulatorHarness(simulator: simulator, port: await simulator.port)
         do {
@@ -64,8 +65,11 @@ struct SimulatorHarness: Sendable {
         var headers = extra
         if let key { headers[.authorization] = "Bearer \(key)" }
         if body != nil, headers[.contentType] == nil { headers[.contentType] = "application/json" }
-        let request = TestClient.Request(uri, method: method, headers: headers, body: body.map { ByteBuffer(bytes: $0) })
-        return try await TestClient.withClient(host: "127.0.0.1", port: port, configuration: .init(timeout: timeout)) { client in
+        let request = TestClient.Request(
+            uri, method: method, headers: headers, body: body.map { ByteBuffer(bytes: $0) })
+        return try await TestClient.withClient(
+            host: "127.0.0.1", port: port, configuration: .init(timeout: timeout)
+        ) { client in
             let response = try await client.execute(request)
             return Answer(
                 status: Int(response.status.code), headers: response.headers,
@@ -78,7 +82,8 @@ struct SimulatorHarness: Sendable {
         try await request(.get, uri, key: key)
     }
 
-    func post(_ uri: String, json: String? = nil, key: String? = SimulatorHarness.key) async throws -> Answer {
+    func post(_ uri: String, json: String? = nil, key: String? = SimulatorHarness.key) async throws -> Answer
+    {
         try await request(.post, uri, key: key, body: json.map { Array($0.utf8) })
     }
 
@@ -110,6 +115,8 @@ struct SimulatorHarness: Sendable {
 
 /// `n` chat-format training lines.
 func trainingLines(_ count: Int) -> String {
-    (1...count).map { "{\"messages\": [{\"role\": \"user\", \"content\": \"question \($0)\"}, {\"role\": \"assistant\", \"content\": \"answer \($0)\"}]}" }
-        .joined(separator: "\n") + "\n"
+    (1...count).map {
+        "{\"messages\": [{\"role\": \"user\", \"content\": \"question \($0)\"}, {\"role\": \"assistant\", \"content\": \"answer \($0)\"}]}"
+    }
+    .joined(separator: "\n") + "\n"
 }
