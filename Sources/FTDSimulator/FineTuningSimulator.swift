@@ -1,5 +1,7 @@
 import Hummingbird
 import Logging
+// Visible through Hummingbird, whose Application is a ServiceLifecycle Service.
+import ServiceLifecycle
 
 /// A local OpenAI-compatible fine-tuning API on 127.0.0.1, for trying the daemon, hooks and
 /// scripts without an account. Start it, point a client at `baseURL`, stop it when done.
@@ -8,6 +10,7 @@ public actor FineTuningSimulator {
     private let logger: Logger
     private let state: SimulatorState
     private var serverTask: Task<Void, any Error>?
+    private var serviceGroup: ServiceGroup?
     private var boundPort: Int?
     private var seeded = false
 
@@ -24,24 +27,33 @@ public actor FineTuningSimulator {
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         let application = Application(
             router: makeRouter(),
-            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.host, port: configuration.port)),
             onServerRunning: { channel in
                 portContinuation.yield(channel.localAddress?.port ?? 0)
                 portContinuation.finish()
             },
             logger: logger
         )
+        // No signal handling here: the command that embeds the simulator owns the signals.
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [application], gracefulShutdownSignals: [], logger: logger)
+        )
         let task = Task {
             defer { portContinuation.finish() }
-            // No signal handling here: the command that embeds the simulator owns the signals.
-            try await application.runService(gracefulShutdownSignals: [])
+            try await group.run()
         }
         serverTask = task
+        serviceGroup = group
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else {
             serverTask = nil
+            serviceGroup = nil
             try await task.value
-            throw SimulatorStartError(host: configuration.host, port: configuration.port, reason: "the server stopped before it was listening")
+            throw SimulatorStartError(
+                host: configuration.host, port: configuration.port,
+                reason: "the server stopped before it was listening")
         }
         boundPort = port
         logger.info("simulator serving", metadata: ["http.address": "\(configuration.host):\(port)"])
@@ -51,9 +63,17 @@ public actor FineTuningSimulator {
     public func stop() async {
         guard let task = serverTask else { return }
         await state.markStopping()
-        task.cancel()
+        // Graceful, so that answers in flight complete; a connection that keeps it from
+        // finishing is cut after a few seconds.
+        await serviceGroup?.triggerGracefulShutdown()
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(5))
+            task.cancel()
+        }
         _ = try? await task.value
+        watchdog.cancel()
         serverTask = nil
+        serviceGroup = nil
         boundPort = nil
     }
 
@@ -92,7 +112,8 @@ public actor FineTuningSimulator {
     }
 
     /// Uploads a file as `POST /v1/files` would; returns its `file-…` id.
-    public func uploadFile(filename: String, purpose: String = "fine-tune", content: [UInt8]) async -> String {
+    public func uploadFile(filename: String, purpose: String = "fine-tune", content: [UInt8]) async -> String
+    {
         let file = await state.uploadFile(filename: filename, purpose: purpose, content: content)
         return file["id"]?.stringValue ?? ""
     }

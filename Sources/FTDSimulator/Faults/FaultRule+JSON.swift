@@ -15,7 +15,8 @@ extension FaultRule {
         switch kindName.lowercased() {
         case "status":
             guard let status = json["status"]?.intValue, (400...599).contains(status) else {
-                throw FaultSpecError(spec: source, reason: "\"status\" must be an HTTP error status (400-599)")
+                throw FaultSpecError(
+                    spec: source, reason: "\"status\" must be an HTTP error status (400-599)")
             }
             kind = .status(
                 Int(status),

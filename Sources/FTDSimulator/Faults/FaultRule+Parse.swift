@@ -20,13 +20,15 @@ extension FaultRule {
             throw FaultSpecError(spec: spec, reason: "unknown option '\(unknown)'")
         }
         let kind = try parseKind(head, options: options, spec: spec)
-        return FaultRule(kind: kind, pathContains: options["path"], count: try parseCount(options["count"], spec: spec))
+        return FaultRule(
+            kind: kind, pathContains: options["path"], count: try parseCount(options["count"], spec: spec))
     }
 
     private static func parseKind(_ head: String, options: [String: String], spec: String) throws -> Kind {
         if let status = Int(head) {
             guard (400...599).contains(status) else {
-                throw FaultSpecError(spec: spec, reason: "status \(status) is not an HTTP error status (400-599)")
+                throw FaultSpecError(
+                    spec: spec, reason: "status \(status) is not an HTTP error status (400-599)")
             }
             var shouldRetry: Bool?
             if let text = options["should-retry"] {
@@ -35,7 +37,9 @@ extension FaultRule {
                 }
                 shouldRetry = value
             }
-            return .status(status, retryAfter: options["retry-after"], retryAfterMs: options["retry-after-ms"], shouldRetry: shouldRetry)
+            return .status(
+                status, retryAfter: options["retry-after"], retryAfterMs: options["retry-after-ms"],
+                shouldRetry: shouldRetry)
         }
         if head.hasPrefix("delay=") {
             guard let seconds = Double(head.dropFirst("delay=".count)), seconds >= 0 else {

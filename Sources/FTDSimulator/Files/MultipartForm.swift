@@ -1,4 +1,5 @@
 import Foundation
+
 /// The parts of a `multipart/form-data` body (RFC 7578), enough for `POST /files`.
 struct MultipartForm: Sendable, Equatable {
     struct Part: Sendable, Equatable {
@@ -45,7 +46,9 @@ struct MultipartForm: Sendable, Equatable {
             // The CRLF before the next delimiter belongs to the delimiter.
             var partEnd = end
             if partEnd >= 2, body[(partEnd - 2)..<partEnd].elementsEqual([13, 10]) { partEnd -= 2 }
-            guard partStart <= partEnd, let part = Self.part(Array(body[partStart..<partEnd])) else { return nil }
+            guard partStart <= partEnd, let part = Self.part(Array(body[partStart..<partEnd])) else {
+                return nil
+            }
             parts.append(part)
         }
         self.parts = parts
@@ -56,7 +59,8 @@ struct MultipartForm: Sendable, Equatable {
         let headerText = String(decoding: bytes[..<headerEnd], as: UTF8.self)
         var name: String?
         var filename: String?
-        for line in headerText.split(separator: "\r\n") where line.lowercased().hasPrefix("content-disposition:") {
+        for line in headerText.split(separator: "\r\n")
+        where line.lowercased().hasPrefix("content-disposition:") {
             for parameter in line.split(separator: ";").dropFirst() {
                 let pair = parameter.trimmingCharacters(in: .whitespaces)
                 guard let equals = pair.firstIndex(of: "=") else { continue }
@@ -74,7 +78,9 @@ struct MultipartForm: Sendable, Equatable {
     }
 
     private static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
-        guard !needle.isEmpty, haystack.count >= needle.count, start <= haystack.count - needle.count else { return nil }
+        guard !needle.isEmpty, haystack.count >= needle.count, start <= haystack.count - needle.count else {
+            return nil
+        }
         var index = start
         let last = haystack.count - needle.count
         while index <= last {

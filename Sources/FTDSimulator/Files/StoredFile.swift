@@ -9,7 +9,9 @@ struct StoredFile: Sendable {
     /// Chat-format training data holds one example per non-empty line.
     var exampleCount: Int {
         content.split(separator: UInt8(ascii: "\n")).filter { line in
-            line.contains { !($0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\t")) }
+            line.contains {
+                !($0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\t"))
+            }
         }.count
     }
 }

@@ -40,7 +40,8 @@ struct APIGatewayMiddleware: RouterMiddleware {
         guard let fault = await state.takeFault(for: pathAndQuery) else {
             return await respond(request, context: context, next: next)
         }
-        context.logger.debug("injecting fault", metadata: ["http.path": "\(pathAndQuery)", "fault": "\(fault)"])
+        context.logger.debug(
+            "injecting fault", metadata: ["http.path": "\(pathAndQuery)", "fault": "\(fault)"])
         return await FaultResponder(state: state).respond(with: fault) {
             await respond(request, context: context, next: next)
         }
@@ -66,11 +67,16 @@ struct APIGatewayMiddleware: RouterMiddleware {
         } catch let error as SimulatorAPIError {
             return .apiError(error)
         } catch let error as HTTPError where error.status == .notFound {
-            return .apiError(SimulatorAPIError(status: 404, message: "Invalid URL (\(request.method.rawValue) \(request.uri.path))"))
+            return .apiError(
+                SimulatorAPIError(
+                    status: 404, message: "Invalid URL (\(request.method.rawValue) \(request.uri.path))"))
         } catch let error as HTTPError {
-            return .apiError(SimulatorAPIError(status: error.status.code, message: error.body ?? error.status.reasonPhrase))
+            return .apiError(
+                SimulatorAPIError(status: error.status.code, message: error.body ?? error.status.reasonPhrase)
+            )
         } catch {
-            context.logger.error("simulator route failed", metadata: ["http.path": "\(request.uri.path)", "error": "\(error)"])
+            context.logger.error(
+                "simulator route failed", metadata: ["http.path": "\(request.uri.path)", "error": "\(error)"])
             return .apiError(.server(status: 500))
         }
     }

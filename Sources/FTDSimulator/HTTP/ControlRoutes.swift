@@ -10,7 +10,8 @@ struct ControlRoutes: Sendable {
         control.post("faults") { request, _ in
             var request = request
             guard let json = SimJSON.parse(try await request.bodyBytes()) else {
-                return Response.apiError(.invalid("The fault must be a JSON object, e.g. {\"spec\": \"429:count=3\"}."))
+                return Response.apiError(
+                    .invalid("The fault must be a JSON object, e.g. {\"spec\": \"429:count=3\"}."))
             }
             do {
                 let rule = try FaultRule.parse(json: json)
@@ -26,7 +27,8 @@ struct ControlRoutes: Sendable {
         }
         control.get("requests") { _, _ in
             let log = await state.requestLog
-            return Response.json(.object([("total", .int(Int64(log.count))), ("requests", .array(log.map(SimJSON.string)))]))
+            return Response.json(
+                .object([("total", .int(Int64(log.count))), ("requests", .array(log.map(SimJSON.string)))]))
         }
         control.post("requests/reset") { _, _ in
             await state.resetRequestLog()
@@ -34,7 +36,8 @@ struct ControlRoutes: Sendable {
         }
         control.post("clock/advance") { request, _ in
             guard let text = request.query("seconds"), let seconds = Double(text), seconds >= 0 else {
-                return Response.apiError(.invalid("Give the seconds to advance as ?seconds=N (N >= 0).", param: "seconds"))
+                return Response.apiError(
+                    .invalid("Give the seconds to advance as ?seconds=N (N >= 0).", param: "seconds"))
             }
             await state.advanceClock(by: seconds)
             return Response.json(.object([("now", .int(JobTimeline.seconds(await state.now)))]))

@@ -11,8 +11,7 @@ struct FaultResponder: Sendable {
     func respond(with fault: FaultRule.Kind, real: () async -> Response) async -> Response {
         switch fault {
         case .status(let code, let retryAfter, let retryAfterMs, let shouldRetry):
-            let error: SimulatorAPIError = code == 429 ? .rateLimited : code >= 500 ? .server(status: code) : SimulatorAPIError(status: code, message: "Injected fault: HTTP \(code)")
-            var response = Response.apiError(error)
+            var response = Response.apiError(Self.error(status: code))
             if let retryAfter { response.headers[.retryAfter] = retryAfter }
             if let retryAfterMs { response.headers[.retryAfterMs] = retryAfterMs }
             if let shouldRetry { response.headers[.shouldRetry] = shouldRetry ? "true" : "false" }
@@ -23,9 +22,20 @@ struct FaultResponder: Sendable {
         case .malformedBody:
             return .json(text: "<html><body><h1>502 Bad Gateway</h1>upstream sent garbage</body></html>")
         case .wrongShape:
-            return .json(SimJSON.object([("unexpected", .bool(true)), ("items", .string("not a list")), ("data", .int(42))]))
+            return .json(
+                SimJSON.object([
+                    ("unexpected", .bool(true)), ("items", .string("not a list")), ("data", .int(42)),
+                ]))
         case .truncatedBody:
             return await truncated(real())
+        }
+    }
+
+    private static func error(status: Int) -> SimulatorAPIError {
+        switch status {
+        case 429: return .rateLimited
+        case 500...: return .server(status: status)
+        default: return SimulatorAPIError(status: status, message: "Injected fault: HTTP \(status)")
         }
     }
 

@@ -12,14 +12,19 @@ struct FileRoutes: Sendable {
             guard let contentType = request.headers[.contentType],
                 let boundary = MultipartForm.boundary(fromContentType: contentType)
             else {
-                throw SimulatorAPIError.invalid("Upload the file as multipart/form-data with the fields 'file' and 'purpose'.")
+                throw SimulatorAPIError.invalid(
+                    "Upload the file as multipart/form-data with the fields 'file' and 'purpose'.")
             }
             let body = try await request.bodyBytes()
             guard let form = MultipartForm(body: body, boundary: boundary) else {
                 throw SimulatorAPIError.invalid("The multipart/form-data body could not be read.")
             }
-            guard let file = form.part(named: "file") else { throw SimulatorAPIError.missingParameter("file") }
-            guard let purpose = form.part(named: "purpose") else { throw SimulatorAPIError.missingParameter("purpose") }
+            guard let file = form.part(named: "file") else {
+                throw SimulatorAPIError.missingParameter("file")
+            }
+            guard let purpose = form.part(named: "purpose") else {
+                throw SimulatorAPIError.missingParameter("purpose")
+            }
             return Response.json(
                 await state.uploadFile(
                     filename: file.filename ?? "upload",
@@ -35,7 +40,8 @@ struct FileRoutes: Sendable {
             let content = try await state.fileContent(try context.parameters.require("id"))
             var headers = HTTPFields()
             headers[.contentType] = "application/octet-stream"
-            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: content)))
+            return Response(
+                status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: content)))
         }
     }
 }

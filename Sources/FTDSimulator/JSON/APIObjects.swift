@@ -30,7 +30,13 @@ enum APIObjects {
             ("integrations", .array([])),
             ("seed", .int(job.seed)),
             ("estimated_finish", .optional(snapshot.estimatedFinish)),
-            ("method", .object([("type", .string("supervised")), ("supervised", .object([("hyperparameters", hyperparameters)]))])),
+            (
+                "method",
+                .object([
+                    ("type", .string("supervised")),
+                    ("supervised", .object([("hyperparameters", hyperparameters)])),
+                ])
+            ),
             ("metadata", metadata ?? .null),
             ("user_provided_suffix", .optional(script.suffix)),
         ])
@@ -66,7 +72,9 @@ enum APIObjects {
         if let value = m.validLoss { metrics.append(("valid_loss", .double(value))) }
         if let value = m.validAccuracy { metrics.append(("valid_mean_token_accuracy", .double(value))) }
         if let value = m.fullValidLoss { metrics.append(("full_valid_loss", .double(value))) }
-        if let value = m.fullValidAccuracy { metrics.append(("full_valid_mean_token_accuracy", .double(value))) }
+        if let value = m.fullValidAccuracy {
+            metrics.append(("full_valid_mean_token_accuracy", .double(value)))
+        }
         return .object([
             ("object", .string("fine_tuning.job.checkpoint")),
             ("id", .string(checkpoint.id)),
@@ -93,7 +101,9 @@ enum APIObjects {
 
     /// `{"object": "list", "data": [...], "has_more": ...}`, with `first_id`/`last_id` when asked.
     static func list(_ data: [SimJSON], hasMore: Bool, ids: [String]? = nil) -> SimJSON {
-        var pairs: [(String, SimJSON)] = [("object", .string("list")), ("data", .array(data)), ("has_more", .bool(hasMore))]
+        var pairs: [(String, SimJSON)] = [
+            ("object", .string("list")), ("data", .array(data)), ("has_more", .bool(hasMore)),
+        ]
         if let ids {
             pairs.append(("first_id", .optional(ids.first)))
             pairs.append(("last_id", .optional(ids.last)))

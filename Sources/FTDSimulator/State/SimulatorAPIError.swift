@@ -6,7 +6,10 @@ struct SimulatorAPIError: Error, Sendable, Equatable {
     let param: String?
     let code: String?
 
-    init(status: Int, message: String, type: String = "invalid_request_error", param: String? = nil, code: String? = nil) {
+    init(
+        status: Int, message: String, type: String = "invalid_request_error", param: String? = nil,
+        code: String? = nil
+    ) {
         self.status = status
         self.message = message
         self.type = type
@@ -16,17 +19,22 @@ struct SimulatorAPIError: Error, Sendable, Equatable {
 
     var envelope: SimJSON {
         .object([
-            ("error", .object([
-                ("message", .string(message)),
-                ("type", .string(type)),
-                ("param", .optional(param)),
-                ("code", .optional(code)),
-            ]))
+            (
+                "error",
+                .object([
+                    ("message", .string(message)),
+                    ("type", .string(type)),
+                    ("param", .optional(param)),
+                    ("code", .optional(code)),
+                ])
+            )
         ])
     }
 
     static func jobNotFound(_ id: String) -> SimulatorAPIError {
-        SimulatorAPIError(status: 404, message: "No such fine-tuning job: '\(id)'.", param: "fine_tune_id", code: "fine_tune_not_found")
+        SimulatorAPIError(
+            status: 404, message: "No such fine-tuning job: '\(id)'.", param: "fine_tune_id",
+            code: "fine_tune_not_found")
     }
 
     static func fileNotFound(_ id: String, param: String = "file_id") -> SimulatorAPIError {
@@ -34,7 +42,9 @@ struct SimulatorAPIError: Error, Sendable, Equatable {
     }
 
     static func missingParameter(_ name: String) -> SimulatorAPIError {
-        SimulatorAPIError(status: 400, message: "Missing required parameter: '\(name)'.", param: name, code: "missing_required_parameter")
+        SimulatorAPIError(
+            status: 400, message: "Missing required parameter: '\(name)'.", param: name,
+            code: "missing_required_parameter")
     }
 
     static func invalid(_ message: String, param: String? = nil) -> SimulatorAPIError {
@@ -43,7 +53,8 @@ struct SimulatorAPIError: Error, Sendable, Equatable {
 
     static let missingKey = SimulatorAPIError(
         status: 401,
-        message: "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+        message:
+            "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
         code: nil
     )
 
@@ -51,12 +62,15 @@ struct SimulatorAPIError: Error, Sendable, Equatable {
         let masked = key.count > 8 ? "\(key.prefix(3))****\(key.suffix(4))" : "****"
         return SimulatorAPIError(
             status: 401,
-            message: "Incorrect API key provided: \(masked). You can find your API key at https://platform.openai.com/account/api-keys.",
+            message:
+                "Incorrect API key provided: \(masked). You can find your API key at https://platform.openai.com/account/api-keys.",
             code: "invalid_api_key"
         )
     }
 
-    static let rateLimited = SimulatorAPIError(status: 429, message: "Rate limit reached for requests", type: "requests", code: "rate_limit_exceeded")
+    static let rateLimited = SimulatorAPIError(
+        status: 429, message: "Rate limit reached for requests", type: "requests", code: "rate_limit_exceeded"
+    )
 
     static func server(status: Int) -> SimulatorAPIError {
         SimulatorAPIError(

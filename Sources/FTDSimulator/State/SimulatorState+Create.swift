@@ -7,21 +7,28 @@ extension SimulatorState {
             throw .missingParameter("training_file")
         }
         guard let training = files[trainingID] else {
-            throw .invalid("invalid training_file: \(trainingID) (no uploaded file has this id)", param: "training_file")
+            throw .invalid(
+                "invalid training_file: \(trainingID) (no uploaded file has this id)", param: "training_file")
         }
         let validationID = body["validation_file"]?.stringValue
         if let validationID, files[validationID] == nil {
-            throw .invalid("invalid validation_file: \(validationID) (no uploaded file has this id)", param: "validation_file")
+            throw .invalid(
+                "invalid validation_file: \(validationID) (no uploaded file has this id)",
+                param: "validation_file")
         }
         if let suffix = body["suffix"]?.stringValue, !(1...64).contains(suffix.count) {
             throw .invalid("suffix must be 1 to 64 characters long.", param: "suffix")
         }
         let hyperparameters = body["method"]?["supervised"]?["hyperparameters"] ?? body["hyperparameters"]
         let examples = training.exampleCount
-        let epochs = try Self.number(hyperparameters?["n_epochs"], name: "n_epochs").map { Int($0) }
+        let epochs =
+            try Self.number(hyperparameters?["n_epochs"], name: "n_epochs").map { Int($0) }
             ?? JobScript.automaticEpochs(examples: examples)
-        let batchSize = try Self.number(hyperparameters?["batch_size"], name: "batch_size").map { Int($0) } ?? 1
-        let multiplier = try Self.number(hyperparameters?["learning_rate_multiplier"], name: "learning_rate_multiplier") ?? 2
+        let batchSize =
+            try Self.number(hyperparameters?["batch_size"], name: "batch_size").map { Int($0) } ?? 1
+        let multiplier =
+            try Self.number(hyperparameters?["learning_rate_multiplier"], name: "learning_rate_multiplier")
+            ?? 2
         let outcome: JobOutcome = examples < 10 ? .fail(.tooFewExamples(examples), afterStep: nil) : .succeed
         let script = JobScript(
             model: model,

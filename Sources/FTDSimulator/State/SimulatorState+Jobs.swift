@@ -18,7 +18,8 @@ extension SimulatorState {
             sequence: jobs.count
         )
         jobs[id] = job
-        logger.debug("simulated job added", metadata: ["job.id": "\(id)", "job.steps": "\(script.totalSteps)"])
+        logger.debug(
+            "simulated job added", metadata: ["job.id": "\(id)", "job.steps": "\(script.totalSteps)"])
         return id
     }
 
@@ -73,7 +74,8 @@ extension SimulatorState {
     // MARK: Cancel, pause, resume
 
     func cancel(_ id: String) throws(SimulatorAPIError) -> SimJSON {
-        try intervene(id, .cancel, allowed: ["validating_files", "queued", "running", "paused"], verb: "cancel")
+        try intervene(
+            id, .cancel, allowed: ["validating_files", "queued", "running", "paused"], verb: "cancel")
     }
 
     func pause(_ id: String) throws(SimulatorAPIError) -> SimJSON {
@@ -94,7 +96,9 @@ extension SimulatorState {
         let now = self.now
         let status = JobTimeline(job: job).status(at: now)
         guard allowed.contains(status) else {
-            throw .invalid("Cannot \(verb) a job with status '\(status)' (\(verb) works on: \(allowed.sorted().joined(separator: ", "))).", param: nil)
+            throw .invalid(
+                "Cannot \(verb) a job with status '\(status)' (\(verb) works on: \(allowed.sorted().joined(separator: ", "))).",
+                param: nil)
         }
         job.interventions.append(Intervention(kind: kind, at: now))
         jobs[id] = job

@@ -40,7 +40,9 @@ extension JobTimeline {
                 let m = curve.metrics(step: step)
                 let valid = m.validLoss.map(Self.fiveDecimals) ?? ""
                 let validAccuracy = m.validAccuracy.map(Self.fiveDecimals) ?? ""
-                lines.append("\(step),\(Self.fiveDecimals(m.trainLoss)),\(Self.fiveDecimals(m.trainAccuracy)),\(valid),\(validAccuracy)")
+                lines.append(
+                    "\(step),\(Self.fiveDecimals(m.trainLoss)),\(Self.fiveDecimals(m.trainAccuracy)),\(valid),\(validAccuracy)"
+                )
             }
         }
         return lines.joined(separator: "\n") + "\n"

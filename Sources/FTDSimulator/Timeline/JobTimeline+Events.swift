@@ -14,7 +14,10 @@ extension JobTimeline {
     /// Every event visible at `now`, oldest first.
     func events(at now: Double) -> [TimelineEvent] {
         var timed: [(time: Double, rank: Int, event: TimelineEvent)] = []
-        func add(_ offset: Double, key: Int, _ message: String, level: String = "info", type: String = "message", data: SimJSON = .object([])) {
+        func add(
+            _ offset: Double, key: Int, _ message: String, level: String = "info", type: String = "message",
+            data: SimJSON = .object([])
+        ) {
             let time = simulatedTime(ofActive: offset)
             let event = TimelineEvent(
                 id: job.eventID(key), createdAt: Self.seconds(time), level: level,
@@ -53,13 +56,16 @@ extension JobTimeline {
         for (index, intervention) in job.interventions.enumerated() where intervention.at <= now {
             let event = TimelineEvent(
                 id: job.eventID(1_000_000 + index), createdAt: Self.seconds(intervention.at),
-                level: "info", message: Self.message(for: intervention.kind), type: "message", data: .object([])
+                level: "info", message: Self.message(for: intervention.kind), type: "message",
+                data: .object([])
             )
             timed.append((intervention.at, 1, event))
         }
         // Stable: equal times keep the order they were added in (milestones before interventions).
         return timed.enumerated()
-            .sorted { ($0.element.time, $0.element.rank, $0.offset) < ($1.element.time, $1.element.rank, $1.offset) }
+            .sorted {
+                ($0.element.time, $0.element.rank, $0.offset) < ($1.element.time, $1.element.rank, $1.offset)
+            }
             .map(\.element.event)
     }
 
@@ -73,10 +79,15 @@ extension JobTimeline {
         let intermediate = Set(checkpointSteps.filter { $0 < total })
         for step in 1...steps {
             let metrics = curve.metrics(step: step)
-            add(stepOffset(step), 100 + 2 * step, Self.stepMessage(metrics, total: total), "info", "metrics", Self.eventData(metrics, total: total))
+            add(
+                stepOffset(step), 100 + 2 * step, Self.stepMessage(metrics, total: total), "info", "metrics",
+                Self.eventData(metrics, total: total))
             if intermediate.contains(step) {
                 let name = "\(job.fineTunedModel):ckpt-step-\(step)"
-                add(stepOffset(step), 101 + 2 * step, "Checkpoint created at step \(step) with Snapshot ID: \(name)", "info", "message", .object([]))
+                add(
+                    stepOffset(step), 101 + 2 * step,
+                    "Checkpoint created at step \(step) with Snapshot ID: \(name)", "info", "message",
+                    .object([]))
             }
         }
     }
@@ -98,7 +109,9 @@ extension JobTimeline {
         if let value = metrics.validLoss { pairs.append(("valid_loss", .double(value))) }
         if let value = metrics.validAccuracy { pairs.append(("valid_mean_token_accuracy", .double(value))) }
         if let value = metrics.fullValidLoss { pairs.append(("full_valid_loss", .double(value))) }
-        if let value = metrics.fullValidAccuracy { pairs.append(("full_valid_mean_token_accuracy", .double(value))) }
+        if let value = metrics.fullValidAccuracy {
+            pairs.append(("full_valid_mean_token_accuracy", .double(value)))
+        }
         return .object(pairs)
     }
 

@@ -1,0 +1,122 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+
+@testable import FTDSimulator
+
+/// Starts a simulator on a free loopback port with a manual clock and talks to it over HTTP.
+struct SimulatorHarness: Sendable {
+    static let start: Int64 = 1_715_566_184
+    static let key = "sk-test-0123456789"
+
+    let simulator: FineTuningSimulator
+    let port: Int
+
+    static func with<T: Sendable>(
+        scenario: Scenario = .elle,
+        finishedJobs: Int = 0,
+        activeJobs: Int = 0,
+        faults: [FaultRule] = [],
+        revokedKeys: Set<String> = [],
+        _ body: @Sendable (SimulatorHarness) async throws -> T
+    ) async throws -> T {
+        let configuration = SimulatorConfiguration(
+            clock: .manual(start: start), scenario: scenario,
+            finishedJobs: finishedJobs, activeJobs: activeJobs,
+            faults: faults, revokedKeys: revokedKeys
+        )
+        let simulator = FineTuningSimulator(
+            configuration: configuration, logger: Logger(label: "ftd.sim.test"))
+        try await simulator.start()
+        let harness = SimulatorHarness(simulator: simulator, port: await simulator.port)
+        do {
+            let result = try await body(harness)
+            await simulator.stop()
+            return result
+        } catch {
+            await simulator.stop()
+            throw error
+        }
+    }
+
+    struct Answer: Sendable {
+        let status: Int
+        let headers: HTTPFields
+        let body: [UInt8]
+
+        var text: String { String(decoding: body, as: UTF8.self) }
+        var json: SimJSON? { SimJSON.parse(body) }
+        var data: [SimJSON] { json?["data"]?.arrayValue ?? [] }
+        var ids: [String] { data.compactMap { $0["id"]?.stringValue } }
+        var hasMore: Bool? { json?["has_more"]?.boolValue }
+    }
+
+    /// One request on its own connection (a truncated answer closes the connection).
+    func request(
+        _ method: HTTPRequest.Method,
+        _ uri: String,
+        key: String? = SimulatorHarness.key,
+        headers extra: HTTPFields = [:],
+        body: [UInt8]? = nil,
+        timeout: Duration = .seconds(15)
+    ) async throws -> Answer {
+        var headers = extra
+        if let key { headers[.authorization] = "Bearer \(key)" }
+        if body != nil, headers[.contentType] == nil { headers[.contentType] = "application/json" }
+        let request = TestClient.Request(
+            uri, method: method, headers: headers, body: body.map { ByteBuffer(bytes: $0) })
+        return try await TestClient.withClient(
+            host: "127.0.0.1", port: port, configuration: .init(timeout: timeout)
+        ) { client in
+            let response = try await client.execute(request)
+            return Answer(
+                status: Int(response.status.code), headers: response.headers,
+                body: response.body.map { Array($0.readableBytesView) } ?? []
+            )
+        }
+    }
+
+    func get(_ uri: String, key: String? = SimulatorHarness.key) async throws -> Answer {
+        try await request(.get, uri, key: key)
+    }
+
+    func post(_ uri: String, json: String? = nil, key: String? = SimulatorHarness.key) async throws -> Answer
+    {
+        try await request(.post, uri, key: key, body: json.map { Array($0.utf8) })
+    }
+
+    func advance(_ seconds: Int64) async {
+        await simulator.advanceClock(by: seconds)
+    }
+
+    /// `POST /v1/files` as a multipart form, returning the file id.
+    func upload(filename: String, content: String, purpose: String = "fine-tune") async throws -> Answer {
+        let boundary = "----ftdsimboundary42"
+        var body = ""
+        body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\n\(purpose)\r\n"
+        body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(filename)\"\r\n"
+        body += "Content-Type: application/jsonl\r\n\r\n\(content)\r\n--\(boundary)--\r\n"
+        var headers = HTTPFields()
+        headers[.contentType] = "multipart/form-data; boundary=\(boundary)"
+        return try await request(.post, "/v1/files", headers: headers, body: Array(body.utf8))
+    }
+
+    /// The id of the only job of the Elle scenario.
+    func elleJobID() async throws -> String {
+        let ids = await simulator.jobIDs()
+        guard let id = ids.first else { throw HarnessError.noJob }
+        return id
+    }
+
+    enum HarnessError: Error { case noJob }
+}
+
+/// `n` chat-format training lines.
+func trainingLines(_ count: Int) -> String {
+    (1...count).map {
+        "{\"messages\": [{\"role\": \"user\", \"content\": \"question \($0)\"}, {\"role\": \"assistant\", \"content\": \"answer \($0)\"}]}"
+    }
+    .joined(separator: "\n") + "\n"
+}
