@@ -32,7 +32,9 @@ import Testing
         let configuration = SimulatorConfiguration(clock: .manual(start: 1_750_000_000), scenario: .empty)
         try await Sandbox.with(configuration) { sandbox in
             let daemon = try sandbox.start(["run"])
-            try await eventually("the baseline") { FileManager.default.fileExists(atPath: sandbox.databasePath) }
+            try await eventually("the baseline") {
+                FileManager.default.fileExists(atPath: sandbox.databasePath)
+            }
             try await Task.sleep(for: .milliseconds(300))
             daemon.signal(SIGINT)
             let result = try await daemon.wait(timeout: .seconds(10))

@@ -37,12 +37,12 @@ import Testing
     @Test func anUnreachableAPIExits69AndKeepsNothingHalfDone() async throws {
         try await Sandbox.with { sandbox in
             try """
-                [api]
-                base_url = "http://127.0.0.1:9/v1"
-                max_retries = 1
-                [storage]
-                database = "\(sandbox.databasePath)"
-                """.write(toFile: sandbox.configPath, atomically: true, encoding: .utf8)
+            [api]
+            base_url = "http://127.0.0.1:9/v1"
+            max_retries = 1
+            [storage]
+            database = "\(sandbox.databasePath)"
+            """.write(toFile: sandbox.configPath, atomically: true, encoding: .utf8)
             let result = try await sandbox.ftd(["run", "--once"])
             #expect(result.status == 69, "\(result.stderr)")
             #expect(result.stderr.contains("GET /fine_tuning/jobs"))

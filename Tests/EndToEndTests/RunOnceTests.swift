@@ -47,7 +47,8 @@ import Testing
             #expect(run.status == 0, "\(run.stderr)")
 
             let id = try #require(try await sandbox.jobs().first?["id"] as? String)
-            let detail = try #require(try await sandbox.historyJSON(String(id.dropFirst(6).prefix(8))) as? [String: Any])
+            let detail = try #require(
+                try await sandbox.historyJSON(String(id.dropFirst(6).prefix(8))) as? [String: Any])
             let transitions = try #require(detail["transitions"] as? [[String: Any]])
             #expect(transitions.map { $0["to"] as? String } == ["validating_files", "succeeded"])
             #expect(transitions.last?["from"] as? String == "validating_files")
@@ -55,10 +56,11 @@ import Testing
             #expect(steps.count == 100)
             #expect(steps.first?["step"] as? Int == 1)
             #expect(steps.first?["total_steps"] as? Int == 100)
-            #expect(steps.first.map { Set($0.keys) } == [
-                "step", "total_steps", "train_loss", "train_mean_token_accuracy", "valid_loss",
-                "valid_mean_token_accuracy", "full_valid_loss", "full_valid_mean_token_accuracy",
-            ])
+            #expect(
+                steps.first.map { Set($0.keys) } == [
+                    "step", "total_steps", "train_loss", "train_mean_token_accuracy", "valid_loss",
+                    "valid_mean_token_accuracy", "full_valid_loss", "full_valid_mean_token_accuracy",
+                ])
             let checkpoints = try #require(detail["checkpoints"] as? [[String: Any]])
             #expect(checkpoints.compactMap { $0["step_number"] as? Int } == [80, 90, 100])
             let summary = try #require(detail["job"] as? [String: Any])
@@ -83,7 +85,8 @@ import Testing
             #expect((attributes[.posixPermissions] as? Int) == 0o600)
             let key = Data(Sandbox.apiKey.utf8)
             for suffix in ["", "-wal", "-shm"] {
-                let bytes = (try? Data(contentsOf: URL(fileURLWithPath: sandbox.databasePath + suffix))) ?? Data()
+                let bytes =
+                    (try? Data(contentsOf: URL(fileURLWithPath: sandbox.databasePath + suffix))) ?? Data()
                 let found = bytes.range(of: key) != nil
                 #expect(!found, "the key is in the database file \(suffix)")
             }

@@ -13,7 +13,8 @@ struct Sandbox {
     static let apiKey = "sk-e2e-Zq9rVx3Tsecret"
 
     static func with(
-        _ configuration: SimulatorConfiguration = SimulatorConfiguration(clock: .manual(start: 1_750_000_000)),
+        _ configuration: SimulatorConfiguration = SimulatorConfiguration(
+            clock: .manual(start: 1_750_000_000)),
         config extra: String = "",
         _ body: (Sandbox) async throws -> Void
     ) async throws {
@@ -60,7 +61,9 @@ struct Sandbox {
             arguments + ["--config", configPath], in: directory, environment: environment, timeout: timeout)
     }
 
-    func start(_ arguments: [String], environment: [String: String] = ["OPENAI_API_KEY": apiKey]) throws -> FTDProcess {
+    func start(_ arguments: [String], environment: [String: String] = ["OPENAI_API_KEY": apiKey]) throws
+        -> FTDProcess
+    {
         try FTDProcess(arguments + ["--config", configPath], in: directory, environment: environment)
     }
 

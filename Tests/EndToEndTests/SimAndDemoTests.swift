@@ -13,7 +13,8 @@ import Testing
         #expect(firstLine.hasPrefix(prefix))
         #expect(firstLine.hasSuffix("/v1"))
 
-        var request = HTTPClientRequest(url: String(firstLine.dropFirst("ftd sim: serving on ".count)) + "/fine_tuning/jobs")
+        var request = HTTPClientRequest(
+            url: String(firstLine.dropFirst("ftd sim: serving on ".count)) + "/fine_tuning/jobs")
         request.headers.add(name: "Authorization", value: "Bearer sk-anything")
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
         #expect(response.status == .ok)
@@ -30,7 +31,8 @@ import Testing
     @Test func demoWatchesTheElleJobToTheEndAndPrintsTheHistory() async throws {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let result = try await FTDProcess.run(["demo", "--speed", "60"], in: directory, timeout: .seconds(60))
+        let result = try await FTDProcess.run(
+            ["demo", "--speed", "60"], in: directory, timeout: .seconds(60))
         #expect(result.status == 0, "\(result.stderr)")
         for expected in [
             "new job → ", "→ succeeded", "$ ftd history", "Timeline", "Checkpoints", "Loss",

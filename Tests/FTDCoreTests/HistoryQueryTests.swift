@@ -4,124 +4,124 @@ import Testing
 @testable import FTDCore
 
 struct HistoryQueryTests {
-  typealias S = StoreSample
+    typealias S = StoreSample
 
-  static func database(with jobs: [FineTuningJob], steps: [LossStep] = []) throws -> AppDatabase {
-    let database = try AppDatabase.inMemory()
-    _ = try database.record(cycle: CycleRecord(observedAt: 1, jobs: jobs, steps: steps))
-    return database
-  }
-
-  @Test func summariesAreNewestFirstWithStepCountAndLastLoss() throws {
-    let database = try Self.database(
-      with: [
-        S.job("ftjob-old", "succeeded", createdAt: 100),
-        S.job("ftjob-new", "running", createdAt: 300),
-        S.job("ftjob-tie-a", "failed", createdAt: 200),
-        S.job("ftjob-tie-b", "succeeded", createdAt: 200),
-      ],
-      steps: [
-        LossStep(jobID: "ftjob-old", step: 2, trainLoss: 0.5),
-        LossStep(jobID: "ftjob-old", step: 10, trainLoss: 0.0012),
-        LossStep(jobID: "ftjob-old", step: 3, trainLoss: 0.4),
-      ])
-    let summaries = try database.jobSummaries()
-    #expect(summaries.map(\.id) == ["ftjob-new", "ftjob-tie-b", "ftjob-tie-a", "ftjob-old"])
-    #expect(summaries.last?.steps == 3)
-    #expect(summaries.last?.lastTrainLoss == 0.0012)
-    #expect(summaries.first?.steps == 0)
-    #expect(summaries.first?.lastTrainLoss == nil)
-
-    #expect(
-      try database.jobSummaries(status: "succeeded").map(\.id) == ["ftjob-tie-b", "ftjob-old"])
-    #expect(try database.jobSummaries(status: "paused").isEmpty)
-    #expect(try database.jobSummaries(limit: 2).map(\.id) == ["ftjob-new", "ftjob-tie-b"])
-    #expect(try database.jobSummaries(status: "succeeded", limit: 1).map(\.id) == ["ftjob-tie-b"])
-  }
-
-  struct Resolution: Sendable {
-    var input: String
-    var expected: Result<String, StoreError>
-  }
-
-  static let resolutions: [Resolution] = [
-    Resolution(input: "ftjob-abc123", expected: .success("ftjob-abc123")),
-    Resolution(input: "abc", expected: .success("ftjob-abc123")),
-    Resolution(input: "ftjob-abc", expected: .success("ftjob-abc123")),
-    Resolution(input: "abd", expected: .success("ftjob-abd999")),
-    Resolution(input: "xyz", expected: .failure(.unknownJob(input: "xyz"))),
-    Resolution(input: "", expected: .failure(.unknownJob(input: ""))),
-    Resolution(
-      input: "ftjob-",
-      expected: .failure(
-        .ambiguousJob(
-          input: "ftjob-", candidates: ["ftjob-abc123", "ftjob-abd999", "ftjob-zz", "ftjob-zzz"]))),
-    Resolution(
-      input: "ab",
-      expected: .failure(.ambiguousJob(input: "ab", candidates: ["ftjob-abc123", "ftjob-abd999"]))),
-    // A full id that is also a prefix of another still names itself.
-    Resolution(input: "ftjob-zz", expected: .success("ftjob-zz")),
-  ]
-
-  @Test(arguments: resolutions)
-  func resolvesJobIDs(_ resolution: Resolution) throws {
-    let database = try Self.database(with: [
-      S.job("ftjob-abc123", "running"), S.job("ftjob-abd999", "running"),
-      S.job("ftjob-zz", "running"),
-      S.job("ftjob-zzz", "running"),
-    ])
-    switch resolution.expected {
-    case .success(let id): #expect(try database.resolveJobID(resolution.input) == id)
-    case .failure(let error):
-      #expect(throws: error) { try database.resolveJobID(resolution.input) }
+    static func database(with jobs: [FineTuningJob], steps: [LossStep] = []) throws -> AppDatabase {
+        let database = try AppDatabase.inMemory()
+        _ = try database.record(cycle: CycleRecord(observedAt: 1, jobs: jobs, steps: steps))
+        return database
     }
-  }
 
-  @Test func anAmbiguousPrefixListsTheCandidates() {
-    let message = StoreError.ambiguousJob(input: "ab", candidates: ["ftjob-abc", "ftjob-abd"])
-      .description
-    #expect(message.contains("ftjob-abc, ftjob-abd"))
-  }
+    @Test func summariesAreNewestFirstWithStepCountAndLastLoss() throws {
+        let database = try Self.database(
+            with: [
+                S.job("ftjob-old", "succeeded", createdAt: 100),
+                S.job("ftjob-new", "running", createdAt: 300),
+                S.job("ftjob-tie-a", "failed", createdAt: 200),
+                S.job("ftjob-tie-b", "succeeded", createdAt: 200),
+            ],
+            steps: [
+                LossStep(jobID: "ftjob-old", step: 2, trainLoss: 0.5),
+                LossStep(jobID: "ftjob-old", step: 10, trainLoss: 0.0012),
+                LossStep(jobID: "ftjob-old", step: 3, trainLoss: 0.4),
+            ])
+        let summaries = try database.jobSummaries()
+        #expect(summaries.map(\.id) == ["ftjob-new", "ftjob-tie-b", "ftjob-tie-a", "ftjob-old"])
+        #expect(summaries.last?.steps == 3)
+        #expect(summaries.last?.lastTrainLoss == 0.0012)
+        #expect(summaries.first?.steps == 0)
+        #expect(summaries.first?.lastTrainLoss == nil)
 
-  @Test func anUnknownJobHasNoDetail() throws {
-    let database = try AppDatabase.inMemory()
-    #expect(throws: StoreError.unknownJob(input: "ftjob-nope")) {
-      try database.jobDetail(id: "ftjob-nope")
+        #expect(
+            try database.jobSummaries(status: "succeeded").map(\.id) == ["ftjob-tie-b", "ftjob-old"])
+        #expect(try database.jobSummaries(status: "paused").isEmpty)
+        #expect(try database.jobSummaries(limit: 2).map(\.id) == ["ftjob-new", "ftjob-tie-b"])
+        #expect(try database.jobSummaries(status: "succeeded", limit: 1).map(\.id) == ["ftjob-tie-b"])
     }
-  }
 
-  @Test(arguments: try Fixtures.names(withSuffix: ".json").filter { $0.hasPrefix("job-") })
-  func storesEachFixtureJobWithItsRawJSON(_ name: String) throws {
-    let raw = try JSONValue.parse(Fixtures.data(name))
-    let error = raw["error"].flatMap { value -> JobError? in
-      let code = value["code"]?.stringValue
-      let message = value["message"]?.stringValue
-      let param = value["param"]?.stringValue
-      return code == nil && message == nil && param == nil
-        ? nil : JobError(code: code, message: message, param: param)
+    struct Resolution: Sendable {
+        var input: String
+        var expected: Result<String, StoreError>
     }
-    let job = FineTuningJob(
-      id: try #require(raw["id"]?.stringValue), status: try #require(raw["status"]?.stringValue),
-      model: raw["model"]?.stringValue, createdAt: raw["created_at"]?.int64Value,
-      finishedAt: raw["finished_at"]?.int64Value,
-      fineTunedModel: raw["fine_tuned_model"]?.stringValue,
-      trainedTokens: raw["trained_tokens"]?.int64Value,
-      estimatedFinish: raw["estimated_finish"]?.int64Value,
-      trainingFile: raw["training_file"]?.stringValue,
-      validationFile: raw["validation_file"]?.stringValue,
-      suffix: raw["suffix"]?.stringValue, error: error, raw: raw)
-    let database = try AppDatabase.inMemory()
-    _ = try database.record(cycle: CycleRecord(observedAt: 5, jobs: [job]))
 
-    let stored = try database.writer.read { db in try JobRecord.fetchOne(db, key: job.id) }
-    #expect(try JSONValue.parse(Data(try #require(stored?.rawJSON).utf8)) == raw)
-    let detail = try database.jobDetail(id: job.id)
-    #expect(detail.summary.status == job.status)
-    #expect(detail.summary.error == error)
-    let json = HistoryJSON.detail(detail).rendered(pretty: false)
-    #expect(try JSONValue.parse(Data(json.utf8))["job"]?["status"] == raw["status"])
-    #expect(
-      JobTableView.render([detail.summary], options: HistoryRenderOptions(now: 1_800_000_000))
-        .split(separator: "\n").allSatisfy { $0.count <= 80 })
-  }
+    static let resolutions: [Resolution] = [
+        Resolution(input: "ftjob-abc123", expected: .success("ftjob-abc123")),
+        Resolution(input: "abc", expected: .success("ftjob-abc123")),
+        Resolution(input: "ftjob-abc", expected: .success("ftjob-abc123")),
+        Resolution(input: "abd", expected: .success("ftjob-abd999")),
+        Resolution(input: "xyz", expected: .failure(.unknownJob(input: "xyz"))),
+        Resolution(input: "", expected: .failure(.unknownJob(input: ""))),
+        Resolution(
+            input: "ftjob-",
+            expected: .failure(
+                .ambiguousJob(
+                    input: "ftjob-", candidates: ["ftjob-abc123", "ftjob-abd999", "ftjob-zz", "ftjob-zzz"]))),
+        Resolution(
+            input: "ab",
+            expected: .failure(.ambiguousJob(input: "ab", candidates: ["ftjob-abc123", "ftjob-abd999"]))),
+        // A full id that is also a prefix of another still names itself.
+        Resolution(input: "ftjob-zz", expected: .success("ftjob-zz")),
+    ]
+
+    @Test(arguments: resolutions)
+    func resolvesJobIDs(_ resolution: Resolution) throws {
+        let database = try Self.database(with: [
+            S.job("ftjob-abc123", "running"), S.job("ftjob-abd999", "running"),
+            S.job("ftjob-zz", "running"),
+            S.job("ftjob-zzz", "running"),
+        ])
+        switch resolution.expected {
+        case .success(let id): #expect(try database.resolveJobID(resolution.input) == id)
+        case .failure(let error):
+            #expect(throws: error) { try database.resolveJobID(resolution.input) }
+        }
+    }
+
+    @Test func anAmbiguousPrefixListsTheCandidates() {
+        let message = StoreError.ambiguousJob(input: "ab", candidates: ["ftjob-abc", "ftjob-abd"])
+            .description
+        #expect(message.contains("ftjob-abc, ftjob-abd"))
+    }
+
+    @Test func anUnknownJobHasNoDetail() throws {
+        let database = try AppDatabase.inMemory()
+        #expect(throws: StoreError.unknownJob(input: "ftjob-nope")) {
+            try database.jobDetail(id: "ftjob-nope")
+        }
+    }
+
+    @Test(arguments: try Fixtures.names(withSuffix: ".json").filter { $0.hasPrefix("job-") })
+    func storesEachFixtureJobWithItsRawJSON(_ name: String) throws {
+        let raw = try JSONValue.parse(Fixtures.data(name))
+        let error = raw["error"].flatMap { value -> JobError? in
+            let code = value["code"]?.stringValue
+            let message = value["message"]?.stringValue
+            let param = value["param"]?.stringValue
+            return code == nil && message == nil && param == nil
+                ? nil : JobError(code: code, message: message, param: param)
+        }
+        let job = FineTuningJob(
+            id: try #require(raw["id"]?.stringValue), status: try #require(raw["status"]?.stringValue),
+            model: raw["model"]?.stringValue, createdAt: raw["created_at"]?.int64Value,
+            finishedAt: raw["finished_at"]?.int64Value,
+            fineTunedModel: raw["fine_tuned_model"]?.stringValue,
+            trainedTokens: raw["trained_tokens"]?.int64Value,
+            estimatedFinish: raw["estimated_finish"]?.int64Value,
+            trainingFile: raw["training_file"]?.stringValue,
+            validationFile: raw["validation_file"]?.stringValue,
+            suffix: raw["suffix"]?.stringValue, error: error, raw: raw)
+        let database = try AppDatabase.inMemory()
+        _ = try database.record(cycle: CycleRecord(observedAt: 5, jobs: [job]))
+
+        let stored = try database.writer.read { db in try JobRecord.fetchOne(db, key: job.id) }
+        #expect(try JSONValue.parse(Data(try #require(stored?.rawJSON).utf8)) == raw)
+        let detail = try database.jobDetail(id: job.id)
+        #expect(detail.summary.status == job.status)
+        #expect(detail.summary.error == error)
+        let json = HistoryJSON.detail(detail).rendered(pretty: false)
+        #expect(try JSONValue.parse(Data(json.utf8))["job"]?["status"] == raw["status"])
+        #expect(
+            JobTableView.render([detail.summary], options: HistoryRenderOptions(now: 1_800_000_000))
+                .split(separator: "\n").allSatisfy { $0.count <= 80 })
+    }
 }

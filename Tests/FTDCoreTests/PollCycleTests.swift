@@ -31,7 +31,9 @@ import Testing
     }
 
     @Test func firstCyclePagesTheWholeListLaterOnesStopAtAKnownPage() async throws {
-        for number in 1...7 { await api.add(job: "ftjob-\(number)", status: "succeeded", createdAt: Int64(number)) }
+        for number in 1...7 {
+            await api.add(job: "ftjob-\(number)", status: "succeeded", createdAt: Int64(number))
+        }
         _ = try await cycle.run()
         let firstListing = await api.requests.filter { $0.hasPrefix("GET /fine_tuning/jobs?") }
         #expect(firstListing.count == 3)  // 7 jobs, 3 a page
@@ -43,7 +45,9 @@ import Testing
     }
 
     @Test func steadyCycleSendsOneListPlusOneEventsPagePerActiveJob() async throws {
-        for number in 1...5 { await api.add(job: "ftjob-done\(number)", status: "succeeded", createdAt: Int64(number)) }
+        for number in 1...5 {
+            await api.add(job: "ftjob-done\(number)", status: "succeeded", createdAt: Int64(number))
+        }
         await api.add(job: "ftjob-r1", status: "running", createdAt: 10)
         await api.add(job: "ftjob-r2", status: "running", createdAt: 11)
         await api.emit("Fine-tuning job started", job: "ftjob-r1")
@@ -58,7 +62,12 @@ import Testing
         _ = try await cycle.run()  // baseline of an empty account
         await api.add(job: "ftjob-new", status: "validating_files", createdAt: 1)
         let report = try await cycle.run()
-        #expect(report.transitions == [Transition(jobID: "ftjob-new", from: nil, to: "validating_files", observedAt: 5000, isBaseline: false)])
+        #expect(
+            report.transitions == [
+                Transition(
+                    jobID: "ftjob-new", from: nil, to: "validating_files", observedAt: 5000, isBaseline: false
+                )
+            ])
     }
 
     @Test func skippedStatesAreRecordedAsTheOneTransitionObserved() async throws {
@@ -146,7 +155,9 @@ import Testing
 
     @Test func knownActiveJobsTheListDidNotShowAreRetrieved() async throws {
         await api.add(job: "ftjob-old", status: "running", createdAt: 1)
-        for number in 2...4 { await api.add(job: "ftjob-\(number)", status: "succeeded", createdAt: Int64(number)) }
+        for number in 2...4 {
+            await api.add(job: "ftjob-\(number)", status: "succeeded", createdAt: Int64(number))
+        }
         _ = try await cycle.run()
         await api.resetRequests()
         await api.set(status: "failed", of: "ftjob-old")

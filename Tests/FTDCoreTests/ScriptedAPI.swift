@@ -37,7 +37,8 @@ actor ScriptedAPI: FineTuningAPI {
 
     func addCheckpoint(job: String, step: Int) {
         checkpoints[job, default: []].insert(
-            Checkpoint(id: "ftckpt_\(job)_\(step)", jobID: job, createdAt: 1000, stepNumber: step,
+            Checkpoint(
+                id: "ftckpt_\(job)_\(step)", jobID: job, createdAt: 1000, stepNumber: step,
                 fineTunedModelCheckpoint: "ft:x:ckpt-step-\(step)"),
             at: 0)
     }
@@ -70,7 +71,8 @@ actor ScriptedAPI: FineTuningAPI {
     func retrieveJob(id: String) async throws -> FineTuningJob {
         try request("GET /fine_tuning/jobs/\(id)")
         guard let job = jobs.first(where: { $0.id == id }) else {
-            throw APIError(kind: .http(status: 404), message: "no such job", endpoint: "GET /fine_tuning/jobs/\(id)")
+            throw APIError(
+                kind: .http(status: 404), message: "no such job", endpoint: "GET /fine_tuning/jobs/\(id)")
         }
         return job
     }

@@ -6,88 +6,88 @@ import NIOCore
 /// A tiny HTTP server on 127.0.0.1 (port 0) that answers a queue of scripted
 /// responses and records every request, for testing the API client in-process.
 final class ScriptedServer: Sendable {
-  struct Reply: Sendable {
-    var status = 200
-    var headers: [(String, String)] = []
-    var body = ""
-    /// Wait this long before answering (for timeouts).
-    var delay: Duration = .zero
-  }
-
-  struct Received: Sendable {
-    var method: String
-    var path: String
-    var query: String?
-    /// Header names lowercased.
-    var headers: [String: String]
-    var body: String
-  }
-
-  actor Script {
-    var replies: [Reply]
-    var received: [Received] = []
-
-    init(_ replies: [Reply]) { self.replies = replies }
-
-    func take(_ request: Received) -> Reply {
-      received.append(request)
-      if replies.isEmpty {
-        return Reply(status: 599, body: #"{"error":{"message":"script exhausted"}}"#)
-      }
-      return replies.removeFirst()
+    struct Reply: Sendable {
+        var status = 200
+        var headers: [(String, String)] = []
+        var body = ""
+        /// Wait this long before answering (for timeouts).
+        var delay: Duration = .zero
     }
-  }
 
-  let port: Int
-  let script: Script
-  private let task: Task<Void, any Error>
-
-  private init(port: Int, script: Script, task: Task<Void, any Error>) {
-    self.port = port
-    self.script = script
-    self.task = task
-  }
-
-  var baseURL: String { "http://127.0.0.1:\(port)/v1" }
-
-  var received: [Received] { get async { await script.received } }
-
-  static func start(_ replies: [Reply]) async throws -> ScriptedServer {
-    let script = Script(replies)
-    let responder = CallbackResponder<BasicRequestContext> { request, _ in
-      let body = try await request.body.collect(upTo: 1 << 20)
-      var headers: [String: String] = [:]
-      for field in request.headers { headers[field.name.canonicalName] = field.value }
-      let reply = await script.take(
-        Received(
-          method: request.method.rawValue, path: request.uri.path, query: request.uri.query,
-          headers: headers, body: String(buffer: body)))
-      if reply.delay > .zero { try? await Task.sleep(for: reply.delay) }
-      var fields = HTTPFields()
-      for (name, value) in reply.headers { fields.append(.init(name: .init(name)!, value: value)) }
-      return Response(
-        status: .init(code: reply.status), headers: fields,
-        body: .init(byteBuffer: ByteBuffer(string: reply.body)))
+    struct Received: Sendable {
+        var method: String
+        var path: String
+        var query: String?
+        /// Header names lowercased.
+        var headers: [String: String]
+        var body: String
     }
-    let (ports, portSink) = AsyncStream<Int>.makeStream()
-    let app = Application(
-      responder: responder, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-      onServerRunning: { channel in
-        portSink.yield(channel.localAddress?.port ?? 0)
-        portSink.finish()
-      },
-      logger: Logger(label: "scripted-server", factory: { _ in SwiftLogNoOpLogHandler() }))
-    let task = Task { try await app.run() }
-    var iterator = ports.makeAsyncIterator()
-    guard let port = await iterator.next(), port > 0 else {
-      task.cancel()
-      throw CancellationError()
-    }
-    return ScriptedServer(port: port, script: script, task: task)
-  }
 
-  func stop() async {
-    task.cancel()
-    _ = await task.result
-  }
+    actor Script {
+        var replies: [Reply]
+        var received: [Received] = []
+
+        init(_ replies: [Reply]) { self.replies = replies }
+
+        func take(_ request: Received) -> Reply {
+            received.append(request)
+            if replies.isEmpty {
+                return Reply(status: 599, body: #"{"error":{"message":"script exhausted"}}"#)
+            }
+            return replies.removeFirst()
+        }
+    }
+
+    let port: Int
+    let script: Script
+    private let task: Task<Void, any Error>
+
+    private init(port: Int, script: Script, task: Task<Void, any Error>) {
+        self.port = port
+        self.script = script
+        self.task = task
+    }
+
+    var baseURL: String { "http://127.0.0.1:\(port)/v1" }
+
+    var received: [Received] { get async { await script.received } }
+
+    static func start(_ replies: [Reply]) async throws -> ScriptedServer {
+        let script = Script(replies)
+        let responder = CallbackResponder<BasicRequestContext> { request, _ in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            var headers: [String: String] = [:]
+            for field in request.headers { headers[field.name.canonicalName] = field.value }
+            let reply = await script.take(
+                Received(
+                    method: request.method.rawValue, path: request.uri.path, query: request.uri.query,
+                    headers: headers, body: String(buffer: body)))
+            if reply.delay > .zero { try? await Task.sleep(for: reply.delay) }
+            var fields = HTTPFields()
+            for (name, value) in reply.headers { fields.append(.init(name: .init(name)!, value: value)) }
+            return Response(
+                status: .init(code: reply.status), headers: fields,
+                body: .init(byteBuffer: ByteBuffer(string: reply.body)))
+        }
+        let (ports, portSink) = AsyncStream<Int>.makeStream()
+        let app = Application(
+            responder: responder, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in
+                portSink.yield(channel.localAddress?.port ?? 0)
+                portSink.finish()
+            },
+            logger: Logger(label: "scripted-server", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let task = Task { try await app.run() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next(), port > 0 else {
+            task.cancel()
+            throw CancellationError()
+        }
+        return ScriptedServer(port: port, script: script, task: task)
+    }
+
+    func stop() async {
+        task.cancel()
+        _ = await task.result
+    }
 }

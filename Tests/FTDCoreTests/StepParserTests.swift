@@ -15,7 +15,9 @@ import Testing
 
     @Test(arguments: [
         MessageCase(message: "Step 85/100: training loss=0.14", step: 85, total: 100, train: 0.14),
-        MessageCase(message: "Step 1/3: training loss=1.52, validation loss=1.61", step: 1, total: 3, train: 1.52, valid: 1.61),
+        MessageCase(
+            message: "Step 1/3: training loss=1.52, validation loss=1.61", step: 1, total: 3, train: 1.52,
+            valid: 1.61),
         MessageCase(
             message: "Step 300/300: training loss=0.00, validation loss=0.00, full validation loss=0.05",
             step: 300, total: 300, train: 0, valid: 0, fullValid: 0.05),
@@ -37,7 +39,8 @@ import Testing
     }
 
     @Test func metricsDataWinsOverTheRoundedMessage() throws {
-        let page = try ListPage<JobEvent>.events(body: Fixtures.data("events-list-metrics.json"), jobID: "ftjob-m")
+        let page = try ListPage<JobEvent>.events(
+            body: Fixtures.data("events-list-metrics.json"), jobID: "ftjob-m")
         let steps = page.data.compactMap(StepParser.step(from:))
         #expect(steps.map(\.step) == [300, 299])
         let last = try #require(steps.first)
@@ -49,7 +52,8 @@ import Testing
     }
 
     @Test func legacyFixtureMessagesGiveTheirSteps() throws {
-        let page = try ListPage<JobEvent>.events(body: Fixtures.data("events-list-legacy-messages.json"), jobID: "ftjob-l")
+        let page = try ListPage<JobEvent>.events(
+            body: Fixtures.data("events-list-legacy-messages.json"), jobID: "ftjob-l")
         let steps = page.data.compactMap(StepParser.step(from:))
         #expect(steps.map(\.step) == [100, 99, 85])
         #expect(steps.map(\.trainLoss) == [0.0, 0.0, 0.14])
@@ -64,7 +68,8 @@ import Testing
 
     @Test func stopsAtTheFirstStoredEvent() {
         var pager = EventPager()
-        let next = pager.take(page: ListPage(data: [event(5), event(4), event(3)], hasMore: true), storedIDs: ["e4"])
+        let next = pager.take(
+            page: ListPage(data: [event(5), event(4), event(3)], hasMore: true), storedIDs: ["e4"])
         #expect(next == nil)
         #expect(pager.isComplete)
         #expect(pager.newEvents.map(\.id) == ["e5"])

@@ -6,56 +6,56 @@ import Testing
 /// History must stay fast on 10,000 jobs and 1,000,000 steps: every query reads through
 /// an index, never a scan of steps or events, and sorts nothing in a temporary tree.
 struct StoreQueryPlanTests {
-  static func plan(_ sql: String, _ arguments: StatementArguments) throws -> String {
-    let database = try AppDatabase.inMemory()
-    return try database.writer.read { db in
-      try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments)
-        .map { $0["detail"] as String }.joined(separator: "\n")
+    static func plan(_ sql: String, _ arguments: StatementArguments) throws -> String {
+        let database = try AppDatabase.inMemory()
+        return try database.writer.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments)
+                .map { $0["detail"] as String }.joined(separator: "\n")
+        }
     }
-  }
 
-  @Test(arguments: [
-    (AppDatabase.summarySQL(filter: nil), [-1] as StatementArguments),
-    (AppDatabase.summarySQL(filter: "status = ?"), ["running", -1] as StatementArguments),
-    ("SELECT * FROM steps WHERE job_id = ? ORDER BY step", ["ftjob-a"] as StatementArguments),
-    (
-      "SELECT * FROM events WHERE job_id = ? ORDER BY created_at, seq",
-      ["ftjob-a"] as StatementArguments
-    ),
-    ("SELECT * FROM transitions WHERE job_id = ? ORDER BY id", ["ftjob-a"] as StatementArguments),
-    (
-      "SELECT * FROM checkpoints WHERE job_id = ? ORDER BY step_number IS NULL, step_number, created_at, id",
-      ["ftjob-a"] as StatementArguments
-    ),
-  ])
-  func historyQueriesUseIndexes(_ sql: String, _ arguments: StatementArguments) throws {
-    let plan = try Self.plan(sql, arguments)
-    for table in ["steps", "events", "transitions"] {
-      #expect(!plan.contains("SCAN \(table)"), "\(plan)")
+    @Test(arguments: [
+        (AppDatabase.summarySQL(filter: nil), [-1] as StatementArguments),
+        (AppDatabase.summarySQL(filter: "status = ?"), ["running", -1] as StatementArguments),
+        ("SELECT * FROM steps WHERE job_id = ? ORDER BY step", ["ftjob-a"] as StatementArguments),
+        (
+            "SELECT * FROM events WHERE job_id = ? ORDER BY created_at, seq",
+            ["ftjob-a"] as StatementArguments
+        ),
+        ("SELECT * FROM transitions WHERE job_id = ? ORDER BY id", ["ftjob-a"] as StatementArguments),
+        (
+            "SELECT * FROM checkpoints WHERE job_id = ? ORDER BY step_number IS NULL, step_number, created_at, id",
+            ["ftjob-a"] as StatementArguments
+        ),
+    ])
+    func historyQueriesUseIndexes(_ sql: String, _ arguments: StatementArguments) throws {
+        let plan = try Self.plan(sql, arguments)
+        for table in ["steps", "events", "transitions"] {
+            #expect(!plan.contains("SCAN \(table)"), "\(plan)")
+        }
+        #expect(!plan.contains("SCAN jobs\n") && !plan.hasSuffix("SCAN jobs"), "\(plan)")
+        if !sql.contains("checkpoints") {
+            #expect(!plan.contains("TEMP B-TREE"), "\(plan)")
+        }
     }
-    #expect(!plan.contains("SCAN jobs\n") && !plan.hasSuffix("SCAN jobs"), "\(plan)")
-    if !sql.contains("checkpoints") {
-      #expect(!plan.contains("TEMP B-TREE"), "\(plan)")
-    }
-  }
 
-  @Test func summariesAggregateManyStepsCorrectly() throws {
-    let database = try AppDatabase.inMemory()
-    try database.writer.write { db in
-      try db.execute(
-        sql: """
-          WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)
-          INSERT INTO jobs (id, status, created_at, raw_json, first_seen_at, updated_at)
-          SELECT printf('ftjob-%05d', i), 'succeeded', i, '{}', 0, 0 FROM n
-          """)
-      try db.execute(
-        sql: """
-          WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200)
-          INSERT INTO steps (job_id, step, train_loss) SELECT jobs.id, n.i, 1.0 / n.i FROM jobs, n
-          """)
+    @Test func summariesAggregateManyStepsCorrectly() throws {
+        let database = try AppDatabase.inMemory()
+        try database.writer.write { db in
+            try db.execute(
+                sql: """
+                    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)
+                    INSERT INTO jobs (id, status, created_at, raw_json, first_seen_at, updated_at)
+                    SELECT printf('ftjob-%05d', i), 'succeeded', i, '{}', 0, 0 FROM n
+                    """)
+            try db.execute(
+                sql: """
+                    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200)
+                    INSERT INTO steps (job_id, step, train_loss) SELECT jobs.id, n.i, 1.0 / n.i FROM jobs, n
+                    """)
+        }
+        let summaries = try database.jobSummaries(limit: 3)
+        #expect(summaries.map(\.id) == ["ftjob-00500", "ftjob-00499", "ftjob-00498"])
+        #expect(summaries.allSatisfy { $0.steps == 200 && $0.lastTrainLoss == 1.0 / 200 })
     }
-    let summaries = try database.jobSummaries(limit: 3)
-    #expect(summaries.map(\.id) == ["ftjob-00500", "ftjob-00499", "ftjob-00498"])
-    #expect(summaries.allSatisfy { $0.steps == 200 && $0.lastTrainLoss == 1.0 / 200 })
-  }
 }

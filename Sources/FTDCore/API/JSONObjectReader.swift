@@ -3,59 +3,59 @@ import Foundation
 /// Reads the fields of one API object leniently: only what ftd cannot work without is
 /// required; every other field is nil when absent, null or of an unexpected type.
 struct JSONObjectReader {
-  /// What the object is (`job`, `event`, …), for error messages.
-  let what: String
-  let fields: [String: JSONValue]
+    /// What the object is (`job`, `event`, …), for error messages.
+    let what: String
+    let fields: [String: JSONValue]
 
-  init(_ value: JSONValue, what: String) throws(APIDecodingError) {
-    guard let fields = value.objectValue else {
-      throw APIDecodingError("\(what): expected a JSON object, got \(value.typeName)")
+    init(_ value: JSONValue, what: String) throws(APIDecodingError) {
+        guard let fields = value.objectValue else {
+            throw APIDecodingError("\(what): expected a JSON object, got \(value.typeName)")
+        }
+        self.what = what
+        self.fields = fields
     }
-    self.what = what
-    self.fields = fields
-  }
 
-  /// The value, nil when absent or null.
-  func value(_ key: String) -> JSONValue? {
-    guard let value = fields[key], !value.isNull else { return nil }
-    return value
-  }
-
-  func requiredString(_ key: String) throws(APIDecodingError) -> String {
-    guard let value = fields[key], !value.isNull else {
-      throw APIDecodingError("\(what): the required field \"\(key)\" is missing")
+    /// The value, nil when absent or null.
+    func value(_ key: String) -> JSONValue? {
+        guard let value = fields[key], !value.isNull else { return nil }
+        return value
     }
-    guard let string = value.stringValue, !string.isEmpty else {
-      throw APIDecodingError(
-        "\(what): the field \"\(key)\" must be a non-empty string, got \(value.typeName)")
+
+    func requiredString(_ key: String) throws(APIDecodingError) -> String {
+        guard let value = fields[key], !value.isNull else {
+            throw APIDecodingError("\(what): the required field \"\(key)\" is missing")
+        }
+        guard let string = value.stringValue, !string.isEmpty else {
+            throw APIDecodingError(
+                "\(what): the field \"\(key)\" must be a non-empty string, got \(value.typeName)")
+        }
+        return string
     }
-    return string
-  }
 
-  func requiredInt64(_ key: String) throws(APIDecodingError) -> Int64 {
-    guard let value = fields[key], !value.isNull else {
-      throw APIDecodingError("\(what): the required field \"\(key)\" is missing")
+    func requiredInt64(_ key: String) throws(APIDecodingError) -> Int64 {
+        guard let value = fields[key], !value.isNull else {
+            throw APIDecodingError("\(what): the required field \"\(key)\" is missing")
+        }
+        guard let number = value.int64Value else {
+            throw APIDecodingError(
+                "\(what): the field \"\(key)\" must be a whole number, got \(value.typeName)")
+        }
+        return number
     }
-    guard let number = value.int64Value else {
-      throw APIDecodingError(
-        "\(what): the field \"\(key)\" must be a whole number, got \(value.typeName)")
+
+    func string(_ key: String) -> String? { value(key)?.stringValue }
+
+    func int64(_ key: String) -> Int64? { value(key)?.int64Value }
+
+    func int(_ key: String) -> Int? { value(key)?.intValue }
+
+    /// A string, also when the API sends a number there (error codes have been both).
+    func text(_ key: String) -> String? {
+        switch value(key) {
+        case .string(let string): string
+        case .int(let number): String(number)
+        case .double(let number): String(number)
+        default: nil
+        }
     }
-    return number
-  }
-
-  func string(_ key: String) -> String? { value(key)?.stringValue }
-
-  func int64(_ key: String) -> Int64? { value(key)?.int64Value }
-
-  func int(_ key: String) -> Int? { value(key)?.intValue }
-
-  /// A string, also when the API sends a number there (error codes have been both).
-  func text(_ key: String) -> String? {
-    switch value(key) {
-    case .string(let string): string
-    case .int(let number): String(number)
-    case .double(let number): String(number)
-    default: nil
-    }
-  }
 }

@@ -1,5 +1,5 @@
 /// What to do after a failed attempt.
 public enum RetryDecision: Sendable, Equatable {
-  case retry(after: Duration)
-  case giveUp
+    case retry(after: Duration)
+    case giveUp
 }

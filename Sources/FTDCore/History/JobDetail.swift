@@ -1,25 +1,25 @@
 /// Everything `ftd history JOB` shows of one job.
 public struct JobDetail: Sendable, Equatable {
-  public var summary: JobSummary
-  /// Oldest first.
-  public var transitions: [Transition]
-  /// By step, ascending.
-  public var steps: [LossStep]
-  /// By step number, ascending.
-  public var checkpoints: [Checkpoint]
-  /// In the order they happened.
-  public var events: [JobEvent]
-  public var hookRuns: [HookRunView]
+    public var summary: JobSummary
+    /// Oldest first.
+    public var transitions: [Transition]
+    /// By step, ascending.
+    public var steps: [LossStep]
+    /// By step number, ascending.
+    public var checkpoints: [Checkpoint]
+    /// In the order they happened.
+    public var events: [JobEvent]
+    public var hookRuns: [HookRunView]
 
-  public init(
-    summary: JobSummary, transitions: [Transition] = [], steps: [LossStep] = [],
-    checkpoints: [Checkpoint] = [], events: [JobEvent] = [], hookRuns: [HookRunView] = []
-  ) {
-    self.summary = summary
-    self.transitions = transitions
-    self.steps = steps
-    self.checkpoints = checkpoints
-    self.events = events
-    self.hookRuns = hookRuns
-  }
+    public init(
+        summary: JobSummary, transitions: [Transition] = [], steps: [LossStep] = [],
+        checkpoints: [Checkpoint] = [], events: [JobEvent] = [], hookRuns: [HookRunView] = []
+    ) {
+        self.summary = summary
+        self.transitions = transitions
+        self.steps = steps
+        self.checkpoints = checkpoints
+        self.events = events
+        self.hookRuns = hookRuns
+    }
 }

@@ -22,7 +22,8 @@ public final class CycleTimer: Sendable {
         self.source = source
         self.continuation = continuation
         self.ticks = stream
-        source.schedule(deadline: .now(), repeating: Self.dispatchInterval(interval), leeway: .milliseconds(50))
+        source.schedule(
+            deadline: .now(), repeating: Self.dispatchInterval(interval), leeway: .milliseconds(50))
         source.activate()
     }
 

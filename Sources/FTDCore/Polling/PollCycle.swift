@@ -160,7 +160,8 @@ public struct PollCycle: Sendable {
             var after: String?
             repeat {
                 result.requests += 1
-                let page = try await api.listEvents(jobID: target.jobID, after: after, limit: pageSizes.events)
+                let page = try await api.listEvents(
+                    jobID: target.jobID, after: after, limit: pageSizes.events)
                 let stored = try store.storedEventIDs(jobID: target.jobID, among: page.data.map(\.id))
                 after = pager.take(page: page, storedIDs: stored)
             } while after != nil
@@ -205,7 +206,8 @@ public struct PollCycle: Sendable {
         ]
         let suffix = transition.isBaseline ? " (baseline)" : ""
         logger.notice(
-            "\(transition.jobID): \(transition.from ?? "new") → \(transition.to)\(suffix)", metadata: metadata)
+            "\(transition.jobID): \(transition.from ?? "new") → \(transition.to)\(suffix)", metadata: metadata
+        )
     }
 }
 

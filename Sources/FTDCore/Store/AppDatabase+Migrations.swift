@@ -1,95 +1,95 @@
 import GRDB
 
 extension AppDatabase {
-  /// The schema's history. A migration that has shipped is never edited: a change is a
-  /// new migration appended here (the hooks' `v2-hooks` comes next). String table and
-  /// column names keep old migrations independent of today's record types.
-  static var migrator: DatabaseMigrator {
-    var migrator = DatabaseMigrator()
-    migrator.registerMigration("v1") { db in
-      try db.create(table: "jobs") { t in
-        t.primaryKey("id", .text)
-        t.column("status", .text).notNull()
-        t.column("model", .text)
-        t.column("fine_tuned_model", .text)
-        t.column("created_at", .integer)
-        t.column("finished_at", .integer)
-        t.column("trained_tokens", .integer)
-        t.column("estimated_finish", .integer)
-        t.column("training_file", .text)
-        t.column("validation_file", .text)
-        t.column("suffix", .text)
-        t.column("error_code", .text)
-        t.column("error_message", .text)
-        t.column("error_param", .text)
-        t.column("raw_json", .text).notNull()
-        t.column("first_seen_at", .integer).notNull()
-        t.column("updated_at", .integer).notNull()
-        t.column("final_sync_done", .boolean).notNull().defaults(to: false)
-      }
-      // `ftd history` lists newest first, optionally of one status.
-      try db.create(index: "jobs_on_created_at", on: "jobs", columns: ["created_at", "id"])
-      try db.create(
-        index: "jobs_on_status_created_at", on: "jobs", columns: ["status", "created_at", "id"])
+    /// The schema's history. A migration that has shipped is never edited: a change is a
+    /// new migration appended here (the hooks' `v2-hooks` comes next). String table and
+    /// column names keep old migrations independent of today's record types.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "jobs") { t in
+                t.primaryKey("id", .text)
+                t.column("status", .text).notNull()
+                t.column("model", .text)
+                t.column("fine_tuned_model", .text)
+                t.column("created_at", .integer)
+                t.column("finished_at", .integer)
+                t.column("trained_tokens", .integer)
+                t.column("estimated_finish", .integer)
+                t.column("training_file", .text)
+                t.column("validation_file", .text)
+                t.column("suffix", .text)
+                t.column("error_code", .text)
+                t.column("error_message", .text)
+                t.column("error_param", .text)
+                t.column("raw_json", .text).notNull()
+                t.column("first_seen_at", .integer).notNull()
+                t.column("updated_at", .integer).notNull()
+                t.column("final_sync_done", .boolean).notNull().defaults(to: false)
+            }
+            // `ftd history` lists newest first, optionally of one status.
+            try db.create(index: "jobs_on_created_at", on: "jobs", columns: ["created_at", "id"])
+            try db.create(
+                index: "jobs_on_status_created_at", on: "jobs", columns: ["status", "created_at", "id"])
 
-      try db.create(table: "transitions") { t in
-        t.autoIncrementedPrimaryKey("id")
-        t.column("job_id", .text).notNull().references("jobs", onDelete: .cascade)
-        t.column("from_status", .text)
-        t.column("to_status", .text).notNull()
-        t.column("observed_at", .integer).notNull()
-        t.column("is_baseline", .boolean).notNull()
-      }
-      try db.create(index: "transitions_on_job_id", on: "transitions", columns: ["job_id", "id"])
+            try db.create(table: "transitions") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("job_id", .text).notNull().references("jobs", onDelete: .cascade)
+                t.column("from_status", .text)
+                t.column("to_status", .text).notNull()
+                t.column("observed_at", .integer).notNull()
+                t.column("is_baseline", .boolean).notNull()
+            }
+            try db.create(index: "transitions_on_job_id", on: "transitions", columns: ["job_id", "id"])
 
-      // `seq` keeps the order events were stored in: the API gives no order within one
-      // `created_at` second other than its newest-first pages, which are stored oldest
-      // first. An explicit INTEGER PRIMARY KEY, unlike a bare rowid, survives VACUUM.
-      try db.create(table: "events") { t in
-        t.autoIncrementedPrimaryKey("seq")
-        t.column("id", .text).notNull().unique()
-        t.column("job_id", .text).notNull().references("jobs", onDelete: .cascade)
-        t.column("created_at", .integer).notNull()
-        t.column("level", .text).notNull()
-        t.column("type", .text)
-        t.column("message", .text).notNull()
-        t.column("data_json", .text)
-      }
-      try db.create(
-        index: "events_on_job_id_created_at", on: "events",
-        columns: ["job_id", "created_at", "seq"])
+            // `seq` keeps the order events were stored in: the API gives no order within one
+            // `created_at` second other than its newest-first pages, which are stored oldest
+            // first. An explicit INTEGER PRIMARY KEY, unlike a bare rowid, survives VACUUM.
+            try db.create(table: "events") { t in
+                t.autoIncrementedPrimaryKey("seq")
+                t.column("id", .text).notNull().unique()
+                t.column("job_id", .text).notNull().references("jobs", onDelete: .cascade)
+                t.column("created_at", .integer).notNull()
+                t.column("level", .text).notNull()
+                t.column("type", .text)
+                t.column("message", .text).notNull()
+                t.column("data_json", .text)
+            }
+            try db.create(
+                index: "events_on_job_id_created_at", on: "events",
+                columns: ["job_id", "created_at", "seq"])
 
-      // Without rowid, a job's steps sit together in primary-key order: the loss
-      // curve of one job among a million steps is one contiguous range.
-      try db.create(table: "steps", options: [.withoutRowID]) { t in
-        t.column("job_id", .text).notNull().references("jobs", onDelete: .cascade)
-        t.column("step", .integer).notNull()
-        t.column("total_steps", .integer)
-        t.column("train_loss", .double)
-        t.column("train_mean_token_accuracy", .double)
-        t.column("valid_loss", .double)
-        t.column("valid_mean_token_accuracy", .double)
-        t.column("full_valid_loss", .double)
-        t.column("full_valid_mean_token_accuracy", .double)
-        t.primaryKey(["job_id", "step"])
-      }
+            // Without rowid, a job's steps sit together in primary-key order: the loss
+            // curve of one job among a million steps is one contiguous range.
+            try db.create(table: "steps", options: [.withoutRowID]) { t in
+                t.column("job_id", .text).notNull().references("jobs", onDelete: .cascade)
+                t.column("step", .integer).notNull()
+                t.column("total_steps", .integer)
+                t.column("train_loss", .double)
+                t.column("train_mean_token_accuracy", .double)
+                t.column("valid_loss", .double)
+                t.column("valid_mean_token_accuracy", .double)
+                t.column("full_valid_loss", .double)
+                t.column("full_valid_mean_token_accuracy", .double)
+                t.primaryKey(["job_id", "step"])
+            }
 
-      try db.create(table: "checkpoints") { t in
-        t.primaryKey("id", .text)
-        t.column("job_id", .text).notNull().references("jobs", onDelete: .cascade)
-        t.column("created_at", .integer)
-        t.column("step_number", .integer)
-        t.column("fine_tuned_model_checkpoint", .text)
-        t.column("metrics_json", .text)
-      }
-      try db.create(
-        index: "checkpoints_on_job_id", on: "checkpoints", columns: ["job_id", "step_number"])
+            try db.create(table: "checkpoints") { t in
+                t.primaryKey("id", .text)
+                t.column("job_id", .text).notNull().references("jobs", onDelete: .cascade)
+                t.column("created_at", .integer)
+                t.column("step_number", .integer)
+                t.column("fine_tuned_model_checkpoint", .text)
+                t.column("metrics_json", .text)
+            }
+            try db.create(
+                index: "checkpoints_on_job_id", on: "checkpoints", columns: ["job_id", "step_number"])
 
-      try db.create(table: "meta") { t in
-        t.primaryKey("key", .text)
-        t.column("value", .text).notNull()
-      }
+            try db.create(table: "meta") { t in
+                t.primaryKey("key", .text)
+                t.column("value", .text).notNull()
+            }
+        }
+        return migrator
     }
-    return migrator
-  }
 }

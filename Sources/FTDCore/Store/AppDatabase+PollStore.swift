@@ -1,146 +1,146 @@
 import GRDB
 
 extension AppDatabase: PollStore {
-  /// `meta` key of the unix time the baseline cycle was recorded.
-  static let baselineKey = "baseline_completed_at"
+    /// `meta` key of the unix time the baseline cycle was recorded.
+    static let baselineKey = "baseline_completed_at"
 
-  public func baselineCompleted() throws -> Bool {
-    try writer.read { db in try Self.baselineTime(db) != nil }
-  }
-
-  public func knownJobs(ids: [String]) throws -> [String: KnownJob] {
-    guard !ids.isEmpty else { return [:] }
-    return try writer.read { db in
-      let records = try JobRecord.fetchAll(db, keys: Array(Set(ids)))
-      return Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0.knownJob) })
+    public func baselineCompleted() throws -> Bool {
+        try writer.read { db in try Self.baselineTime(db) != nil }
     }
-  }
 
-  public func jobsNeedingSync() throws -> [KnownJob] {
-    try writer.read { db in
-      let terminal = JobStatus.terminal.sorted()
-      return try JobRecord.fetchAll(
-        db,
-        sql: """
-          SELECT * FROM jobs
-          WHERE final_sync_done = 0 OR status NOT IN (\(databaseQuestionMarks(count: terminal.count)))
-          ORDER BY created_at DESC, id DESC
-          """, arguments: StatementArguments(terminal)
-      ).map(\.knownJob)
-    }
-  }
-
-  public func storedEventIDs(jobID: String, among eventIDs: [String]) throws -> Set<String> {
-    guard !eventIDs.isEmpty else { return [] }
-    return try writer.read { db in
-      let ids = try String.fetchAll(
-        db,
-        sql: """
-          SELECT id FROM events
-          WHERE job_id = ? AND id IN (\(databaseQuestionMarks(count: eventIDs.count)))
-          """, arguments: StatementArguments([jobID] + eventIDs))
-      return Set(ids)
-    }
-  }
-
-  public func record(cycle: CycleRecord) throws -> [Transition] {
-    try writer.write { db in
-      let isBaseline = try Self.baselineTime(db) == nil
-      var transitions: [Transition] = []
-      for job in cycle.jobs {
-        if let transition = try upsert(
-          job, observedAt: cycle.observedAt, isBaseline: isBaseline, db)
-        {
-          var record = TransitionRecord(transition)
-          try record.insert(db)
-          transitions.append(transition)
+    public func knownJobs(ids: [String]) throws -> [String: KnownJob] {
+        guard !ids.isEmpty else { return [:] }
+        return try writer.read { db in
+            let records = try JobRecord.fetchAll(db, keys: Array(Set(ids)))
+            return Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0.knownJob) })
         }
-      }
-      // Sorted so that two runs of the same cycle store events in the same order.
-      for (jobID, batch) in cycle.events.sorted(by: { $0.key < $1.key }) {
-        guard try storesChildren(of: jobID, kind: "events", db) else { continue }
-        // The API sends newest first; stored oldest first, `seq` then orders events
-        // that share a `created_at` second the way they happened.
-        for event in batch.reversed() {
-          var record = EventRecord(event)
-          record.jobID = jobID
-          try record.insert(db, onConflict: .ignore)
+    }
+
+    public func jobsNeedingSync() throws -> [KnownJob] {
+        try writer.read { db in
+            let terminal = JobStatus.terminal.sorted()
+            return try JobRecord.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM jobs
+                    WHERE final_sync_done = 0 OR status NOT IN (\(databaseQuestionMarks(count: terminal.count)))
+                    ORDER BY created_at DESC, id DESC
+                    """, arguments: StatementArguments(terminal)
+            ).map(\.knownJob)
         }
-      }
-      for step in cycle.steps where try storesChildren(of: step.jobID, kind: "steps", db) {
-        try Self.merge(StepRecord(step), db)
-      }
-      for checkpoint in cycle.checkpoints
-      where try storesChildren(of: checkpoint.jobID, kind: "checkpoints", db) {
-        try CheckpointRecord(checkpoint).insert(db, onConflict: .ignore)
-      }
-      for jobID in cycle.finalSyncCompleted.sorted() {
-        try db.execute(sql: "UPDATE jobs SET final_sync_done = 1 WHERE id = ?", arguments: [jobID])
-      }
-      if isBaseline {
+    }
+
+    public func storedEventIDs(jobID: String, among eventIDs: [String]) throws -> Set<String> {
+        guard !eventIDs.isEmpty else { return [] }
+        return try writer.read { db in
+            let ids = try String.fetchAll(
+                db,
+                sql: """
+                    SELECT id FROM events
+                    WHERE job_id = ? AND id IN (\(databaseQuestionMarks(count: eventIDs.count)))
+                    """, arguments: StatementArguments([jobID] + eventIDs))
+            return Set(ids)
+        }
+    }
+
+    public func record(cycle: CycleRecord) throws -> [Transition] {
+        try writer.write { db in
+            let isBaseline = try Self.baselineTime(db) == nil
+            var transitions: [Transition] = []
+            for job in cycle.jobs {
+                if let transition = try upsert(
+                    job, observedAt: cycle.observedAt, isBaseline: isBaseline, db)
+                {
+                    var record = TransitionRecord(transition)
+                    try record.insert(db)
+                    transitions.append(transition)
+                }
+            }
+            // Sorted so that two runs of the same cycle store events in the same order.
+            for (jobID, batch) in cycle.events.sorted(by: { $0.key < $1.key }) {
+                guard try storesChildren(of: jobID, kind: "events", db) else { continue }
+                // The API sends newest first; stored oldest first, `seq` then orders events
+                // that share a `created_at` second the way they happened.
+                for event in batch.reversed() {
+                    var record = EventRecord(event)
+                    record.jobID = jobID
+                    try record.insert(db, onConflict: .ignore)
+                }
+            }
+            for step in cycle.steps where try storesChildren(of: step.jobID, kind: "steps", db) {
+                try Self.merge(StepRecord(step), db)
+            }
+            for checkpoint in cycle.checkpoints
+            where try storesChildren(of: checkpoint.jobID, kind: "checkpoints", db) {
+                try CheckpointRecord(checkpoint).insert(db, onConflict: .ignore)
+            }
+            for jobID in cycle.finalSyncCompleted.sorted() {
+                try db.execute(sql: "UPDATE jobs SET final_sync_done = 1 WHERE id = ?", arguments: [jobID])
+            }
+            if isBaseline {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                    arguments: [Self.baselineKey, String(cycle.observedAt)])
+            }
+            return transitions
+        }
+    }
+
+    private func upsert(_ job: FineTuningJob, observedAt: Int64, isBaseline: Bool, _ db: Database)
+        throws -> Transition?
+    {
+        var record = JobRecord(job: job, observedAt: observedAt)
+        let stored = try JobRecord.fetchOne(db, key: job.id)
+        if let stored {
+            record.firstSeenAt = stored.firstSeenAt
+            // A status change (even back to active) reopens the job's final sync.
+            record.finalSyncDone = stored.status == job.status && stored.finalSyncDone
+        }
+        try record.save(db)
+        return TransitionDetector.transition(
+            jobID: job.id, stored: stored?.status, observed: job.status, observedAt: observedAt,
+            isBaseline: isBaseline)
+    }
+
+    /// Rows about a job the store never saw would be orphans; the poller always records
+    /// the job with them, so this only guards against a caller's mistake.
+    private func storesChildren(of jobID: String, kind: String, _ db: Database) throws -> Bool {
+        if try JobRecord.exists(db, key: jobID) { return true }
+        logger.warning(
+            "ignoring rows of a job that is not stored",
+            metadata: ["job.id": "\(jobID)", "store.table": "\(kind)"])
+        return false
+    }
+
+    /// A step seen again keeps what it knew: only non-null new values replace old ones.
+    private static func merge(_ step: StepRecord, _ db: Database) throws {
         try db.execute(
-          sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-          arguments: [Self.baselineKey, String(cycle.observedAt)])
-      }
-      return transitions
+            sql: """
+                INSERT INTO steps (job_id, step, total_steps, train_loss, train_mean_token_accuracy,
+                    valid_loss, valid_mean_token_accuracy, full_valid_loss, full_valid_mean_token_accuracy)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (job_id, step) DO UPDATE SET
+                    total_steps = COALESCE(excluded.total_steps, total_steps),
+                    train_loss = COALESCE(excluded.train_loss, train_loss),
+                    train_mean_token_accuracy = COALESCE(excluded.train_mean_token_accuracy, train_mean_token_accuracy),
+                    valid_loss = COALESCE(excluded.valid_loss, valid_loss),
+                    valid_mean_token_accuracy = COALESCE(excluded.valid_mean_token_accuracy, valid_mean_token_accuracy),
+                    full_valid_loss = COALESCE(excluded.full_valid_loss, full_valid_loss),
+                    full_valid_mean_token_accuracy = COALESCE(excluded.full_valid_mean_token_accuracy, full_valid_mean_token_accuracy)
+                """,
+            arguments: [
+                step.jobID, step.step, step.totalSteps, step.trainLoss, step.trainMeanTokenAccuracy,
+                step.validLoss, step.validMeanTokenAccuracy, step.fullValidLoss,
+                step.fullValidMeanTokenAccuracy,
+            ])
     }
-  }
 
-  private func upsert(_ job: FineTuningJob, observedAt: Int64, isBaseline: Bool, _ db: Database)
-    throws -> Transition?
-  {
-    var record = JobRecord(job: job, observedAt: observedAt)
-    let stored = try JobRecord.fetchOne(db, key: job.id)
-    if let stored {
-      record.firstSeenAt = stored.firstSeenAt
-      // A status change (even back to active) reopens the job's final sync.
-      record.finalSyncDone = stored.status == job.status && stored.finalSyncDone
+    static func baselineTime(_ db: Database) throws -> Int64? {
+        try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [baselineKey])
+            .flatMap { Int64($0) }
     }
-    try record.save(db)
-    return TransitionDetector.transition(
-      jobID: job.id, stored: stored?.status, observed: job.status, observedAt: observedAt,
-      isBaseline: isBaseline)
-  }
-
-  /// Rows about a job the store never saw would be orphans; the poller always records
-  /// the job with them, so this only guards against a caller's mistake.
-  private func storesChildren(of jobID: String, kind: String, _ db: Database) throws -> Bool {
-    if try JobRecord.exists(db, key: jobID) { return true }
-    logger.warning(
-      "ignoring rows of a job that is not stored",
-      metadata: ["job.id": "\(jobID)", "store.table": "\(kind)"])
-    return false
-  }
-
-  /// A step seen again keeps what it knew: only non-null new values replace old ones.
-  private static func merge(_ step: StepRecord, _ db: Database) throws {
-    try db.execute(
-      sql: """
-        INSERT INTO steps (job_id, step, total_steps, train_loss, train_mean_token_accuracy,
-            valid_loss, valid_mean_token_accuracy, full_valid_loss, full_valid_mean_token_accuracy)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (job_id, step) DO UPDATE SET
-            total_steps = COALESCE(excluded.total_steps, total_steps),
-            train_loss = COALESCE(excluded.train_loss, train_loss),
-            train_mean_token_accuracy = COALESCE(excluded.train_mean_token_accuracy, train_mean_token_accuracy),
-            valid_loss = COALESCE(excluded.valid_loss, valid_loss),
-            valid_mean_token_accuracy = COALESCE(excluded.valid_mean_token_accuracy, valid_mean_token_accuracy),
-            full_valid_loss = COALESCE(excluded.full_valid_loss, full_valid_loss),
-            full_valid_mean_token_accuracy = COALESCE(excluded.full_valid_mean_token_accuracy, full_valid_mean_token_accuracy)
-        """,
-      arguments: [
-        step.jobID, step.step, step.totalSteps, step.trainLoss, step.trainMeanTokenAccuracy,
-        step.validLoss, step.validMeanTokenAccuracy, step.fullValidLoss,
-        step.fullValidMeanTokenAccuracy,
-      ])
-  }
-
-  static func baselineTime(_ db: Database) throws -> Int64? {
-    try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [baselineKey])
-      .flatMap { Int64($0) }
-  }
 }
 
 extension JobRecord {
-  var knownJob: KnownJob { KnownJob(id: id, status: status, finalSyncDone: finalSyncDone) }
+    var knownJob: KnownJob { KnownJob(id: id, status: status, finalSyncDone: finalSyncDone) }
 }

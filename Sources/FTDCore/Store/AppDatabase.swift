@@ -6,100 +6,100 @@ import Logging
 /// transaction. The daemon writes through a WAL `DatabasePool` while `ftd history` reads
 /// from another process.
 public struct AppDatabase: Sendable {
-  let writer: any DatabaseWriter
-  let logger: Logger
+    let writer: any DatabaseWriter
+    let logger: Logger
 
-  /// Runs the migrations that `writer`'s database lacks.
-  init(writer: any DatabaseWriter, logger: Logger) throws {
-    self.writer = writer
-    self.logger = logger
-    try Self.migrator.migrate(writer)
-  }
+    /// Runs the migrations that `writer`'s database lacks.
+    init(writer: any DatabaseWriter, logger: Logger) throws {
+        self.writer = writer
+        self.logger = logger
+        try Self.migrator.migrate(writer)
+    }
 
-  /// Opens (creating it when missing) the daemon's database at `path`, with the file
-  /// modes of SPEC section 4, and brings its schema up to date.
-  public static func open(path: String, groupReadable: Bool, logger: Logger) throws -> AppDatabase {
-    let modes = DatabaseFileModes(groupReadable: groupReadable)
-    try modes.createParentDirectories(of: path)
-    let existed = FileManager.default.fileExists(atPath: path)
-    try modes.createFileIfMissing(path)
-    let database: AppDatabase
-    do {
-      let pool = try DatabasePool(path: path, configuration: configuration(readonly: false))
-      database = try AppDatabase(writer: pool, logger: logger)
-    } catch let error as DatabaseError {
-      if error.resultCode == .SQLITE_NOTADB {
-        throw StoreError.notAnFTDDatabase(path: path, reason: "not an SQLite file")
-      }
-      throw StoreError.cannotOpen(path: path, reason: "\(error)")
+    /// Opens (creating it when missing) the daemon's database at `path`, with the file
+    /// modes of SPEC section 4, and brings its schema up to date.
+    public static func open(path: String, groupReadable: Bool, logger: Logger) throws -> AppDatabase {
+        let modes = DatabaseFileModes(groupReadable: groupReadable)
+        try modes.createParentDirectories(of: path)
+        let existed = FileManager.default.fileExists(atPath: path)
+        try modes.createFileIfMissing(path)
+        let database: AppDatabase
+        do {
+            let pool = try DatabasePool(path: path, configuration: configuration(readonly: false))
+            database = try AppDatabase(writer: pool, logger: logger)
+        } catch let error as DatabaseError {
+            if error.resultCode == .SQLITE_NOTADB {
+                throw StoreError.notAnFTDDatabase(path: path, reason: "not an SQLite file")
+            }
+            throw StoreError.cannotOpen(path: path, reason: "\(error)")
+        }
+        // SQLite gives -wal and -shm the database file's mode; applying it again covers a
+        // database created by an older setup and a changed `storage.group_readable`.
+        do {
+            try modes.applyToDatabaseFiles(path)
+        } catch {
+            // A new file we cannot chmod is a real fault; an existing file owned by someone
+            // else (an admin reading the daemon's database) is still usable as it is.
+            if !existed { throw error }
+            logger.warning(
+                "cannot set the database permissions",
+                metadata: ["database.path": "\(path)", "error": "\(error)"])
+        }
+        return database
     }
-    // SQLite gives -wal and -shm the database file's mode; applying it again covers a
-    // database created by an older setup and a changed `storage.group_readable`.
-    do {
-      try modes.applyToDatabaseFiles(path)
-    } catch {
-      // A new file we cannot chmod is a real fault; an existing file owned by someone
-      // else (an admin reading the daemon's database) is still usable as it is.
-      if !existed { throw error }
-      logger.warning(
-        "cannot set the database permissions",
-        metadata: ["database.path": "\(path)", "error": "\(error)"])
-    }
-    return database
-  }
 
-  /// Opens an existing database for `ftd history`: never creates, never migrates.
-  public static func openForReading(path: String, logger: Logger = Logger(label: "ftd.store"))
-    throws -> AppDatabase
-  {
-    guard FileManager.default.fileExists(atPath: path) else {
-      throw StoreError.databaseMissing(path: path)
+    /// Opens an existing database for `ftd history`: never creates, never migrates.
+    public static func openForReading(path: String, logger: Logger = Logger(label: "ftd.store"))
+        throws -> AppDatabase
+    {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw StoreError.databaseMissing(path: path)
+        }
+        let queue: DatabaseQueue
+        do {
+            queue = try DatabaseQueue(path: path, configuration: configuration(readonly: true))
+        } catch let error as DatabaseError {
+            if error.resultCode == .SQLITE_NOTADB {
+                throw StoreError.notAnFTDDatabase(path: path, reason: "not an SQLite file")
+            }
+            throw StoreError.cannotOpen(path: path, reason: "\(error)")
+        }
+        let hasSchema: Bool
+        do {
+            hasSchema = try queue.read { db in
+                let applied = try Self.migrator.appliedIdentifiers(db)
+                let hasJobs = try db.tableExists("jobs")
+                return applied.contains("v1") && hasJobs
+            }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
+            throw StoreError.notAnFTDDatabase(path: path, reason: "not an SQLite file")
+        } catch {
+            throw StoreError.cannotOpen(path: path, reason: "\(error)")
+        }
+        guard hasSchema else {
+            throw StoreError.notAnFTDDatabase(path: path, reason: "it has no ftd tables")
+        }
+        return AppDatabase(readingFrom: queue, logger: logger)
     }
-    let queue: DatabaseQueue
-    do {
-      queue = try DatabaseQueue(path: path, configuration: configuration(readonly: true))
-    } catch let error as DatabaseError {
-      if error.resultCode == .SQLITE_NOTADB {
-        throw StoreError.notAnFTDDatabase(path: path, reason: "not an SQLite file")
-      }
-      throw StoreError.cannotOpen(path: path, reason: "\(error)")
-    }
-    let hasSchema: Bool
-    do {
-      hasSchema = try queue.read { db in
-        let applied = try Self.migrator.appliedIdentifiers(db)
-        let hasJobs = try db.tableExists("jobs")
-        return applied.contains("v1") && hasJobs
-      }
-    } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
-      throw StoreError.notAnFTDDatabase(path: path, reason: "not an SQLite file")
-    } catch {
-      throw StoreError.cannotOpen(path: path, reason: "\(error)")
-    }
-    guard hasSchema else {
-      throw StoreError.notAnFTDDatabase(path: path, reason: "it has no ftd tables")
-    }
-    return AppDatabase(readingFrom: queue, logger: logger)
-  }
 
-  /// A fresh database in memory, migrated: for tests.
-  public static func inMemory(logger: Logger = Logger(label: "ftd.store")) throws -> AppDatabase {
-    try AppDatabase(
-      writer: DatabaseQueue(configuration: configuration(readonly: false)), logger: logger)
-  }
+    /// A fresh database in memory, migrated: for tests.
+    public static func inMemory(logger: Logger = Logger(label: "ftd.store")) throws -> AppDatabase {
+        try AppDatabase(
+            writer: DatabaseQueue(configuration: configuration(readonly: false)), logger: logger)
+    }
 
-  private init(readingFrom writer: any DatabaseWriter, logger: Logger) {
-    self.writer = writer
-    self.logger = logger
-  }
+    private init(readingFrom writer: any DatabaseWriter, logger: Logger) {
+        self.writer = writer
+        self.logger = logger
+    }
 
-  private static func configuration(readonly: Bool) -> GRDB.Configuration {
-    var configuration = GRDB.Configuration()
-    configuration.readonly = readonly
-    // The daemon and `ftd history` share the file: wait for the other's lock rather
-    // than failing at once.
-    configuration.busyMode = .timeout(5)
-    configuration.label = "ftd"
-    return configuration
-  }
+    private static func configuration(readonly: Bool) -> GRDB.Configuration {
+        var configuration = GRDB.Configuration()
+        configuration.readonly = readonly
+        // The daemon and `ftd history` share the file: wait for the other's lock rather
+        // than failing at once.
+        configuration.busyMode = .timeout(5)
+        configuration.label = "ftd"
+        return configuration
+    }
 }

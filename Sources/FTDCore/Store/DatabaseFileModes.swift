@@ -1,60 +1,60 @@
 import Foundation
 
 #if canImport(Glibc)
-  import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-  import Darwin
+    import Darwin
 #endif
 
 /// The permissions SPEC section 4 fixes for the database: 0600 (directories 0700), or
 /// 0640 (0750) when `storage.group_readable` lets the daemon's group run `ftd history`.
 struct DatabaseFileModes: Sendable, Equatable {
-  var file: mode_t
-  var directory: mode_t
+    var file: mode_t
+    var directory: mode_t
 
-  init(groupReadable: Bool) {
-    file = groupReadable ? 0o640 : 0o600
-    directory = groupReadable ? 0o750 : 0o700
-  }
-
-  /// Creates the missing directories above `path`. Existing ones are left alone: they
-  /// may belong to systemd's `StateDirectory=` or to the user.
-  func createParentDirectories(of path: String) throws {
-    let parent = (path as NSString).deletingLastPathComponent
-    guard !parent.isEmpty, !FileManager.default.fileExists(atPath: parent) else { return }
-    try createParentDirectories(of: parent)
-    if mkdir(parent, directory) != 0 && errno != EEXIST {
-      throw StoreError.cannotOpen(path: path, reason: "cannot create \(parent): \(errnoText())")
+    init(groupReadable: Bool) {
+        file = groupReadable ? 0o640 : 0o600
+        directory = groupReadable ? 0o750 : 0o700
     }
-    // mkdir honours the umask; the configured mode must hold regardless.
-    try apply(directory, to: parent)
-  }
 
-  /// Creates the database file with its mode before SQLite does, so that it never
-  /// exists with wider permissions, even for an instant.
-  func createFileIfMissing(_ path: String) throws {
-    let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, file)
-    guard fd >= 0 else {
-      throw StoreError.cannotOpen(path: path, reason: errnoText())
+    /// Creates the missing directories above `path`. Existing ones are left alone: they
+    /// may belong to systemd's `StateDirectory=` or to the user.
+    func createParentDirectories(of path: String) throws {
+        let parent = (path as NSString).deletingLastPathComponent
+        guard !parent.isEmpty, !FileManager.default.fileExists(atPath: parent) else { return }
+        try createParentDirectories(of: parent)
+        if mkdir(parent, directory) != 0 && errno != EEXIST {
+            throw StoreError.cannotOpen(path: path, reason: "cannot create \(parent): \(errnoText())")
+        }
+        // mkdir honours the umask; the configured mode must hold regardless.
+        try apply(directory, to: parent)
     }
-    close(fd)
-  }
 
-  /// Applies the file mode to the database and its `-wal`/`-shm` companions that exist.
-  func applyToDatabaseFiles(_ path: String) throws {
-    for candidate in [path, path + "-wal", path + "-shm"]
-    where FileManager.default.fileExists(atPath: candidate) {
-      try apply(file, to: candidate)
+    /// Creates the database file with its mode before SQLite does, so that it never
+    /// exists with wider permissions, even for an instant.
+    func createFileIfMissing(_ path: String) throws {
+        let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, file)
+        guard fd >= 0 else {
+            throw StoreError.cannotOpen(path: path, reason: errnoText())
+        }
+        close(fd)
     }
-  }
 
-  private func errnoText() -> String {
-    String(cString: strerror(errno))
-  }
-
-  private func apply(_ mode: mode_t, to path: String) throws {
-    if chmod(path, mode) != 0 {
-      throw StoreError.cannotSetPermissions(path: path, reason: errnoText())
+    /// Applies the file mode to the database and its `-wal`/`-shm` companions that exist.
+    func applyToDatabaseFiles(_ path: String) throws {
+        for candidate in [path, path + "-wal", path + "-shm"]
+        where FileManager.default.fileExists(atPath: candidate) {
+            try apply(file, to: candidate)
+        }
     }
-  }
+
+    private func errnoText() -> String {
+        String(cString: strerror(errno))
+    }
+
+    private func apply(_ mode: mode_t, to path: String) throws {
+        if chmod(path, mode) != 0 {
+            throw StoreError.cannotSetPermissions(path: path, reason: errnoText())
+        }
+    }
 }

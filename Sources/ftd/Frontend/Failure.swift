@@ -39,7 +39,8 @@ struct Failure: Error, CustomStringConvertible {
         case let error as ConfigurationError:
             return Failure(message: "\(error)", code: config)
         case let error as APIError:
-            return Failure(message: "\(error)", code: error.isCredentialsRejected ? noPermission : unavailable)
+            return Failure(
+                message: "\(error)", code: error.isCredentialsRejected ? noPermission : unavailable)
         case let error as StoreError:
             return Failure(message: "\(error)", code: exitCode(for: error))
         case is ExitCode, is CleanExit, is ValidationError:

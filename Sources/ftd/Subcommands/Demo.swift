@@ -77,7 +77,8 @@ struct Demo: AsyncParsableCommand {
         settings.baseURL = baseURL
         settings.maxRetries = 2
         let database = try AppDatabase.open(path: databasePath, groupReadable: false, logger: logger)
-        let api = OpenAIClient(settings: settings, apiKey: "sk-ftd-demo", httpClient: httpClient, logger: logger)
+        let api = OpenAIClient(
+            settings: settings, apiKey: "sk-ftd-demo", httpClient: httpClient, logger: logger)
         let cycle = PollCycle(api: api, store: database, logger: logger)
         let timer = CycleTimer(interval: .seconds(1))
         defer { timer.cancel() }
@@ -103,9 +104,11 @@ struct Demo: AsyncParsableCommand {
         }
         progress.clear()
 
-        let options = HistoryRenderOptions(color: style.color, width: Terminal.width, now: Int64(Date().timeIntervalSince1970))
+        let options = HistoryRenderOptions(
+            color: style.color, width: Terminal.width, now: Int64(Date().timeIntervalSince1970))
         Terminal.write("\n\(style.bold("$ ftd history"))\n")
-        Terminal.write(JobTableView.render(try database.jobSummaries(status: nil, limit: nil), options: options))
+        Terminal.write(
+            JobTableView.render(try database.jobSummaries(status: nil, limit: nil), options: options))
         if let job = try database.jobSummaries(status: nil, limit: 1).first {
             Terminal.write("\n\(style.bold("$ ftd history \(job.id)"))\n")
             Terminal.write(JobDetailView.render(try database.jobDetail(id: job.id), options: options))

@@ -35,16 +35,21 @@ struct History: AsyncParsableCommand {
         let configuration = try global.loadConfiguration()
         let database = try AppDatabase.openForReading(path: configuration.storage.database)
         let color = !json && Terminal.stdoutSupportsColor
-        let options = HistoryRenderOptions(color: color, width: Terminal.width, now: Int64(Date().timeIntervalSince1970))
+        let options = HistoryRenderOptions(
+            color: color, width: Terminal.width, now: Int64(Date().timeIntervalSince1970))
 
         if let jobID {
             let id = try database.resolveJobID(jobID)
             let detail = try database.jobDetail(id: id)
-            Terminal.write(json ? HistoryJSON.detail(detail).rendered() + "\n" : JobDetailView.render(detail, options: options))
+            Terminal.write(
+                json
+                    ? HistoryJSON.detail(detail).rendered() + "\n"
+                    : JobDetailView.render(detail, options: options))
         } else {
             let summaries = try database.jobSummaries(status: status, limit: limit)
             Terminal.write(
-                json ? HistoryJSON.summaries(summaries).rendered() + "\n"
+                json
+                    ? HistoryJSON.summaries(summaries).rendered() + "\n"
                     : JobTableView.render(summaries, options: options, statusFilter: status))
         }
     }

@@ -39,9 +39,12 @@ struct Sim: AsyncParsableCommand {
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0…65535") }
         guard speed > 0 else { throw ValidationError("--speed must be positive") }
-        guard finishedJobs >= 0, activeJobs >= 0 else { throw ValidationError("job counts must be 0 or more") }
+        guard finishedJobs >= 0, activeJobs >= 0 else {
+            throw ValidationError("job counts must be 0 or more")
+        }
         guard Scenario(rawValue: scenario) != nil else {
-            throw ValidationError("--scenario must be one of: \(Scenario.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationError(
+                "--scenario must be one of: \(Scenario.allCases.map(\.rawValue).joined(separator: ", "))")
         }
     }
 
