@@ -28,6 +28,18 @@ struct StoreFileTests {
         #expect(journal == "wal")
     }
 
+    @Test func aNewDatabaseAppearsAlreadyMigratedAndLeavesNoTemporaryFile() throws {
+        let root = try S.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let path = root.appendingPathComponent("ftd.sqlite3").path
+        try AppDatabase.createMigrated(at: path, modes: DatabaseFileModes(groupReadable: false))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path) == ["ftd.sqlite3"])
+        #expect(try S.mode(of: path) == 0o600)
+        // A reader arriving now (before the daemon opens its pool) finds ftd's schema.
+        let reader = try AppDatabase.openForReading(path: path, logger: S.logger)
+        #expect(try reader.jobSummaries().isEmpty)
+    }
+
     @Test func reopeningAppliesAChangedGroupSetting() throws {
         let root = try S.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }

@@ -22,7 +22,7 @@ public struct AppDatabase: Sendable {
         let modes = DatabaseFileModes(groupReadable: groupReadable)
         try modes.createParentDirectories(of: path)
         let existed = FileManager.default.fileExists(atPath: path)
-        try modes.createFileIfMissing(path)
+        if !existed { try createMigrated(at: path, modes: modes) }
         let database: AppDatabase
         do {
             let pool = try DatabasePool(path: path, configuration: configuration(readonly: false))
