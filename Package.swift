@@ -59,6 +59,7 @@ let package = Package(
                 "FTDCore",
                 "FTDSimulator",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(

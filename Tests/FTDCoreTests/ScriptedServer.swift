@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// A tiny HTTP server on 127.0.0.1 (port 0) that answers a queue of scripted
 /// responses and records every request, for testing the API client in-process.
@@ -41,11 +42,13 @@ final class ScriptedServer: Sendable {
     let port: Int
     let script: Script
     private let task: Task<Void, any Error>
+    private let group: ServiceGroup
 
-    private init(port: Int, script: Script, task: Task<Void, any Error>) {
+    private init(port: Int, script: Script, task: Task<Void, any Error>, group: ServiceGroup) {
         self.port = port
         self.script = script
         self.task = task
+        self.group = group
     }
 
     var baseURL: String { "http://127.0.0.1:\(port)/v1" }
@@ -62,7 +65,10 @@ final class ScriptedServer: Sendable {
                 Received(
                     method: request.method.rawValue, path: request.uri.path, query: request.uri.query,
                     headers: headers, body: String(buffer: body)))
-            if reply.delay > .zero { try? await Task.sleep(for: reply.delay) }
+            if reply.delay > .zero {
+                // Cut short by stop(): a handler still sleeping must not hold the shutdown.
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: reply.delay) }
+            }
             var fields = HTTPFields()
             for (name, value) in reply.headers { fields.append(.init(name: .init(name)!, value: value)) }
             return Response(
@@ -77,17 +83,25 @@ final class ScriptedServer: Sendable {
                 portSink.finish()
             },
             logger: Logger(label: "scripted-server", factory: { _ in SwiftLogNoOpLogHandler() }))
-        let task = Task { try await app.run() }
+        // Stopped by a graceful shutdown, not by cancelling the serving task: cancelling it
+        // can leave an accepted connection unserved, which NIO traps on in debug builds
+        // ("Deinited NIOAsyncWriter without calling finish()", apple/swift-nio#3481).
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [app], gracefulShutdownSignals: [],
+                logger: Logger(label: "scripted-server", factory: { _ in SwiftLogNoOpLogHandler() })))
+        let task = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next(), port > 0 else {
-            task.cancel()
+            await group.triggerGracefulShutdown()
+            _ = await task.result
             throw CancellationError()
         }
-        return ScriptedServer(port: port, script: script, task: task)
+        return ScriptedServer(port: port, script: script, task: task, group: group)
     }
 
     func stop() async {
-        task.cancel()
+        await group.triggerGracefulShutdown()
         _ = await task.result
     }
 }
