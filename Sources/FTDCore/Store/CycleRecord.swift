@@ -18,6 +18,9 @@ public struct CycleRecord: Sendable {
     /// Terminal jobs whose final events and checkpoints are now all stored: no later
     /// cycle requests anything for them.
     public var finalSyncCompleted: Set<String>
+    /// The configured hooks: each non-baseline transition becomes one pending delivery
+    /// per hook that fires on its new status, in the same transaction.
+    public var hooks: [HookSettings] = []
 
     public init(
         observedAt: Int64, jobs: [FineTuningJob] = [], events: [String: [JobEvent]] = [:],
