@@ -22,6 +22,9 @@ public struct PollCycle: Sendable {
     public var pageSizes = PageSizes()
     /// Jobs synced at once; bounded so a first sync of a large account stays polite.
     public var concurrency = 4
+    /// Each non-baseline transition becomes a pending delivery for every hook that fires
+    /// on its new status, committed with the cycle.
+    public var hooks: [HookSettings] = []
 
     public init(
         api: any FineTuningAPI, store: any PollStore, logger: Logger,
@@ -69,6 +72,7 @@ public struct PollCycle: Sendable {
         let results = report.credentialsRejected ? [] : try await sync(targets)
 
         var record = CycleRecord(observedAt: observedAt, jobs: observed.jobs)
+        record.hooks = hooks
         for result in results {
             report.requests += result.requests
             if let failure = result.failure {

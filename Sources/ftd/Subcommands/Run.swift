@@ -27,20 +27,33 @@ struct Run: AsyncParsableCommand {
         let database = try AppDatabase.open(
             path: configuration.storage.database, groupReadable: configuration.storage.groupReadable,
             logger: logger)
+        let interrupted = try database.markInterruptedAttempts()
+        if interrupted > 0 {
+            logger.warning("\(interrupted) hook attempt(s) were cut short by the last stop: their deliveries run again")
+        }
+        let dispatcher = HookDispatcher(
+            outbox: database,
+            runner: HookRunner(apiKeyVariable: configuration.api.apiKeyEnv, logger: logger),
+            hooks: configuration.hooks, databasePath: configuration.storage.database, logger: logger)
         try await HTTPClient.withProcessClient { httpClient in
             let api = OpenAIClient(
                 settings: configuration.api, apiKey: apiKey, httpClient: httpClient, logger: logger)
-            let cycle = PollCycle(api: api, store: database, logger: logger)
+            var cycle = PollCycle(api: api, store: database, logger: logger)
+            cycle.hooks = configuration.hooks
             if once {
-                try await runOnce(cycle, configuration: configuration, logger: logger)
+                // The deliveries an earlier run left undone go first, then this cycle's.
+                try await dispatcher.drain()
+                let report = try await cycle.run()
+                try await dispatcher.drain()
+                try finish(report, configuration: configuration, logger: logger)
             } else {
-                try await runDaemon(cycle, configuration: configuration, logger: logger)
+                try await runDaemon(cycle, dispatcher: dispatcher, configuration: configuration, logger: logger)
             }
         }
     }
 
-    private func runOnce(_ cycle: PollCycle, configuration: Configuration, logger: Logger) async throws {
-        let report = try await cycle.run()
+    /// `--once`: the cycle's result as an exit status; a failed hook is recorded, not fatal.
+    private func finish(_ report: CycleReport, configuration: Configuration, logger: Logger) throws {
         let outcome = report.failures.isEmpty ? "complete" : "incomplete"
         logger.info(
             "cycle \(outcome): \(report.transitions.count) transitions, \(report.activeJobs) active jobs, \(report.requests) requests"
@@ -59,7 +72,9 @@ struct Run: AsyncParsableCommand {
         }
     }
 
-    private func runDaemon(_ cycle: PollCycle, configuration: Configuration, logger: Logger) async throws {
+    private func runDaemon(
+        _ cycle: PollCycle, dispatcher: HookDispatcher, configuration: Configuration, logger: Logger
+    ) async throws {
         logger.info(
             "ftd polling \(configuration.api.baseURL)",
             metadata: [
@@ -67,10 +82,13 @@ struct Run: AsyncParsableCommand {
                 "poll.interval": "\(configuration.poll.interval)",
                 "poll.idle_interval": "\(configuration.poll.idleInterval)",
             ])
-        let poller = PollerService(cycle: cycle, settings: configuration.poll, logger: logger)
+        let deliveries = DeliveryService(dispatcher: dispatcher, logger: logger)
+        let poller = PollerService(cycle: cycle, settings: configuration.poll, logger: logger) { report in
+            if !report.transitions.isEmpty { deliveries.wake() }
+        }
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: poller)],
+                services: [.init(service: deliveries), .init(service: poller)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()

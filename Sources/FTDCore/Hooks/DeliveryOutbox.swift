@@ -1,0 +1,19 @@
+import Foundation
+
+/// The durable side of hook deliveries, as the dispatcher sees it. `AppDatabase` is the
+/// real one: every method is one transaction.
+public protocol DeliveryOutbox: Sendable {
+    /// Undone deliveries, in the order of their transitions.
+    func pendingDeliveries() throws -> [HookDelivery]
+    /// Records an attempt as started, before the hook runs, so that an attempt cut short
+    /// by a crash still counts. Returns the attempt's row and its number (1, 2, …).
+    func beginAttempt(deliveryID: String, startedAt: Int64) throws -> (runID: Int64, attempt: Int)
+    func finishAttempt(runID: Int64, result: HookRunResult) throws
+    /// Marks the delivery done: it never runs again.
+    func completeDelivery(id: String, succeeded: Bool, at: Int64) throws
+}
+
+/// Runs one attempt of a hook. `HookRunner` is the real one.
+public protocol HookRunning: Sendable {
+    func run(_ hook: HookSettings, environment: [String: String], stdin: Data) async -> HookRunResult
+}

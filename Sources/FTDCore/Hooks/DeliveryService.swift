@@ -1,0 +1,35 @@
+import Logging
+import ServiceLifecycle
+
+/// The daemon's hook side, beside the poller: drains the outbox at start (deliveries an
+/// earlier run left undone) and whenever a cycle committed new ones. It runs apart from
+/// the poller so that a slow hook never holds the poll timer.
+public struct DeliveryService: Service {
+    let dispatcher: HookDispatcher
+    let logger: Logger
+    private let wakeups: AsyncStream<Void>
+    private let continuation: AsyncStream<Void>.Continuation
+
+    public init(dispatcher: HookDispatcher, logger: Logger) {
+        self.dispatcher = dispatcher
+        self.logger = logger
+        (wakeups, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        continuation.yield()  // the deliveries left undone by an earlier run
+    }
+
+    /// Asks for a drain; cheap, never waits. Wakeups during a drain fold into one more.
+    public func wake() { continuation.yield() }
+
+    public func run() async throws {
+        for await _ in wakeups.cancelOnGracefulShutdown() {
+            do {
+                try await cancelWhenGracefulShutdown { try await dispatcher.drain() }
+            } catch is CancellationError {
+                break
+            } catch {
+                logger.error("running hooks failed: \(error)")
+            }
+        }
+        continuation.finish()
+    }
+}

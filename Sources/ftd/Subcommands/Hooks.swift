@@ -1,0 +1,110 @@
+import ArgumentParser
+import FTDCore
+import Foundation
+import Logging
+
+struct Hooks: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List, inspect and try the configured hooks.",
+        subcommands: [List.self, Runs.self, Test.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The configured hooks and what fires them.")
+
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let configuration = try global.loadConfiguration()
+            Terminal.write(HookListView.render(configuration.hooks, source: configuration.sourcePath))
+        }
+    }
+
+    struct Runs: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Recent deliveries: pending, succeeded, or failed after N attempts.")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Flag(help: "Only deliveries that failed after all their attempts.")
+        var failed = false
+
+        @Option(help: "At most this many deliveries.")
+        var limit = 20
+
+        @Flag(help: "Print JSON instead of a table.")
+        var json = false
+
+        func validate() throws {
+            if limit < 1 { throw ValidationError("--limit must be at least 1") }
+        }
+
+        func run() async throws {
+            let configuration = try global.loadConfiguration()
+            let database = try AppDatabase.openForReading(path: configuration.storage.database)
+            let deliveries = try database.deliveries(failedOnly: failed, limit: limit)
+            if json {
+                Terminal.write(DeliveryJSON.list(deliveries).rendered() + "\n")
+            } else {
+                let options = HistoryRenderOptions(
+                    color: Terminal.stdoutSupportsColor, width: Terminal.width,
+                    now: Int64(Date().timeIntervalSince1970))
+                Terminal.write(DeliveryTableView.render(deliveries, options: options))
+            }
+        }
+    }
+
+    struct Test: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run one hook now, exactly as the daemon would, and show what it did.",
+            discussion: """
+                Uses a stored job (--job) or a synthetic transition to --status. Nothing is \
+                recorded as a delivery. Exits 0 when the hook exited 0, 1 otherwise.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: "The hook's name in the configuration.")
+        var name: String
+
+        @Option(help: "A stored job (id or unique prefix) whose data the hook gets.")
+        var job: String?
+
+        @Option(help: "The new status of the transition (default: the job's status, or succeeded).")
+        var status: String?
+
+        func run() async throws {
+            let configuration = try global.loadConfiguration()
+            global.bootstrapLogging()
+            guard let hook = configuration.hooks.first(where: { $0.name == name }) else {
+                let known = configuration.hooks.map(\.name).joined(separator: ", ")
+                throw Failure(
+                    message: "no hook named \"\(name)\" in the configuration"
+                        + (known.isEmpty ? " (it has no [[hooks]])" : " (known: \(known))"),
+                    code: Failure.usage)
+            }
+            let delivery = try testDelivery(configuration: configuration)
+            let payload = HookPayload(delivery: delivery, attempt: 1, databasePath: configuration.storage.database)
+            let runner = HookRunner(apiKeyVariable: configuration.api.apiKeyEnv, logger: Logger(label: "ftd"))
+            let result = await runner.run(hook, environment: payload.environment, stdin: payload.stdin)
+            Terminal.write(HookTestView.render(hook: hook, delivery: delivery, result: result))
+            if result.outcome != .succeeded { throw ExitCode(1) }
+        }
+
+        private func testDelivery(configuration: Configuration) throws -> HookDelivery {
+            let now = Int64(Date().timeIntervalSince1970)
+            let deliveryID = "test-" + UUID().uuidString.lowercased()
+            if let job {
+                let database = try AppDatabase.openForReading(path: configuration.storage.database)
+                let stored = try database.storedJob(id: try database.resolveJobID(job))
+                let to = status ?? stored.status
+                let from = try database.jobDetail(id: stored.id).transitions.last(where: { $0.to == to })?.from
+                let transition = Transition(jobID: stored.id, from: from, to: to, observedAt: now, isBaseline: false)
+                return HookDelivery(id: deliveryID, hook: name, transition: transition, job: stored, attemptsMade: 0)
+            }
+            let to = status ?? "succeeded"
+            let job = FineTuningJob.synthetic(status: to, at: now)
+            let transition = Transition(jobID: job.id, from: "running", to: to, observedAt: now, isBaseline: false)
+            return HookDelivery(id: deliveryID, hook: name, transition: transition, job: job, attemptsMade: 0)
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import FTDSimulator
+import Foundation
+import Testing
+
+/// Hooks as a user configures them, run by the built `ftd` (SPEC section 5).
+@Suite struct HookTests {
+    static func hookConfig(_ name: String, on: String = "\"*\"", command: String, timeout: Int = 60) -> String {
+        """
+
+        [[hooks]]
+        name = "\(name)"
+        on = [\(on)]
+        command = \(command)
+        timeout = \(timeout)
+        retries = 1
+        """
+    }
+
+    static func lines(_ path: String) -> [String] {
+        ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+    }
+
+    @Test func aTransitionAfterTheBaselineRunsTheHookWithItsEnvironmentAndJSON() async throws {
+        try await Sandbox.with { sandbox in
+            let log = sandbox.directory.appendingPathComponent("hook.log").path
+            let stdin = sandbox.directory.appendingPathComponent("stdin.json").path
+            try sandbox.writeConfig(
+                Self.hookConfig(
+                    "record",
+                    command: "'echo \"$FTD_HOOK $FTD_JOB_ID $FTD_PREVIOUS_STATUS>$FTD_STATUS $FTD_ATTEMPT\" >> \(log); cat > \(stdin)'"
+                ))
+            let baseline = try await sandbox.ftd(["run", "--once"])
+            #expect(baseline.status == 0, "\(baseline.stderr)")
+            #expect(Self.lines(log).isEmpty)  // no hook fires for the baseline
+
+            await sandbox.simulator.advanceClock(by: 25)  // validating_files → queued
+            let run = try await sandbox.ftd(["run", "--once"])
+            #expect(run.status == 0, "\(run.stderr)")
+            let id = try #require(try await sandbox.jobs().first?["id"] as? String)
+            #expect(Self.lines(log) == ["record \(id) validating_files>queued 1"])
+
+            let payload = try #require(
+                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: stdin))) as? [String: Any])
+            #expect(payload["hook"] as? String == "record")
+            #expect(payload["attempt"] as? Int == 1)
+            let transition = try #require(payload["transition"] as? [String: Any])
+            #expect(transition["from"] as? String == "validating_files")
+            #expect(transition["to"] as? String == "queued")
+            #expect((payload["job"] as? [String: Any])?["id"] as? String == id)
+
+            let detail = try #require(try await sandbox.historyJSON(id) as? [String: Any])
+            let runs = try #require(detail["hook_runs"] as? [[String: Any]])
+            #expect(runs.count == 1)
+            #expect(runs.first?["status"] as? String == "succeeded")
+            #expect(runs.first?["exit_code"] as? Int == 0)
+            #expect(runs.first?["delivery_id"] as? String == payload["delivery_id"] as? String)
+        }
+    }
+
+    @Test func aDeliveryInterruptedByKill9RunsAgainAfterRestartWithTheSameIDAndNeverAThirdTime() async throws {
+        try await Sandbox.with { sandbox in
+            let runs = sandbox.directory.appendingPathComponent("runs.txt").path
+            let marker = sandbox.directory.appendingPathComponent("marker").path
+            let script = sandbox.directory.appendingPathComponent("hook.sh").path
+            try """
+                #!/bin/sh
+                echo "$FTD_DELIVERY_ID $FTD_ATTEMPT" >> \(runs)
+                if [ ! -e \(marker) ]; then touch \(marker); exec sleep 30; fi
+                """.write(toFile: script, atomically: true, encoding: .utf8)
+            chmod(script, 0o755)
+            try sandbox.writeConfig(Self.hookConfig("slow", on: "\"queued\"", command: "[\"\(script)\"]"))
+            #expect(try await sandbox.ftd(["run", "--once"]).status == 0)  // the baseline
+            await sandbox.simulator.advanceClock(by: 25)
+
+            let daemon = try sandbox.start(["run"])
+            try await eventually("the hook to start") { !Self.lines(runs).isEmpty }
+            daemon.signal(SIGKILL)
+            _ = try await daemon.wait(timeout: .seconds(10))
+
+            let restart = try await sandbox.ftd(["run", "--once"])
+            #expect(restart.status == 0, "\(restart.stderr)")
+            let again = try await sandbox.ftd(["run", "--once"])
+            #expect(again.status == 0)
+            let lines = Self.lines(runs)
+            #expect(lines.count == 2, "\(lines)")
+            let ids = Set(lines.map { $0.split(separator: " ")[0] })
+            #expect(ids.count == 1)
+            #expect(lines.map { $0.split(separator: " ")[1] } == ["1", "2"])
+        }
+    }
+
+    @Test func aSlowHookDoesNotDelayPolling() async throws {
+        let configuration = SimulatorConfiguration(speed: 40, clock: .scaled)
+        try await Sandbox.with(configuration) { sandbox in
+            let started = sandbox.directory.appendingPathComponent("started").path
+            try sandbox.writeConfig(
+                Self.hookConfig("sleepy", command: "'touch \(started); sleep 30'", timeout: 60))
+            let daemon = try sandbox.start(["run"])
+            try await eventually(timeout: .seconds(60), "the job to succeed while the hook sleeps") {
+                guard FileManager.default.fileExists(atPath: sandbox.databasePath) else { return false }
+                return try await sandbox.jobs().first?["status"] as? String == "succeeded"
+            }
+            // The first hook started before the job ended and is still sleeping: polling went on.
+            #expect(FileManager.default.fileExists(atPath: started))
+            let id = try #require(try await sandbox.jobs().first?["id"] as? String)
+            let detail = try #require(try await sandbox.historyJSON(id) as? [String: Any])
+            #expect((detail["hook_runs"] as? [Any])?.isEmpty == true)
+            daemon.signal(SIGTERM)
+            _ = try await daemon.wait(timeout: .seconds(30))
+        }
+    }
+}
