@@ -109,7 +109,8 @@ import Testing
         #expect(result.outcome == .succeeded, "\(result.stderr)")
         #expect(
             try Self.recordedArgv("notify-send", in: s.dir) == [
-                "--app-name=ftd", "--urgency=critical", "--", "ftd: ftjob-x", "running → failed\n\(s.message)",
+                "--app-name=ftd", "--urgency=critical", "--", "ftd: ftjob-x",
+                "running → failed\n\(s.message)",
             ])
         #expect(!FileManager.default.fileExists(atPath: s.marker.path))
     }
@@ -142,7 +143,10 @@ import Testing
     }
 
     /// Only where a desktop session exists; the stub test above covers the script itself.
-    @Test(.enabled(if: hasTool("notify-send") && ProcessInfo.processInfo.environment["DBUS_SESSION_BUS_ADDRESS"] != nil))
+    @Test(
+        .enabled(
+            if: hasTool("notify-send")
+                && ProcessInfo.processInfo.environment["DBUS_SESSION_BUS_ADDRESS"] != nil))
     func notifyDesktopWithTheRealTool() async throws {
         let s = try Self.setup()
         var base = ProcessInfo.processInfo.environment

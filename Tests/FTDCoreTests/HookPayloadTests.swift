@@ -43,10 +43,12 @@ import Testing
 
     static let cases: [Case] = [
         Case(
-            name: "running to failed, nothing optional", delivery: delivery(from: "running", error: nil, tokens: nil, tuned: nil),
+            name: "running to failed, nothing optional",
+            delivery: delivery(from: "running", error: nil, tokens: nil, tuned: nil),
             attempt: 1, expected: base),
         Case(
-            name: "new job: previous status empty", delivery: delivery(from: nil, error: nil, tokens: nil, tuned: nil),
+            name: "new job: previous status empty",
+            delivery: delivery(from: nil, error: nil, tokens: nil, tuned: nil),
             attempt: 1, expected: with(["FTD_PREVIOUS_STATUS": ""])),
         Case(
             name: "error, tokens, model, third attempt",
@@ -59,7 +61,10 @@ import Testing
                 "FTD_TRAINED_TOKENS": "12345", "FTD_FINE_TUNED_MODEL": "ft:gpt-4o-mini:org::abc",
             ])),
         Case(
-            name: "error with code only", delivery: delivery(from: "running", error: JobError(code: "x", message: nil, param: nil), tokens: nil, tuned: nil),
+            name: "error with code only",
+            delivery: delivery(
+                from: "running", error: JobError(code: "x", message: nil, param: nil), tokens: nil, tuned: nil
+            ),
             attempt: 2, expected: with(["FTD_ATTEMPT": "2", "FTD_ERROR_CODE": "x"])),
     ]
 
@@ -70,7 +75,9 @@ import Testing
         #expect(payload.environment == testCase.expected)
     }
 
-    @Test(arguments: [("running", JSONValue.string("running")), (nil, JSONValue.null)] as [(String?, JSONValue)])
+    @Test(
+        arguments: [("running", JSONValue.string("running")), (nil, JSONValue.null)] as [(String?, JSONValue)]
+    )
     func stdinDocument(from: String?, expectedFrom: JSONValue) throws {
         let payload = HookPayload(
             delivery: Self.delivery(from: from, error: nil, tokens: nil, tuned: nil), attempt: 2,
@@ -90,7 +97,8 @@ import Testing
 
     @Test func stdinIsOneLine() {
         let payload = HookPayload(
-            delivery: Self.delivery(from: nil, error: nil, tokens: nil, tuned: nil), attempt: 1, databasePath: "/db")
+            delivery: Self.delivery(from: nil, error: nil, tokens: nil, tuned: nil), attempt: 1,
+            databasePath: "/db")
         let text = String(decoding: payload.stdin, as: UTF8.self)
         #expect(text.hasSuffix("\n"))
         #expect(text.dropLast().contains("\n") == false)

@@ -13,9 +13,11 @@ import Testing
 
     static func payload(message: String) -> HookPayload {
         let job = FineTuningJob(
-            id: "ftjob-x", status: "failed", model: "m", error: JobError(code: "c", message: message, param: nil),
+            id: "ftjob-x", status: "failed", model: "m",
+            error: JobError(code: "c", message: message, param: nil),
             raw: .object(["id": .string("ftjob-x"), "error": .object(["message": .string(message)])]))
-        let transition = Transition(jobID: "ftjob-x", from: "running", to: "failed", observedAt: 1, isBaseline: false)
+        let transition = Transition(
+            jobID: "ftjob-x", from: "running", to: "failed", observedAt: 1, isBaseline: false)
         return HookPayload(
             delivery: HookDelivery(id: "d", hook: "h", transition: transition, job: job, attemptsMade: 0),
             attempt: 1, databasePath: "/db")

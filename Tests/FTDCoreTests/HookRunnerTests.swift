@@ -43,7 +43,9 @@ import Testing
         #expect(result.outcome == .succeeded, "\(result.stderr)")
     }
 
-    @Test(arguments: [(0, .succeeded), (1, .failed), (3, .failed), (42, .failed)] as [(Int32, HookRunResult.Outcome)])
+    @Test(
+        arguments: [(0, .succeeded), (1, .failed), (3, .failed), (42, .failed)]
+            as [(Int32, HookRunResult.Outcome)])
     func exitCodeGivesOutcome(code: Int32, outcome: HookRunResult.Outcome) async {
         let result = await HookTestKit.runner().run(
             HookTestKit.hook(.shell("echo out; echo err >&2; exit \(code)")), environment: [:], stdin: Data())
@@ -71,7 +73,8 @@ import Testing
     }
 
     @Test func outputOverTheLimitIsTruncatedWithoutBlocking() async {
-        let script = "head -c 1000000 /dev/zero | tr '\\0' a; head -c 300000 /dev/zero | tr '\\0' b >&2; echo done"
+        let script =
+            "head -c 1000000 /dev/zero | tr '\\0' a; head -c 300000 /dev/zero | tr '\\0' b >&2; echo done"
         let result = await HookTestKit.runner().run(
             HookTestKit.hook(.shell(script), timeout: 30), environment: [:], stdin: Data())
         #expect(result.outcome == .succeeded)
@@ -100,7 +103,8 @@ import Testing
     }
 
     @Test func emptyArgvGivesAClearFailure() async {
-        let result = await HookTestKit.runner().run(HookTestKit.hook(.argv([])), environment: [:], stdin: Data())
+        let result = await HookTestKit.runner().run(
+            HookTestKit.hook(.argv([])), environment: [:], stdin: Data())
         #expect(result.outcome == .failed)
         #expect(result.stderr.contains("empty command"))
     }

@@ -27,7 +27,9 @@ final class HookOutputCapture: Sendable {
             let take = min(room, bytes.count)
             if take > 0 {
                 let slice = bytes.prefix(take)
-                if stream == .stdout { state.stdout.append(contentsOf: slice) } else {
+                if stream == .stdout {
+                    state.stdout.append(contentsOf: slice)
+                } else {
                     state.stderr.append(contentsOf: slice)
                 }
             }

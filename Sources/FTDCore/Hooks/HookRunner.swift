@@ -50,7 +50,8 @@ public struct HookRunner: Sendable {
 
         func result(exitCode: Int32?, extraStderr: String = "") -> HookRunResult {
             let elapsed = clock.now - start
-            let ms = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+            let ms =
+                elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
             var stderr = capture.stderr
             if !extraStderr.isEmpty { stderr += extraStderr }
             return HookRunResult(
