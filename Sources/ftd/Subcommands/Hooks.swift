@@ -41,14 +41,14 @@ struct Hooks: AsyncParsableCommand {
         func run() async throws {
             let configuration = try global.loadConfiguration()
             let database = try AppDatabase.openForReading(path: configuration.storage.database)
-            let deliveries = try database.deliveries(failedOnly: failed, limit: limit)
+            let deliveries = try database.hookRuns(failedOnly: failed, limit: limit)
             if json {
-                Terminal.write(DeliveryJSON.list(deliveries).rendered() + "\n")
+                Terminal.write(DeliveryJSON.deliveries(deliveries).rendered() + "\n")
             } else {
                 let options = HistoryRenderOptions(
                     color: Terminal.stdoutSupportsColor, width: Terminal.width,
                     now: Int64(Date().timeIntervalSince1970))
-                Terminal.write(DeliveryTableView.render(deliveries, options: options))
+                Terminal.write(DeliveryTableView.render(deliveries, options: options, failedOnly: failed))
             }
         }
     }
