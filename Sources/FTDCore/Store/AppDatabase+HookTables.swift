@@ -24,10 +24,7 @@ extension AppDatabase {
         try db.create(
             index: "deliveries_pending", on: "deliveries", columns: ["transition_id", "position"],
             condition: Column("status") == "pending")
-        // `ftd hooks runs` lists newest first, optionally only the failed ones.
-        try db.create(
-            index: "deliveries_on_status_transition", on: "deliveries",
-            columns: ["status", "transition_id", "position"])
+        // `ftd hooks runs` lists newest first.
         try db.create(
             index: "deliveries_on_transition", on: "deliveries", columns: ["transition_id", "position"])
 
