@@ -54,7 +54,8 @@ extension AppDatabase {
                 db, sql: "SELECT * FROM events WHERE job_id = ? ORDER BY created_at, seq", arguments: [id])
             return JobDetail(
                 summary: summary, transitions: transitions.map(\.transition), steps: steps.map(\.lossStep),
-                checkpoints: checkpoints.map(\.checkpoint), events: events.map(\.event), hookRuns: [])
+                checkpoints: checkpoints.map(\.checkpoint), events: events.map(\.event),
+                hookRuns: try Self.hookRunViews(jobID: id, db))
         }
     }
 

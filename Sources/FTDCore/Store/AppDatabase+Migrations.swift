@@ -90,6 +90,7 @@ extension AppDatabase {
                 t.column("value", .text).notNull()
             }
         }
+        migrator.registerMigration("v2-hooks", migrate: Self.createHookTables)
         return migrator
     }
 }

@@ -53,6 +53,7 @@ extension AppDatabase: PollStore {
                 {
                     var record = TransitionRecord(transition)
                     try record.insert(db)
+                    try Self.enqueueDeliveries(for: record, job: job, hooks: cycle.hooks, db)
                     transitions.append(transition)
                 }
             }

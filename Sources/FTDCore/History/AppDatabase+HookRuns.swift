@@ -1,0 +1,56 @@
+import Foundation
+import GRDB
+
+/// The read side of the hooks' tables, for `ftd hooks runs` and `ftd history JOB`. A
+/// database written before `v2-hooks` (read by `ftd history`, which never migrates) has
+/// no hook tables: it simply has no hook runs.
+extension AppDatabase {
+    /// Recent deliveries, newest transition first; `failedOnly` keeps those that used up
+    /// their attempts.
+    public func hookRuns(failedOnly: Bool = false, limit: Int = 50) throws -> [DeliveryView] {
+        try writer.read { db in
+            guard try db.tableExists("deliveries") else { return [] }
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT deliveries.*,
+                        transitions.from_status, transitions.to_status, transitions.observed_at,
+                        last_run.exit_code AS last_exit_code, last_run.stderr AS last_stderr
+                    FROM deliveries
+                    JOIN transitions ON transitions.id = deliveries.transition_id
+                    LEFT JOIN hook_runs AS last_run ON last_run.id = (
+                        SELECT id FROM hook_runs WHERE hook_runs.delivery_id = deliveries.id
+                        ORDER BY attempt DESC LIMIT 1)
+                    \(failedOnly ? "WHERE deliveries.status = 'failed'" : "")
+                    ORDER BY deliveries.transition_id DESC, deliveries.position DESC
+                    LIMIT ?
+                    """, arguments: [max(limit, 0)])
+            return try rows.map { row in
+                let record = try DeliveryRecord(row: row)
+                let stderr: String? = row["last_stderr"]
+                return DeliveryView(
+                    deliveryID: record.id, hook: record.hook, jobID: record.jobID, from: row["from_status"],
+                    to: row["to_status"], observedAt: row["observed_at"], status: record.status.rawValue,
+                    attempts: record.attempts, lastExitCode: row["last_exit_code"],
+                    lastStderrLine: stderr.flatMap(Self.lastNonEmptyLine), createdAt: record.createdAt,
+                    doneAt: record.doneAt)
+            }
+        }
+    }
+
+    /// A job's finished attempts in the order they ran. An attempt still running is left
+    /// out: SPEC section 6 knows only finished ones, and it shows once it ends.
+    static func hookRunViews(jobID: String, _ db: Database) throws -> [HookRunView] {
+        guard try db.tableExists("hook_runs") else { return [] }
+        return try HookRunRecord.fetchAll(
+            db, sql: "SELECT * FROM hook_runs WHERE job_id = ? AND status != 'running' ORDER BY id",
+            arguments: [jobID]
+        ).map(\.view)
+    }
+
+    static func lastNonEmptyLine(_ text: String) -> String? {
+        text.split(whereSeparator: \.isNewline)
+            .last { !$0.allSatisfy(\.isWhitespace) }
+            .map { String($0.trimmingCharacters(in: .whitespaces)) }
+    }
+}

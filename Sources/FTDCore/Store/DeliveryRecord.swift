@@ -1,0 +1,42 @@
+import GRDB
+
+/// A row of `deliveries`: one (transition, hook) pair of the outbox.
+struct DeliveryRecord: Sendable, Equatable {
+    enum Status: String, Sendable, Codable {
+        case pending, succeeded, failed
+    }
+
+    var id: String
+    var transitionID: Int64
+    var jobID: String
+    var hook: String
+    var position: Int
+    var jobJSON: String
+    var status: Status
+    var attempts: Int
+    var createdAt: Int64
+    var doneAt: Int64?
+
+    /// `dlv_` and 24 hex digits: unique enough to tell deliveries apart in logs and in a
+    /// hook's idempotency store, short enough to read.
+    static func newID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let digits = (0..<24).map { _ in String(generator.next(upperBound: UInt8(16)), radix: 16) }
+        return "dlv_" + digits.joined()
+    }
+}
+
+extension DeliveryRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "deliveries"
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case transitionID = "transition_id"
+        case jobID = "job_id"
+        case hook, position
+        case jobJSON = "job_json"
+        case status, attempts
+        case createdAt = "created_at"
+        case doneAt = "done_at"
+    }
+}
