@@ -27,7 +27,7 @@ struct DeliveryEnqueueTests {
         #expect(Set(pending.map(\.id)).count == 3)
         for delivery in pending {
             #expect(delivery.id.hasPrefix("dlv_") && delivery.id.count == 28)
-            #expect(delivery.id.dropFirst(4).allSatisfy(\.isHexDigit))
+            #expect(delivery.id.dropFirst(4).allSatisfy { $0.isHexDigit })
         }
     }
 

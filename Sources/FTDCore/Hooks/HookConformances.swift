@@ -1,0 +1,3 @@
+extension AppDatabase: DeliveryOutbox {}
+
+extension HookRunner: HookRunning {}
