@@ -50,9 +50,10 @@ extension AppDatabase {
                 attempt: previous + 1, status: HookRunRecord.running, exitCode: nil, timedOut: false,
                 startedAt: startedAt, durationMs: nil, stdout: "", stderr: "")
             try run.insert(db)
+            let runID = db.lastInsertedRowID
             try db.execute(
                 sql: "UPDATE deliveries SET attempts = ? WHERE id = ?", arguments: [run.attempt, deliveryID])
-            return (run.id!, run.attempt)
+            return (runID, run.attempt)
         }
     }
 
