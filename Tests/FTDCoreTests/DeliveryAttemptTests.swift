@@ -9,7 +9,8 @@ struct DeliveryAttemptTests {
 
     static func oneDelivery() throws -> (AppDatabase, HookDelivery) {
         let database = try D.afterBaseline()
-        _ = try database.record(cycle: D.cycle(at: 200, [("ftjob-a", "running")], hooks: [D.hook("notify", on: ["*"])]))
+        _ = try database.record(
+            cycle: D.cycle(at: 200, [("ftjob-a", "running")], hooks: [D.hook("notify", on: ["*"])]))
         return (database, try #require(try database.pendingDeliveries().first))
     }
 
@@ -56,7 +57,8 @@ struct DeliveryAttemptTests {
     @Test func completeDeliveryTakesItOutOfThePendingOnes() throws {
         let database = try D.afterBaseline()
         _ = try database.record(
-            cycle: D.cycle(at: 200, [("ftjob-a", "running")], hooks: [D.hook("x", on: ["*"]), D.hook("y", on: ["*"])]))
+            cycle: D.cycle(
+                at: 200, [("ftjob-a", "running")], hooks: [D.hook("x", on: ["*"]), D.hook("y", on: ["*"])]))
         let pending = try database.pendingDeliveries()
         try database.completeDelivery(id: pending[0].id, succeeded: true, at: 300)
         #expect(try database.pendingDeliveries().map(\.id) == [pending[1].id])
@@ -64,7 +66,8 @@ struct DeliveryAttemptTests {
         #expect(try database.pendingDeliveries().isEmpty)
         // A done delivery keeps its first outcome.
         try database.completeDelivery(id: pending[0].id, succeeded: false, at: 400)
-        let stored = try database.writer.read { db in try DeliveryRecord.fetchAll(db, keys: pending.map(\.id)) }
+        let stored = try database.writer.read { db in try DeliveryRecord.fetchAll(db, keys: pending.map(\.id))
+        }
         let byID = Dictionary(uniqueKeysWithValues: stored.map { ($0.id, $0) })
         #expect(byID[pending[0].id]?.status == .succeeded && byID[pending[0].id]?.doneAt == 300)
         #expect(byID[pending[1].id]?.status == .failed && byID[pending[1].id]?.doneAt == 301)

@@ -27,14 +27,17 @@ struct DeliveryEnqueueTests {
         #expect(Set(pending.map(\.id)).count == 3)
         for delivery in pending {
             #expect(delivery.id.hasPrefix("dlv_") && delivery.id.count == 28)
-            #expect(delivery.id.dropFirst(4).allSatisfy { $0.isHexDigit })
+            let digits = delivery.id.dropFirst(4)
+            #expect(digits.allSatisfy { $0.isHexDigit })
         }
     }
 
     @Test func theBaselineEnqueuesNothing() throws {
         let database = try AppDatabase.inMemory(logger: .quiet)
         let transitions = try database.record(
-            cycle: D.cycle(at: 100, [("ftjob-a", "running"), ("ftjob-b", "succeeded")], hooks: [D.hook("all", on: ["*"])]))
+            cycle: D.cycle(
+                at: 100, [("ftjob-a", "running"), ("ftjob-b", "succeeded")], hooks: [D.hook("all", on: ["*"])]
+            ))
         #expect(transitions.count == 2 && transitions.allSatisfy(\.isBaseline))
         #expect(try database.pendingDeliveries().isEmpty)
         #expect(try D.count("deliveries", in: database) == 0)
@@ -51,7 +54,8 @@ struct DeliveryEnqueueTests {
 
     @Test func anUnchangedJobEnqueuesNothing() throws {
         let database = try D.afterBaseline()
-        _ = try database.record(cycle: D.cycle(at: 200, [("ftjob-a", "queued")], hooks: [D.hook("all", on: ["*"])]))
+        _ = try database.record(
+            cycle: D.cycle(at: 200, [("ftjob-a", "queued")], hooks: [D.hook("all", on: ["*"])]))
         #expect(try database.pendingDeliveries().isEmpty)
     }
 
@@ -75,7 +79,8 @@ struct DeliveryEnqueueTests {
 
     @Test func aJobJSONThatNoLongerDecodesFallsBackToTheStoredRow() throws {
         let database = try D.afterBaseline()
-        _ = try database.record(cycle: D.cycle(at: 200, [("ftjob-a", "running")], hooks: [D.hook("all", on: ["*"])]))
+        _ = try database.record(
+            cycle: D.cycle(at: 200, [("ftjob-a", "running")], hooks: [D.hook("all", on: ["*"])]))
         try database.writer.write { db in try db.execute(sql: "UPDATE deliveries SET job_json = 'not json'") }
         let delivery = try #require(try database.pendingDeliveries().first)
         #expect(delivery.job.id == "ftjob-a")
@@ -96,7 +101,9 @@ struct DeliveryEnqueueTests {
         }
         #expect(throws: DatabaseError.self) {
             try database.record(
-                cycle: D.cycle(at: 200, [("ftjob-b", "queued"), ("ftjob-a", "running")], hooks: [D.hook("all", on: ["*"])]))
+                cycle: D.cycle(
+                    at: 200, [("ftjob-b", "queued"), ("ftjob-a", "running")],
+                    hooks: [D.hook("all", on: ["*"])]))
         }
         #expect(try D.count("transitions", in: database) == 1)
         #expect(try D.count("jobs", in: database) == 1)
@@ -104,7 +111,8 @@ struct DeliveryEnqueueTests {
 
         try database.writer.write { db in try db.execute(sql: "DROP TRIGGER refuse_deliveries") }
         let transitions = try database.record(
-            cycle: D.cycle(at: 200, [("ftjob-b", "queued"), ("ftjob-a", "running")], hooks: [D.hook("all", on: ["*"])]))
+            cycle: D.cycle(
+                at: 200, [("ftjob-b", "queued"), ("ftjob-a", "running")], hooks: [D.hook("all", on: ["*"])]))
         #expect(transitions.count == 2)
         #expect(try database.pendingDeliveries().map(\.transition) == transitions)
     }
@@ -112,9 +120,13 @@ struct DeliveryEnqueueTests {
     @Test func pendingDeliveriesFollowTransitionOrderAcrossJobsAndCycles() throws {
         let database = try D.afterBaseline()
         let hooks = [D.hook("first", on: ["*"]), D.hook("second", on: ["running", "succeeded"])]
-        _ = try database.record(cycle: D.cycle(at: 200, [("ftjob-b", "queued"), ("ftjob-a", "running")], hooks: hooks))
-        _ = try database.record(cycle: D.cycle(at: 300, [("ftjob-a", "succeeded"), ("ftjob-b", "running")], hooks: hooks))
-        let order = try database.pendingDeliveries().map { "\($0.transition.jobID):\($0.transition.to):\($0.hook)" }
+        _ = try database.record(
+            cycle: D.cycle(at: 200, [("ftjob-b", "queued"), ("ftjob-a", "running")], hooks: hooks))
+        _ = try database.record(
+            cycle: D.cycle(at: 300, [("ftjob-a", "succeeded"), ("ftjob-b", "running")], hooks: hooks))
+        let order = try database.pendingDeliveries().map {
+            "\($0.transition.jobID):\($0.transition.to):\($0.hook)"
+        }
         #expect(
             order == [
                 "ftjob-b:queued:first",

@@ -40,7 +40,8 @@ struct DeliveryMigrationTests {
 
         // The old job's next transition is an ordinary, hook-firing one.
         _ = try database.record(
-            cycle: D.cycle(at: 20, [("ftjob-old", "succeeded")], hooks: [D.hook("notify", on: ["succeeded"])]))
+            cycle: D.cycle(at: 20, [("ftjob-old", "succeeded")], hooks: [D.hook("notify", on: ["succeeded"])])
+        )
         let pending = try database.pendingDeliveries()
         #expect(pending.map(\.transition.from) == ["running"])
         #expect(pending.map(\.job.id) == ["ftjob-old"])

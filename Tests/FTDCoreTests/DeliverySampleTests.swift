@@ -18,7 +18,8 @@ enum DeliverySample {
     /// A database whose baseline (one queued job `ftjob-a`) is already recorded.
     static func afterBaseline() throws -> AppDatabase {
         let database = try AppDatabase.inMemory(logger: .quiet)
-        _ = try database.record(cycle: cycle(at: 100, [("ftjob-a", "queued")], hooks: [hook("all", on: ["*"])]))
+        _ = try database.record(
+            cycle: cycle(at: 100, [("ftjob-a", "queued")], hooks: [hook("all", on: ["*"])]))
         return database
     }
 

@@ -12,7 +12,8 @@ struct HookRunStoreTests {
         let database = try D.afterBaseline()
         _ = try database.record(
             cycle: D.cycle(
-                at: 200, [("ftjob-a", "failed")], hooks: [D.hook("notify", on: ["*"]), D.hook("page", on: ["failed"])]))
+                at: 200, [("ftjob-a", "failed")],
+                hooks: [D.hook("notify", on: ["*"]), D.hook("page", on: ["failed"])]))
         let pending = try database.pendingDeliveries()
         let (notify, page) = (pending[0].id, pending[1].id)
 
@@ -20,10 +21,12 @@ struct HookRunStoreTests {
         try database.finishAttempt(
             runID: run.runID,
             result: HookRunResult(
-                exitCode: 7, timedOut: false, startedAt: 201, durationMs: 15, stderr: "try\ncurl: (7) refused\n\n"))
+                exitCode: 7, timedOut: false, startedAt: 201, durationMs: 15,
+                stderr: "try\ncurl: (7) refused\n\n"))
         run = try database.beginAttempt(deliveryID: notify, startedAt: 203)
         try database.finishAttempt(
-            runID: run.runID, result: HookRunResult(exitCode: 0, timedOut: false, startedAt: 203, durationMs: 12))
+            runID: run.runID,
+            result: HookRunResult(exitCode: 0, timedOut: false, startedAt: 203, durationMs: 12))
         try database.completeDelivery(id: notify, succeeded: true, at: 204)
 
         run = try database.beginAttempt(deliveryID: page, startedAt: 205)
@@ -33,7 +36,8 @@ struct HookRunStoreTests {
         run = try database.beginAttempt(deliveryID: page, startedAt: 270)
         try database.finishAttempt(
             runID: run.runID,
-            result: HookRunResult(exitCode: nil, timedOut: false, startedAt: 270, durationMs: 3, stderr: "killed\n"))
+            result: HookRunResult(
+                exitCode: nil, timedOut: false, startedAt: 270, durationMs: 3, stderr: "killed\n"))
         try database.completeDelivery(id: page, succeeded: false, at: 271)
         return (database, notify, page)
     }
@@ -44,16 +48,19 @@ struct HookRunStoreTests {
         #expect(
             runs == [
                 HookRunView(
-                    hook: "notify", deliveryID: notify, attempt: 1, status: "failed", exitCode: 7, timedOut: false,
+                    hook: "notify", deliveryID: notify, attempt: 1, status: "failed", exitCode: 7,
+                    timedOut: false,
                     startedAt: 201, durationMs: 15),
                 HookRunView(
                     hook: "notify", deliveryID: notify, attempt: 2, status: "succeeded", exitCode: 0,
                     timedOut: false, startedAt: 203, durationMs: 12),
                 HookRunView(
-                    hook: "page", deliveryID: page, attempt: 1, status: "timed_out", exitCode: nil, timedOut: true,
+                    hook: "page", deliveryID: page, attempt: 1, status: "timed_out", exitCode: nil,
+                    timedOut: true,
                     startedAt: 205, durationMs: 60_000),
                 HookRunView(
-                    hook: "page", deliveryID: page, attempt: 2, status: "failed", exitCode: nil, timedOut: false,
+                    hook: "page", deliveryID: page, attempt: 2, status: "failed", exitCode: nil,
+                    timedOut: false,
                     startedAt: 270, durationMs: 3),
             ])
     }
@@ -61,7 +68,8 @@ struct HookRunStoreTests {
     @Test func hookRunsJSONIsExactlyAsSPECShowsIt() throws {
         let (database, notify, page) = try Self.history()
         let json = HistoryJSON.detail(try database.jobDetail(id: "ftjob-a"))
-        guard case .object(let members) = json, let hookRuns = members.first(where: { $0.0 == "hook_runs" })?.1
+        guard case .object(let members) = json,
+            let hookRuns = members.first(where: { $0.0 == "hook_runs" })?.1
         else {
             Issue.record("no hook_runs in \(json.rendered())")
             return
@@ -81,7 +89,8 @@ struct HookRunStoreTests {
 
     @Test func otherJobsHookRunsStayOut() throws {
         let (database, _, _) = try Self.history()
-        _ = try database.record(cycle: D.cycle(at: 300, [("ftjob-b", "queued")], hooks: [D.hook("n", on: ["*"])]))
+        _ = try database.record(
+            cycle: D.cycle(at: 300, [("ftjob-b", "queued")], hooks: [D.hook("n", on: ["*"])]))
         let other = try #require(try database.pendingDeliveries().first)
         let run = try database.beginAttempt(deliveryID: other.id, startedAt: 301)
         try database.finishAttempt(runID: run.runID, result: D.result(exit: 0, at: 301))
@@ -91,7 +100,8 @@ struct HookRunStoreTests {
 
     @Test func hookRunsListsDeliveriesNewestFirstWithTheirLastAttempt() throws {
         let (database, notify, page) = try Self.history()
-        _ = try database.record(cycle: D.cycle(at: 300, [("ftjob-b", "queued")], hooks: [D.hook("notify", on: ["*"])]))
+        _ = try database.record(
+            cycle: D.cycle(at: 300, [("ftjob-b", "queued")], hooks: [D.hook("notify", on: ["*"])]))
         let fresh = try #require(try database.pendingDeliveries().first).id
 
         let all = try database.hookRuns(failedOnly: false, limit: 10)
@@ -99,14 +109,17 @@ struct HookRunStoreTests {
         #expect(
             all[0]
                 == DeliveryView(
-                    deliveryID: fresh, hook: "notify", jobID: "ftjob-b", from: nil, to: "queued", observedAt: 300,
+                    deliveryID: fresh, hook: "notify", jobID: "ftjob-b", from: nil, to: "queued",
+                    observedAt: 300,
                     status: "pending", attempts: 0, lastExitCode: nil, lastStderrLine: nil, createdAt: 300,
                     doneAt: nil))
         #expect(
             all[1]
                 == DeliveryView(
-                    deliveryID: page, hook: "page", jobID: "ftjob-a", from: "queued", to: "failed", observedAt: 200,
-                    status: "failed", attempts: 2, lastExitCode: nil, lastStderrLine: "killed", createdAt: 200,
+                    deliveryID: page, hook: "page", jobID: "ftjob-a", from: "queued", to: "failed",
+                    observedAt: 200,
+                    status: "failed", attempts: 2, lastExitCode: nil, lastStderrLine: "killed",
+                    createdAt: 200,
                     doneAt: 271))
         #expect(all[2].status == "succeeded" && all[2].attempts == 2 && all[2].lastExitCode == 0)
         #expect(all[2].lastStderrLine == nil)
@@ -115,9 +128,11 @@ struct HookRunStoreTests {
         #expect(try database.hookRuns(failedOnly: false, limit: 2).map(\.deliveryID) == [fresh, page])
     }
 
-    @Test(arguments: [
-        ("curl: (7) refused\n\n  \n", "curl: (7) refused"), ("one\r\ntwo\r\n", "two"), ("", nil), ("\n \n", nil),
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            ("curl: (7) refused\n\n  \n", "curl: (7) refused"), ("one\r\ntwo\r\n", "two"), ("", nil),
+            ("\n \n", nil),
+        ] as [(String, String?)])
     func lastStderrLineIsTheLastNonEmptyOne(stderr: String, expected: String?) {
         #expect(AppDatabase.lastNonEmptyLine(stderr) == expected)
     }
@@ -150,7 +165,8 @@ struct HookRunStoreTests {
 
     @Test func deliveryTableShortensALongHookNameAndExplainsAnEmptyList() throws {
         let long = DeliveryView(
-            deliveryID: "dlv_0123456789abcdef01234567", hook: String(repeating: "h", count: 60), jobID: "ftjob-x",
+            deliveryID: "dlv_0123456789abcdef01234567", hook: String(repeating: "h", count: 60),
+            jobID: "ftjob-x",
             from: nil, to: "queued", observedAt: 1, status: "pending", attempts: 0, lastExitCode: nil,
             lastStderrLine: nil, createdAt: 1, doneAt: nil)
         let text = DeliveryTableView.render([long], options: HistoryRenderOptions(width: 80, now: 100))
@@ -158,12 +174,15 @@ struct HookRunStoreTests {
         #expect(text.contains("dlv_0123456789abcdef01234567"))
         #expect(text.contains("ftjob-x: new → queued"))
         #expect(DeliveryTableView.render([], options: HistoryRenderOptions(now: 1)).contains("No hook"))
-        #expect(DeliveryTableView.render([], options: HistoryRenderOptions(now: 1), failedOnly: true).contains("failed"))
+        #expect(
+            DeliveryTableView.render([], options: HistoryRenderOptions(now: 1), failedOnly: true).contains(
+                "failed"))
     }
 
     @Test func jobDetailViewShowsAHookRunsSection() throws {
         let (database, _, _) = try Self.history()
-        let text = JobDetailView.render(try database.jobDetail(id: "ftjob-a"), options: HistoryRenderOptions(now: 400))
+        let text = JobDetailView.render(
+            try database.jobDetail(id: "ftjob-a"), options: HistoryRenderOptions(now: 400))
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let start = try #require(lines.firstIndex(of: "Hook runs"))
         #expect(lines[start + 1].contains("notify #1") && lines[start + 1].contains("exit 7"))

@@ -32,7 +32,7 @@ import Testing
         let elapsed = ContinuousClock.now - started
         #expect(result.outcome == .timedOut)
         #expect(elapsed >= .seconds(5))
-        #expect(elapsed < .seconds(7))
+        #expect(elapsed < .seconds(10))  // 1 s timeout + 5 s grace, with room for a busy machine
         let child = try #require(HookTestKit.readPID(pidFile))
         #expect(await HookTestKit.waitUntil(seconds: 2) { !HookTestKit.isAlive(child) })
     }

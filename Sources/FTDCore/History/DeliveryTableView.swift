@@ -4,7 +4,9 @@
 public enum DeliveryTableView {
     static let gap = "  "
 
-    public static func render(_ deliveries: [DeliveryView], options: HistoryRenderOptions, failedOnly: Bool = false)
+    public static func render(
+        _ deliveries: [DeliveryView], options: HistoryRenderOptions, failedOnly: Bool = false
+    )
         -> String
     {
         guard !deliveries.isEmpty else {

@@ -43,16 +43,19 @@ extension AppDatabase {
             guard let delivery = try DeliveryRecord.fetchOne(db, key: deliveryID) else {
                 throw OutboxError.unknownDelivery(id: deliveryID)
             }
-            let previous = try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM hook_runs WHERE delivery_id = ?", arguments: [deliveryID]) ?? 0
+            let previous =
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM hook_runs WHERE delivery_id = ?", arguments: [deliveryID])
+                ?? 0
             var run = HookRunRecord(
                 id: nil, deliveryID: deliveryID, jobID: delivery.jobID, hook: delivery.hook,
                 attempt: previous + 1, status: HookRunRecord.running, exitCode: nil, timedOut: false,
                 startedAt: startedAt, durationMs: nil, stdout: "", stderr: "")
             try run.insert(db)
+            let runID = db.lastInsertedRowID
             try db.execute(
                 sql: "UPDATE deliveries SET attempts = ? WHERE id = ?", arguments: [run.attempt, deliveryID])
-            return (run.id!, run.attempt)
+            return (runID, run.attempt)
         }
     }
 
