@@ -4,7 +4,8 @@ import Testing
 
 /// Hooks as a user configures them, run by the built `ftd` (SPEC section 5).
 @Suite struct HookTests {
-    static func hookConfig(_ name: String, on: String = "\"*\"", command: String, timeout: Int = 60) -> String {
+    static func hookConfig(_ name: String, on: String = "\"*\"", command: String, timeout: Int = 60) -> String
+    {
         """
 
         [[hooks]]
@@ -27,7 +28,8 @@ import Testing
             try sandbox.writeConfig(
                 Self.hookConfig(
                     "record",
-                    command: "'echo \"$FTD_HOOK $FTD_JOB_ID $FTD_PREVIOUS_STATUS>$FTD_STATUS $FTD_ATTEMPT\" >> \(log); cat > \(stdin)'"
+                    command:
+                        "'echo \"$FTD_HOOK $FTD_JOB_ID $FTD_PREVIOUS_STATUS>$FTD_STATUS $FTD_ATTEMPT\" >> \(log); cat > \(stdin)'"
                 ))
             let baseline = try await sandbox.ftd(["run", "--once"])
             #expect(baseline.status == 0, "\(baseline.stderr)")
@@ -40,7 +42,8 @@ import Testing
             #expect(Self.lines(log) == ["record \(id) validating_files>queued 1"])
 
             let payload = try #require(
-                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: stdin))) as? [String: Any])
+                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: stdin)))
+                    as? [String: Any])
             #expect(payload["hook"] as? String == "record")
             #expect(payload["attempt"] as? Int == 1)
             let transition = try #require(payload["transition"] as? [String: Any])
@@ -57,16 +60,17 @@ import Testing
         }
     }
 
-    @Test func aDeliveryInterruptedByKill9RunsAgainAfterRestartWithTheSameIDAndNeverAThirdTime() async throws {
+    @Test func aDeliveryInterruptedByKill9RunsAgainAfterRestartWithTheSameIDAndNeverAThirdTime() async throws
+    {
         try await Sandbox.with { sandbox in
             let runs = sandbox.directory.appendingPathComponent("runs.txt").path
             let marker = sandbox.directory.appendingPathComponent("marker").path
             let script = sandbox.directory.appendingPathComponent("hook.sh").path
             try """
-                #!/bin/sh
-                echo "$FTD_DELIVERY_ID $FTD_ATTEMPT" >> \(runs)
-                if [ ! -e \(marker) ]; then touch \(marker); exec sleep 30; fi
-                """.write(toFile: script, atomically: true, encoding: .utf8)
+            #!/bin/sh
+            echo "$FTD_DELIVERY_ID $FTD_ATTEMPT" >> \(runs)
+            if [ ! -e \(marker) ]; then touch \(marker); exec sleep 30; fi
+            """.write(toFile: script, atomically: true, encoding: .utf8)
             chmod(script, 0o755)
             try sandbox.writeConfig(Self.hookConfig("slow", on: "\"queued\"", command: "[\"\(script)\"]"))
             #expect(try await sandbox.ftd(["run", "--once"]).status == 0)  // the baseline

@@ -98,7 +98,8 @@ import Testing
         let configuration = SimulatorConfiguration(
             clock: .manual(start: 1_750_000_000), scenario: .empty, finishedJobs: 300, activeJobs: 2)
         try await Sandbox.with(configuration) { sandbox in
-            let baseline = try await sandbox.ftd(["run", "--once"])
+            // The first sync of 302 jobs is ~900 requests: give a busy CI machine time.
+            let baseline = try await sandbox.ftd(["run", "--once"], timeout: .seconds(400))
             #expect(baseline.status == 0)
             await sandbox.simulator.resetRequestLog()
             let steady = try await sandbox.ftd(["run", "--once"])

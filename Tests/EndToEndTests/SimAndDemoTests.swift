@@ -36,7 +36,7 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         for expected in [
             "new job → ", "→ succeeded", "$ ftd history", "Timeline", "Checkpoints", "Loss",
-            "ft:gpt-3.5-turbo-0125:",
+            "ft:gpt-3.5-turbo-0125:", "hook announce ran for → succeeded: succeeded, exit 0", "Hook runs",
         ] {
             #expect(result.stdout.contains(expected), "missing \(expected) in:\n\(result.stdout)")
         }

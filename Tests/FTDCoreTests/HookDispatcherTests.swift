@@ -51,7 +51,8 @@ import Testing
     }
 
     func observe(_ job: String, _ status: String, at time: Int64, hooks: [HookSettings]) throws {
-        var cycle = CycleRecord(observedAt: time, jobs: [FineTuningJob(id: job, status: status, createdAt: 1)])
+        var cycle = CycleRecord(
+            observedAt: time, jobs: [FineTuningJob(id: job, status: status, createdAt: 1)])
         cycle.hooks = hooks
         _ = try store.record(cycle: cycle)
     }

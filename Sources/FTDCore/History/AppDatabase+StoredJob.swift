@@ -8,7 +8,8 @@ extension AppDatabase {
         guard let record = try writer.read({ db in try JobRecord.fetchOne(db, key: id) }) else {
             throw StoreError.unknownJob(input: id)
         }
-        if let raw = try? JSONValue.parse(Data(record.rawJSON.utf8)), let job = try? FineTuningJob(json: raw) {
+        if let raw = try? JSONValue.parse(Data(record.rawJSON.utf8)), let job = try? FineTuningJob(json: raw)
+        {
             return job
         }
         return FineTuningJob(

@@ -5,7 +5,8 @@ public enum HookListView {
     public static func render(_ hooks: [HookSettings], source: String?) -> String {
         let from = source.map { "in \($0)" } ?? "(no configuration file: built-in defaults)"
         guard !hooks.isEmpty else {
-            return "No hooks configured \(from).\nAdd a [[hooks]] table: see config/ftd.toml and the README.\n"
+            return
+                "No hooks configured \(from).\nAdd a [[hooks]] table: see config/ftd.toml and the README.\n"
         }
         var text = "\(hooks.count) hook\(hooks.count == 1 ? "" : "s") \(from)\n"
         for hook in hooks {
@@ -13,7 +14,8 @@ public enum HookListView {
             text += "\n\(hook.name)\n"
             text += "  on       \(statuses)\n"
             text += "  command  \(describe(hook.command))\n"
-            text += "  timeout  \(format(hook.timeout)) s, then SIGTERM to its process group (SIGKILL 5 s later)\n"
+            text +=
+                "  timeout  \(format(hook.timeout)) s, then SIGTERM to its process group (SIGKILL 5 s later)\n"
             text += "  retries  \(hook.retries) (1 + \(hook.retries) attempts, backoff 1 s, 2 s, 4 s, …)\n"
         }
         return text
@@ -52,7 +54,8 @@ public enum HookTestView {
 
     static func section(_ name: String, _ output: String) -> String {
         guard !output.isEmpty else { return "\(name): (empty)\n" }
-        return "\(name):\n" + output.split(separator: "\n", omittingEmptySubsequences: false)
+        return "\(name):\n"
+            + output.split(separator: "\n", omittingEmptySubsequences: false)
             .map { "  | \($0)" }.joined(separator: "\n") + (output.hasSuffix("\n") ? "" : "\n")
     }
 }

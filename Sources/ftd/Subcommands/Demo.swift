@@ -70,7 +70,8 @@ struct Demo: AsyncParsableCommand {
             """
             \(style.bold("ftd demo")): a simulated OpenAI account at \(baseURL)
             One job: "Elle", a periodic-table limerick bot, fine-tuned from gpt-3.5-turbo-0125
-            on 10 examples. The daemon polls every second; the job runs \(Self.format(speed))× real time.\n\n
+            on 10 examples. The daemon polls every second; the job runs \(Self.format(speed))× real time.
+            An example hook ("announce") runs on every status change after the first sight.\n\n
             """)
 
         var settings = APISettings()
@@ -79,7 +80,12 @@ struct Demo: AsyncParsableCommand {
         let database = try AppDatabase.open(path: databasePath, groupReadable: false, logger: logger)
         let api = OpenAIClient(
             settings: settings, apiKey: "sk-ftd-demo", httpClient: httpClient, logger: logger)
-        let cycle = PollCycle(api: api, store: database, logger: logger)
+        var cycle = PollCycle(api: api, store: database, logger: logger)
+        cycle.hooks = [Self.exampleHook]
+        let dispatcher = HookDispatcher(
+            outbox: database, runner: HookRunner(apiKeyVariable: settings.apiKeyEnv, logger: logger),
+            hooks: cycle.hooks, databasePath: databasePath, logger: logger)
+        var hookRunsShown = 0
         let timer = CycleTimer(interval: .seconds(1))
         defer { timer.cancel() }
         let started = ContinuousClock.now
@@ -91,6 +97,17 @@ struct Demo: AsyncParsableCommand {
             for transition in report.transitions {
                 progress.clear()
                 Terminal.write(style.transition(transition, elapsed: elapsed))
+            }
+            if !report.transitions.isEmpty {
+                try await dispatcher.drain()
+                let runs = try database.hookRuns(limit: 100).reversed().dropFirst(hookRunsShown)
+                for run in runs {
+                    Terminal.write(
+                        style.dim(
+                            "          hook \(run.hook) ran for → \(run.to): \(run.status), exit \(run.lastExitCode.map(String.init) ?? "none")"
+                        ) + "\n")
+                }
+                hookRunsShown += runs.count
             }
             if let job = try database.jobSummaries(status: nil, limit: 1).first,
                 let step = try database.jobDetail(id: job.id).steps.last
@@ -114,6 +131,13 @@ struct Demo: AsyncParsableCommand {
             Terminal.write(JobDetailView.render(try database.jobDetail(id: job.id), options: options))
         }
     }
+
+    /// What a user's hook would do, in miniature: it gets the transition in its
+    /// environment (never on its command line) and exits 0. The baseline fires no hook.
+    static let exampleHook = HookSettings(
+        name: "announce", on: ["*"],
+        command: .shell(#"test -n "$FTD_JOB_ID" && test -n "$FTD_STATUS" && test "$FTD_ATTEMPT" = 1"#),
+        timeout: 10, retries: 0)
 
     static func format(_ speed: Double) -> String {
         speed.rounded() == speed ? String(Int(speed)) : String(speed)

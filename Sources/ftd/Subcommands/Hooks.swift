@@ -83,7 +83,8 @@ struct Hooks: AsyncParsableCommand {
                     code: Failure.usage)
             }
             let delivery = try testDelivery(configuration: configuration)
-            let payload = HookPayload(delivery: delivery, attempt: 1, databasePath: configuration.storage.database)
+            let payload = HookPayload(
+                delivery: delivery, attempt: 1, databasePath: configuration.storage.database)
             let runner = HookRunner(apiKeyVariable: configuration.api.apiKeyEnv, logger: Logger(label: "ftd"))
             let result = await runner.run(hook, environment: payload.environment, stdin: payload.stdin)
             Terminal.write(HookTestView.render(hook: hook, delivery: delivery, result: result))
@@ -97,13 +98,17 @@ struct Hooks: AsyncParsableCommand {
                 let database = try AppDatabase.openForReading(path: configuration.storage.database)
                 let stored = try database.storedJob(id: try database.resolveJobID(job))
                 let to = status ?? stored.status
-                let from = try database.jobDetail(id: stored.id).transitions.last(where: { $0.to == to })?.from
-                let transition = Transition(jobID: stored.id, from: from, to: to, observedAt: now, isBaseline: false)
-                return HookDelivery(id: deliveryID, hook: name, transition: transition, job: stored, attemptsMade: 0)
+                let from = try database.jobDetail(id: stored.id).transitions.last(where: { $0.to == to })?
+                    .from
+                let transition = Transition(
+                    jobID: stored.id, from: from, to: to, observedAt: now, isBaseline: false)
+                return HookDelivery(
+                    id: deliveryID, hook: name, transition: transition, job: stored, attemptsMade: 0)
             }
             let to = status ?? "succeeded"
             let job = FineTuningJob.synthetic(status: to, at: now)
-            let transition = Transition(jobID: job.id, from: "running", to: to, observedAt: now, isBaseline: false)
+            let transition = Transition(
+                jobID: job.id, from: "running", to: to, observedAt: now, isBaseline: false)
             return HookDelivery(id: deliveryID, hook: name, transition: transition, job: job, attemptsMade: 0)
         }
     }

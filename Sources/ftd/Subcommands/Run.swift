@@ -29,7 +29,8 @@ struct Run: AsyncParsableCommand {
             logger: logger)
         let interrupted = try database.markInterruptedAttempts()
         if interrupted > 0 {
-            logger.warning("\(interrupted) hook attempt(s) were cut short by the last stop: their deliveries run again")
+            logger.warning(
+                "\(interrupted) hook attempt(s) were cut short by the last stop: their deliveries run again")
         }
         let dispatcher = HookDispatcher(
             outbox: database,
@@ -47,7 +48,8 @@ struct Run: AsyncParsableCommand {
                 try await dispatcher.drain()
                 try finish(report, configuration: configuration, logger: logger)
             } else {
-                try await runDaemon(cycle, dispatcher: dispatcher, configuration: configuration, logger: logger)
+                try await runDaemon(
+                    cycle, dispatcher: dispatcher, configuration: configuration, logger: logger)
             }
         }
     }

@@ -1,0 +1,88 @@
+import FTDSimulator
+import Foundation
+import Testing
+
+/// `ftd hooks list | runs | test`: what users have to develop and trust their hooks.
+@Suite struct HooksCommandTests {
+    static let config = """
+
+        [[hooks]]
+        name = "notify"
+        on = ["succeeded", "failed"]
+        command = ["/bin/sh", "-c", "echo \\"$FTD_JOB_ID $FTD_STATUS\\"; cat; exit ${FAIL:-0}"]
+        retries = 0
+
+        [[hooks]]
+        name = "everything"
+        on = ["*"]
+        command = "echo $FTD_STATUS >&2; exit 3"
+        retries = 1
+        """
+
+    @Test func listShowsEachHookAndWhatFiresIt() async throws {
+        try await Sandbox.with(config: Self.config) { sandbox in
+            let result = try await sandbox.ftd(["hooks", "list"], environment: [:])
+            #expect(result.status == 0)
+            #expect(result.stdout.contains("notify"))
+            #expect(result.stdout.contains("succeeded, failed"))
+            #expect(result.stdout.contains("every transition"))
+            #expect(result.stdout.contains("/bin/sh -c 'echo $FTD_STATUS >&2; exit 3'"))
+        }
+    }
+
+    @Test func testRunsAHookWithASyntheticTransitionAndRecordsNothing() async throws {
+        try await Sandbox.with(config: Self.config) { sandbox in
+            let result = try await sandbox.ftd(
+                ["hooks", "test", "notify", "--status", "failed"], environment: [:])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("ftjob-hooktest failed"))
+            #expect(result.stdout.contains("\"to\":\"failed\""))  // the stdin JSON, echoed back
+            #expect(result.stdout.contains("succeeded: exit code 0"))
+            #expect(!FileManager.default.fileExists(atPath: sandbox.databasePath))
+
+            let failing = try await sandbox.ftd(["hooks", "test", "everything"], environment: [:])
+            #expect(failing.status == 1)
+            #expect(failing.stdout.contains("exit code 3"))
+
+            let unknown = try await sandbox.ftd(["hooks", "test", "nope"], environment: [:])
+            #expect(unknown.status == 64)
+            #expect(unknown.stderr.contains("known: notify, everything"))
+        }
+    }
+
+    @Test func testWithAStoredJobUsesItsData() async throws {
+        try await Sandbox.with(config: Self.config) { sandbox in
+            #expect(try await sandbox.ftd(["run", "--once"]).status == 0)
+            let id = try #require(try await sandbox.jobs().first?["id"] as? String)
+            let result = try await sandbox.ftd(["hooks", "test", "notify", "--job", id], environment: [:])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("\(id) validating_files"))
+            let runs = try await sandbox.ftd(["hooks", "runs", "--json"], environment: [:])
+            #expect(runs.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
+        }
+    }
+
+    @Test func runsListsDeliveriesAndTheFailedOnes() async throws {
+        try await Sandbox.with(config: Self.config) { sandbox in
+            #expect(try await sandbox.ftd(["run", "--once"]).status == 0)
+            await sandbox.simulator.advanceClock(by: 3600)
+            let run = try await sandbox.ftd(["run", "--once"])
+            #expect(run.status == 0)  // a failing hook is recorded, not fatal
+
+            let all = try await sandbox.ftd(["hooks", "runs", "--json"], environment: [:])
+            let deliveries = try #require(
+                try JSONSerialization.jsonObject(with: Data(all.stdout.utf8)) as? [[String: Any]])
+            #expect(deliveries.count == 2)
+            let failed = try await sandbox.ftd(["hooks", "runs", "--failed", "--json"], environment: [:])
+            let failedOnes = try #require(
+                try JSONSerialization.jsonObject(with: Data(failed.stdout.utf8)) as? [[String: Any]])
+            #expect(failedOnes.map { $0["hook"] as? String } == ["everything"])
+            #expect(failedOnes.first?["attempts"] as? Int == 2)
+            #expect(failedOnes.first?["last_stderr_line"] as? String == "succeeded")
+
+            let table = try await sandbox.ftd(["hooks", "runs"], environment: [:])
+            #expect(table.status == 0)
+            #expect(table.stdout.contains("everything"))
+        }
+    }
+}
