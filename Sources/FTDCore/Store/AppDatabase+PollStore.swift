@@ -57,9 +57,17 @@ extension AppDatabase: PollStore {
                     transitions.append(transition)
                 }
             }
+            // Whether each job is stored, asked once per job rather than once per row.
+            var storedJobs = Set(cycle.jobs.map(\.id))
+            let storesChildren = { (jobID: String, kind: String) throws -> Bool in
+                if storedJobs.contains(jobID) { return true }
+                guard try self.storesChildren(of: jobID, kind: kind, db) else { return false }
+                storedJobs.insert(jobID)
+                return true
+            }
             // Sorted so that two runs of the same cycle store events in the same order.
             for (jobID, batch) in cycle.events.sorted(by: { $0.key < $1.key }) {
-                guard try storesChildren(of: jobID, kind: "events", db) else { continue }
+                guard try storesChildren(jobID, "events") else { continue }
                 // The API sends newest first; stored oldest first, `seq` then orders events
                 // that share a `created_at` second the way they happened.
                 for event in batch.reversed() {
@@ -68,15 +76,16 @@ extension AppDatabase: PollStore {
                     try record.insert(db, onConflict: .ignore)
                 }
             }
-            for step in cycle.steps where try storesChildren(of: step.jobID, kind: "steps", db) {
+            for step in cycle.steps where try storesChildren(step.jobID, "steps") {
                 try Self.merge(StepRecord(step), db)
             }
             for checkpoint in cycle.checkpoints
-            where try storesChildren(of: checkpoint.jobID, kind: "checkpoints", db) {
+            where try storesChildren(checkpoint.jobID, "checkpoints") {
                 try CheckpointRecord(checkpoint).insert(db, onConflict: .ignore)
             }
             for jobID in cycle.finalSyncCompleted.sorted() {
-                try db.execute(sql: "UPDATE jobs SET final_sync_done = 1 WHERE id = ?", arguments: [jobID])
+                try db.cachedStatement(sql: "UPDATE jobs SET final_sync_done = 1 WHERE id = ?")
+                    .execute(arguments: [jobID])
             }
             if isBaseline {
                 try db.execute(
@@ -115,7 +124,8 @@ extension AppDatabase: PollStore {
 
     /// A step seen again keeps what it knew: only non-null new values replace old ones.
     private static func merge(_ step: StepRecord, _ db: Database) throws {
-        try db.execute(
+        // Cached: a cycle can merge thousands of steps, and preparing is most of the cost.
+        try db.cachedStatement(
             sql: """
                 INSERT INTO steps (job_id, step, total_steps, train_loss, train_mean_token_accuracy,
                     valid_loss, valid_mean_token_accuracy, full_valid_loss, full_valid_mean_token_accuracy)
@@ -128,7 +138,8 @@ extension AppDatabase: PollStore {
                     valid_mean_token_accuracy = COALESCE(excluded.valid_mean_token_accuracy, valid_mean_token_accuracy),
                     full_valid_loss = COALESCE(excluded.full_valid_loss, full_valid_loss),
                     full_valid_mean_token_accuracy = COALESCE(excluded.full_valid_mean_token_accuracy, full_valid_mean_token_accuracy)
-                """,
+                """
+        ).execute(
             arguments: [
                 step.jobID, step.step, step.totalSteps, step.trainLoss, step.trainMeanTokenAccuracy,
                 step.validLoss, step.validMeanTokenAccuracy, step.fullValidLoss,
