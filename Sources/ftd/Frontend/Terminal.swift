@@ -1,14 +1,11 @@
+import FTDCore
 import Foundation
 
 /// What the terminal on stdout can show.
 enum Terminal {
-    /// Colour only on a TTY, and never when `NO_COLOR` is set (https://no-color.org) or
-    /// `TERM=dumb`.
+    /// See `ColorPolicy`.
     static var stdoutSupportsColor: Bool {
-        let environment = ProcessInfo.processInfo.environment
-        if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return false }
-        if environment["TERM"] == "dumb" { return false }
-        return isatty(STDOUT_FILENO) == 1
+        ColorPolicy.allowsColor(isTTY: stdoutIsTTY, environment: ProcessInfo.processInfo.environment)
     }
 
     static var stdoutIsTTY: Bool { isatty(STDOUT_FILENO) == 1 }
