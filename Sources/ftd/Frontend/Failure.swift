@@ -16,6 +16,8 @@ struct Failure: Error, CustomStringConvertible {
     static let config: Int32 = 78
     static let noInput: Int32 = 66
     static let cannotCreate: Int32 = 73
+    /// EX_TEMPFAIL: another ftd holds the database; try again once it stopped.
+    static let temporaryFailure: Int32 = 75
 
     static func exitCode(for error: StoreError) -> Int32 {
         switch error {
@@ -43,10 +45,23 @@ struct Failure: Error, CustomStringConvertible {
                 message: "\(error)", code: error.isCredentialsRejected ? noPermission : unavailable)
         case let error as StoreError:
             return Failure(message: "\(error)", code: exitCode(for: error))
+        case let error as DaemonLockError:
+            switch error {
+            case .held: return Failure(message: "\(error)", code: temporaryFailure)
+            case .cannotOpen: return Failure(message: "\(error)", code: cannotCreate)
+            }
         case is ExitCode, is CleanExit, is ValidationError:
+            return nil
+        case _ where isArgumentParserError(error):
+            // --help, --version and --generate-completion-script end as the parser's own
+            // (internal) error type, which its exit(withError:) turns into their output.
             return nil
         default:
             return Failure(message: "unexpected failure: \(error)", code: 1)
         }
+    }
+
+    static func isArgumentParserError(_ error: any Error) -> Bool {
+        String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
     }
 }
