@@ -8,7 +8,7 @@ import Testing
 
     static func resolver(env: [String: String] = [:], files: [String: String] = [:]) -> APIKeyResolver {
         APIKeyResolver(
-            environment: env,
+            environment: env, fileExists: { files[$0] != nil },
             readFile: { path in
                 guard let text = files[path] else { throw CocoaError(.fileReadNoPermission) }
                 return text
@@ -33,6 +33,39 @@ import Testing
         let resolver = Self.resolver(
             env: ["OPENAI_API_KEY": "env-key"], files: ["/run/credentials/key": "  \(Self.secret)\n"])
         #expect(try resolver.resolve(settings) == Self.secret)
+    }
+
+    @Test func theSystemdCredentialWinsOverTheVariable() throws {
+        let resolver = Self.resolver(
+            env: ["OPENAI_API_KEY": "env-key", "CREDENTIALS_DIRECTORY": "/run/credentials/ftd.service"],
+            files: ["/run/credentials/ftd.service/openai_api_key": "\(Self.secret)\n"])
+        #expect(try resolver.resolve(APISettings()) == Self.secret)
+        #expect(resolver.source(APISettings()) == "/run/credentials/ftd.service/openai_api_key")
+        // An explicit api_key_file wins over the credential.
+        var settings = APISettings()
+        settings.apiKeyFile = "/etc/ftd/key"
+        let both = Self.resolver(
+            env: ["CREDENTIALS_DIRECTORY": "/run/credentials/ftd.service"],
+            files: ["/run/credentials/ftd.service/openai_api_key": "cred", "/etc/ftd/key": "file"])
+        #expect(try both.resolve(settings) == "file")
+    }
+
+    @Test func aCredentialsDirectoryWithoutTheKeyFallsBackToTheVariable() throws {
+        let resolver = Self.resolver(
+            env: ["OPENAI_API_KEY": Self.secret, "CREDENTIALS_DIRECTORY": "/run/credentials/other.service"])
+        #expect(try resolver.resolve(APISettings()) == Self.secret)
+        #expect(resolver.source(APISettings()) == "$OPENAI_API_KEY")
+    }
+
+    @Test func anEmptyCredentialIsAnErrorThatNamesIt() {
+        let resolver = Self.resolver(
+            env: ["CREDENTIALS_DIRECTORY": "/run/credentials/ftd.service/"],
+            files: ["/run/credentials/ftd.service/openai_api_key": "\n"])
+        let error = #expect(throws: ConfigurationError.self) { try resolver.resolve(APISettings()) }
+        #expect(
+            error?.description
+                == "config: credential openai_api_key: /run/credentials/ftd.service/openai_api_key is empty: write the API key into it"
+        )
     }
 
     @Test(arguments: [nil, "", "  \n"] as [String?])

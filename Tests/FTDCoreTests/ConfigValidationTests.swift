@@ -27,6 +27,12 @@ import Testing
         Case(toml: "debug = true", key: "debug"),
         Case(toml: "[poll]\nintervall = 3", key: "poll.intervall"),
         Case(toml: "[storage]\npath = \"/x\"", key: "storage.path"),
+        Case(toml: "[daemon]\nstop_timout = 3", key: "daemon.stop_timout"),
+        Case(
+            toml: "[daemon]\nstop_timeout = -1", key: "daemon.stop_timeout",
+            description: "config: daemon.stop_timeout: expected a number of seconds ≥ 0"),
+        Case(toml: "[daemon]\nstop_timeout = \"10s\"", key: "daemon.stop_timeout"),
+        Case(toml: "daemon = 3", key: "daemon"),
         Case(
             toml: "[[hooks]]\nname = \"n\"\non = [\"*\"]\ncomand = [\"/bin/true\"]", key: "hooks.n.comand"
         ),
@@ -118,6 +124,16 @@ import Testing
         #expect(
             error?.description.hasPrefix("config: /etc/ftd/ftd.toml: line 3") == true,
             "\(String(describing: error))")
+    }
+
+    @Test func theDaemonsStopTimeoutDefaultsToTenSecondsAndMayBeZero() throws {
+        let loader = ConfigurationLoader(environment: ["HOME": "/home/u"], fileExists: { _ in false })
+        #expect(try loader.load(contents: "", path: "/x.toml").daemon.stopTimeout == 10)
+        #expect(
+            try loader.load(contents: "[daemon]\nstop_timeout = 0", path: "/x.toml").daemon.stopTimeout == 0)
+        #expect(
+            try loader.load(contents: "[daemon]\nstop_timeout = 2.5", path: "/x.toml").daemon.stopTimeout
+                == 2.5)
     }
 
     @Test func wholeFloatsAreAcceptedForWholeNumbers() throws {

@@ -46,6 +46,19 @@ struct ConfigTableReader {
         return value
     }
 
+    /// Any number (integer or float) of zero or more.
+    func nonNegativeNumber(_ key: String, expected: String) throws(ConfigurationError) -> Double? {
+        guard let node = fields[key] else { return nil }
+        let value: Double
+        switch node {
+        case .integer(let number): value = Double(number)
+        case .float(let number): value = number
+        default: throw .invalid(keyPath(key), "\(expected), got \(node.typeName)")
+        }
+        guard value.isFinite, value >= 0 else { throw .invalid(keyPath(key), expected) }
+        return value
+    }
+
     /// Any number (integer or float) above zero.
     func positiveNumber(_ key: String, expected: String) throws(ConfigurationError) -> Double? {
         guard let node = fields[key] else { return nil }

@@ -5,17 +5,20 @@ public struct Configuration: Sendable, Equatable {
     public var api: APISettings
     public var poll: PollSettings
     public var storage: StorageSettings
+    public var daemon: DaemonSettings
     public var hooks: [HookSettings]
     /// The file it was read from; nil when the built-in defaults are in use.
     public var sourcePath: String?
 
     public init(
         api: APISettings = APISettings(), poll: PollSettings = PollSettings(),
-        storage: StorageSettings, hooks: [HookSettings] = [], sourcePath: String? = nil
+        storage: StorageSettings, daemon: DaemonSettings = DaemonSettings(), hooks: [HookSettings] = [],
+        sourcePath: String? = nil
     ) {
         self.api = api
         self.poll = poll
         self.storage = storage
+        self.daemon = daemon
         self.hooks = hooks
         self.sourcePath = sourcePath
     }
@@ -55,6 +58,16 @@ public struct StorageSettings: Sendable, Equatable {
         self.database = database
         self.groupReadable = groupReadable
     }
+}
+
+/// How the daemon (`ftd run`) behaves as a service.
+public struct DaemonSettings: Sendable, Equatable {
+    /// Seconds a graceful stop (SIGTERM) gives running hooks to finish before their process
+    /// groups get SIGTERM (and SIGKILL 5 s later); their deliveries then run after the
+    /// next start.
+    public var stopTimeout: Double = 10
+
+    public init(stopTimeout: Double = 10) { self.stopTimeout = stopTimeout }
 }
 
 public struct HookSettings: Sendable, Equatable {

@@ -82,7 +82,7 @@ public struct ConfigurationLoader: Sendable {
         return Configuration(
             api: api, poll: parsed.poll,
             storage: StorageSettings(database: database, groupReadable: parsed.groupReadable),
-            hooks: parsed.hooks, sourcePath: sourcePath)
+            daemon: parsed.daemon, hooks: parsed.hooks, sourcePath: sourcePath)
     }
 
     /// `$STATE_DIRECTORY/ftd.sqlite3` (systemd's `StateDirectory=`, first entry), else

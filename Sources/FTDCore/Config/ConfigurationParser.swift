@@ -3,19 +3,20 @@ import Foundation
 /// Turns a parsed TOML document into a validated `Configuration` (SPEC section 2).
 /// Pure: defaults and environment overrides are applied by `ConfigurationLoader`.
 enum ConfigurationParser {
-    static let sections = ["api", "poll", "storage", "hooks"]
+    static let sections = ["api", "poll", "storage", "daemon", "hooks"]
     static let apiKeys = [
         "base_url", "api_key_env", "api_key_file", "organization", "project", "request_timeout",
         "max_retries",
     ]
     static let pollKeys = ["interval", "idle_interval"]
     static let storageKeys = ["database", "group_readable"]
+    static let daemonKeys = ["stop_timeout"]
     static let hookKeys = ["name", "on", "command", "timeout", "retries"]
 
     /// `database` is nil when the document does not set `storage.database`.
     static func parse(_ document: [String: ConfigNode]) throws(ConfigurationError) -> (
         api: APISettings, poll: PollSettings, database: String?, groupReadable: Bool,
-        hooks: [HookSettings]
+        daemon: DaemonSettings, hooks: [HookSettings]
     ) {
         let root = try ConfigTableReader(path: "", fields: document, allowed: sections)
         let api =
@@ -31,11 +32,20 @@ enum ConfigurationParser {
             database = try storage.string("database")
             groupReadable = try storage.bool("group_readable") ?? false
         }
+        var daemon = DaemonSettings()
+        if let node = root.node("daemon") {
+            let table = try ConfigTableReader(path: "daemon", node: node, allowed: daemonKeys)
+            if let stop = try table.nonNegativeNumber(
+                "stop_timeout", expected: "expected a number of seconds ≥ 0")
+            {
+                daemon.stopTimeout = stop
+            }
+        }
         let hooks =
             try root.node("hooks").map { node throws(ConfigurationError) in
                 try HookSettingsParser.hooks(node)
             } ?? []
-        return (api, poll, database, groupReadable, hooks)
+        return (api, poll, database, groupReadable, daemon, hooks)
     }
 
     static func apiSettings(_ node: ConfigNode) throws(ConfigurationError) -> APISettings {
