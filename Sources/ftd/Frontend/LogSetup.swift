@@ -1,16 +1,18 @@
+import FTDCore
 import Logging
 
 enum LogSetup {
-    /// Logs go to stderr (the journal, under systemd). `FTD_LOG_LEVEL` (trace … critical)
-    /// wins over `--verbose`; the default is info.
+    /// Logs go to stderr, one line per record: with `<N>` priorities and no timestamps
+    /// when stderr is the journal, readable lines otherwise. `FTD_LOG_LEVEL` (trace …
+    /// critical) wins over `--verbose`; the default is info.
     static func bootstrap(verbose: Bool, environment: [String: String]) {
         let level =
             environment["FTD_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) }
             ?? (verbose ? .debug : .info)
+        let style: LineLogHandler.Style =
+            LineLogHandler.stderrIsJournal(environment: environment) ? .journal : .readable
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+            LineLogHandler(label: label, level: level, style: style)
         }
     }
 }
