@@ -30,11 +30,14 @@ struct FTDProcess {
     let stderrURL: URL
 
     /// Starts `ftd ARGS` in `directory` with `environment` added to a minimal one.
-    init(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws {
+    /// - Parameter stderrURL: an existing file to append stderr to, instead of a new one.
+    init(
+        _ arguments: [String], in directory: URL, environment: [String: String] = [:], stderrURL: URL? = nil
+    ) throws {
         stdoutURL = directory.appendingPathComponent("stdout-\(UUID().uuidString).txt")
-        stderrURL = directory.appendingPathComponent("stderr-\(UUID().uuidString).txt")
+        self.stderrURL = stderrURL ?? directory.appendingPathComponent("stderr-\(UUID().uuidString).txt")
         _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        if stderrURL == nil { _ = FileManager.default.createFile(atPath: self.stderrURL.path, contents: nil) }
         process.executableURL = Self.binary
         process.arguments = arguments
         process.currentDirectoryURL = directory
@@ -47,7 +50,9 @@ struct FTDProcess {
         process.environment = env
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
-        process.standardError = try FileHandle(forWritingTo: stderrURL)
+        let errorHandle = try FileHandle(forWritingTo: self.stderrURL)
+        errorHandle.seekToEndOfFile()
+        process.standardError = errorHandle
         try process.run()
     }
 

@@ -17,6 +17,21 @@ import Testing
         """
     }
 
+    /// A hook script that logs "DELIVERY_ID ATTEMPT" to `runs` and, the first time only,
+    /// hangs for a minute.
+    static func slowFirstTimeHook(in sandbox: Sandbox) throws -> (script: String, runs: String) {
+        let runs = sandbox.directory.appendingPathComponent("runs.txt").path
+        let marker = sandbox.directory.appendingPathComponent("marker").path
+        let script = sandbox.directory.appendingPathComponent("hook.sh").path
+        try """
+        #!/bin/sh
+        echo "$FTD_DELIVERY_ID $FTD_ATTEMPT" >> \(runs)
+        if [ ! -e \(marker) ]; then touch \(marker); exec sleep 60; fi
+        """.write(toFile: script, atomically: true, encoding: .utf8)
+        chmod(script, 0o755)
+        return (script, runs)
+    }
+
     static func lines(_ path: String) -> [String] {
         ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
     }
@@ -63,15 +78,7 @@ import Testing
     @Test func aDeliveryInterruptedByKill9RunsAgainAfterRestartWithTheSameIDAndNeverAThirdTime() async throws
     {
         try await Sandbox.with { sandbox in
-            let runs = sandbox.directory.appendingPathComponent("runs.txt").path
-            let marker = sandbox.directory.appendingPathComponent("marker").path
-            let script = sandbox.directory.appendingPathComponent("hook.sh").path
-            try """
-            #!/bin/sh
-            echo "$FTD_DELIVERY_ID $FTD_ATTEMPT" >> \(runs)
-            if [ ! -e \(marker) ]; then touch \(marker); exec sleep 30; fi
-            """.write(toFile: script, atomically: true, encoding: .utf8)
-            chmod(script, 0o755)
+            let (script, runs) = try Self.slowFirstTimeHook(in: sandbox)
             try sandbox.writeConfig(Self.hookConfig("slow", on: "\"queued\"", command: "[\"\(script)\"]"))
             #expect(try await sandbox.ftd(["run", "--once"]).status == 0)  // the baseline
             await sandbox.simulator.advanceClock(by: 25)
@@ -98,7 +105,8 @@ import Testing
         try await Sandbox.with(configuration) { sandbox in
             let started = sandbox.directory.appendingPathComponent("started").path
             try sandbox.writeConfig(
-                Self.hookConfig("sleepy", command: "'touch \(started); sleep 30'", timeout: 60))
+                "[daemon]\nstop_timeout = 0\n"
+                    + Self.hookConfig("sleepy", command: "'touch \(started); sleep 30'", timeout: 60))
             let daemon = try sandbox.start(["run"])
             try await eventually(timeout: .seconds(60), "the job to succeed while the hook sleeps") {
                 guard FileManager.default.fileExists(atPath: sandbox.databasePath) else { return false }

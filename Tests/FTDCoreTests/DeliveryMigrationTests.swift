@@ -32,7 +32,7 @@ struct DeliveryMigrationTests {
 
         let database = try AppDatabase.open(path: path, groupReadable: false, logger: .quiet)
         let applied = try database.writer.read { db in try AppDatabase.migrator.appliedIdentifiers(db) }
-        #expect(applied == ["v1", "v2-hooks"])
+        #expect(applied == ["v1", "v2-hooks", "v3-graceful-stop"])
         #expect(try database.baselineCompleted())
         let detail = try database.jobDetail(id: "ftjob-old")
         #expect(detail.transitions.map(\.to) == ["running"])
@@ -61,7 +61,7 @@ struct DeliveryMigrationTests {
     @Test func aNewDatabaseHasEveryMigration() throws {
         let database = try AppDatabase.inMemory(logger: .quiet)
         let applied = try database.writer.read { db in try AppDatabase.migrator.appliedIdentifiers(db) }
-        #expect(applied == ["v1", "v2-hooks"])
+        #expect(applied == ["v1", "v2-hooks", "v3-graceful-stop"])
         for table in ["deliveries", "hook_runs"] {
             #expect(try database.writer.read { db in try db.tableExists(table) })
         }

@@ -23,6 +23,7 @@ extension OpenAIClient {
             try Task.checkCancellation()
             attempt += 1
             let result = try await perform(endpoint, body: body)
+            onAttempt()
             var failure: APIError
             let outcome: AttemptOutcome
             switch result {

@@ -19,6 +19,9 @@ public struct OpenAIClient: FineTuningAPI {
     let retryPolicy: RetryPolicy
     let now: @Sendable () -> Date
     let jitter: @Sendable () -> Double
+    /// Called after every HTTP attempt, answered or not: the daemon's sign of progress
+    /// for systemd's watchdog (`HealthMonitor`).
+    public var onAttempt: @Sendable () -> Void = {}
 
     /// - Parameters:
     ///   - retryPolicy: defaults to `RetryPolicy(maxRetries: settings.maxRetries)`.

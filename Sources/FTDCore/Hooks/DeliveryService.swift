@@ -4,14 +4,18 @@ import ServiceLifecycle
 /// The daemon's hook side, beside the poller: drains the outbox at start (deliveries an
 /// earlier run left undone) and whenever a cycle committed new ones. It runs apart from
 /// the poller so that a slow hook never holds the poll timer.
+///
+/// On graceful shutdown the drain is cancelled: no new attempt starts, and a hook already
+/// running gets `daemon.stop_timeout` to finish (`HookDispatcher.stopGrace`) before its
+/// process group is stopped; its delivery then stays pending and runs after the next start.
 public struct DeliveryService: Service {
-    let dispatcher: HookDispatcher
+    let live: LiveConfiguration
     let logger: Logger
     private let wakeups: AsyncStream<Void>
     private let continuation: AsyncStream<Void>.Continuation
 
-    public init(dispatcher: HookDispatcher, logger: Logger) {
-        self.dispatcher = dispatcher
+    public init(live: LiveConfiguration, logger: Logger) {
+        self.live = live
         self.logger = logger
         (wakeups, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         continuation.yield()  // the deliveries left undone by an earlier run
@@ -22,6 +26,7 @@ public struct DeliveryService: Service {
 
     public func run() async throws {
         for await _ in wakeups.cancelOnGracefulShutdown() {
+            let dispatcher = live.current.dispatcher
             do {
                 try await cancelWhenGracefulShutdown { try await dispatcher.drain() }
             } catch is CancellationError {

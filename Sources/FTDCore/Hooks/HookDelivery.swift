@@ -9,7 +9,8 @@ public struct HookDelivery: Sendable, Equatable {
     /// The job as the API sent it when the transition was observed (`raw` is what the
     /// hook's stdin carries).
     public var job: FineTuningJob
-    /// Attempts already recorded, including one cut short by a crash.
+    /// Attempts already recorded, including one cut short by a crash, not counting one
+    /// cut short by a graceful stop.
     public var attemptsMade: Int
 
     public init(id: String, hook: String, transition: Transition, job: FineTuningJob, attemptsMade: Int) {

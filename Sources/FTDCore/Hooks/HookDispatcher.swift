@@ -7,11 +7,17 @@ import Logging
 public struct HookDispatcher: Sendable {
     let outbox: any DeliveryOutbox
     let runner: any HookRunning
-    let hooks: [HookSettings]
+    /// Read when a delivery runs, so a reload (SIGHUP) reaches deliveries a drain that
+    /// began before it picks up.
+    let hooks: @Sendable () -> [HookSettings]
     let databasePath: String
     let logger: Logger
     /// Jobs whose deliveries run at the same time.
     public var maxConcurrentJobs = 4
+    /// How long a hook already running may go on once the drain is cancelled (graceful
+    /// stop: `daemon.stop_timeout`); then its process group is stopped and the attempt is
+    /// recorded as cut short, not counted, so the delivery runs again after the next start.
+    public var stopGrace: Duration = .seconds(10)
     /// The wait before attempt `n + 1`, given `n` attempts made.
     public var backoff: @Sendable (Int) -> Duration = { made in .seconds(1 << min(max(made - 1, 0), 10)) }
     let now: @Sendable () -> Int64
@@ -20,9 +26,20 @@ public struct HookDispatcher: Sendable {
         outbox: any DeliveryOutbox, runner: any HookRunning, hooks: [HookSettings], databasePath: String,
         logger: Logger, now: @escaping @Sendable () -> Int64 = PollCycle.unixNow
     ) {
+        self.init(
+            outbox: outbox, runner: runner, hookSource: { hooks }, databasePath: databasePath, logger: logger,
+            now: now)
+    }
+
+    /// - Parameter hookSource: the hooks configured now.
+    public init(
+        outbox: any DeliveryOutbox, runner: any HookRunning,
+        hookSource: @escaping @Sendable () -> [HookSettings],
+        databasePath: String, logger: Logger, now: @escaping @Sendable () -> Int64 = PollCycle.unixNow
+    ) {
         self.outbox = outbox
         self.runner = runner
-        self.hooks = hooks
+        self.hooks = hookSource
         self.databasePath = databasePath
         self.logger = logger
         self.now = now
@@ -73,7 +90,7 @@ public struct HookDispatcher: Sendable {
             "hook.name": "\(delivery.hook)", "hook.delivery_id": "\(delivery.id)",
             "job.id": "\(delivery.transition.jobID)", "job.status": "\(delivery.transition.to)",
         ]
-        guard let hook = hooks.first(where: { $0.name == delivery.hook }) else {
+        guard let hook = hooks().first(where: { $0.name == delivery.hook }) else {
             logger.error("hook is no longer configured: delivery dropped", metadata: metadata)
             try outbox.completeDelivery(id: delivery.id, succeeded: false, at: now())
             return
@@ -82,12 +99,21 @@ public struct HookDispatcher: Sendable {
         var made = delivery.attemptsMade
         while made < maxAttempts {
             if made > 0 { try await Task.sleep(for: backoff(made)) }
+            try Task.checkCancellation()
             let (runID, attempt) = try outbox.beginAttempt(deliveryID: delivery.id, startedAt: now())
             let payload = HookPayload(delivery: delivery, attempt: attempt, databasePath: databasePath)
-            let result = await runner.run(hook, environment: payload.environment, stdin: payload.stdin)
-            try outbox.finishAttempt(runID: runID, result: result)
-            made = attempt
+            var (result, cut) = await runLettingFinish(hook, payload)
             metadata["hook.attempt"] = "\(attempt)"
+            if cut {
+                result.stderr += Self.cutByStopNote
+                try outbox.finishAttempt(runID: runID, result: result, cutByStop: true)
+                logger.warning(
+                    "hook stopped by the daemon's shutdown: the delivery runs again after the next start",
+                    metadata: metadata)
+                throw CancellationError()
+            }
+            try outbox.finishAttempt(runID: runID, result: result, cutByStop: false)
+            made += 1
             metadata["hook.exit_code"] = "\(result.exitCode.map(String.init) ?? "none")"
             if result.outcome == .succeeded {
                 logger.info("hook succeeded", metadata: metadata)
@@ -96,10 +122,33 @@ public struct HookDispatcher: Sendable {
             }
             let lastLine = result.stderr.split(separator: "\n").last.map(String.init) ?? ""
             logger.warning(
-                "hook \(result.outcome == .timedOut ? "timed out" : "failed") (attempt \(attempt) of \(maxAttempts)) \(lastLine)",
+                "hook \(result.outcome == .timedOut ? "timed out" : "failed") (attempt \(made) of \(maxAttempts)) \(lastLine)",
                 metadata: metadata)
         }
         logger.error("hook failed after \(made) attempts: giving up on this delivery", metadata: metadata)
         try outbox.completeDelivery(id: delivery.id, succeeded: false, at: now())
+    }
+
+    /// What a cut-short attempt's stderr ends with.
+    static let cutByStopNote =
+        "\nftd: stopped by the daemon's shutdown while the hook ran; it runs again after the next start\n"
+
+    /// Runs one attempt in its own task, so cancelling the drain (graceful stop) does not
+    /// kill the hook at once: it gets `stopGrace` to finish, then is cancelled (its
+    /// process group gets SIGTERM, then SIGKILL). Returns whether it was cut short.
+    func runLettingFinish(_ hook: HookSettings, _ payload: HookPayload) async -> (HookRunResult, cut: Bool) {
+        let runner = runner
+        let attempt = Task { await runner.run(hook, environment: payload.environment, stdin: payload.stdin) }
+        let grace = stopGrace
+        return await withTaskCancellationHandler {
+            let result = await attempt.value
+            // A hook that finished well is believed even if the stop came meanwhile.
+            return (result, attempt.isCancelled && result.outcome != .succeeded)
+        } onCancel: {
+            Task {
+                try? await Task.sleep(for: grace)
+                attempt.cancel()
+            }
+        }
     }
 }

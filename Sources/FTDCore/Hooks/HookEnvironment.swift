@@ -2,13 +2,19 @@
 /// the daemon alone, plus the delivery's `FTD_*` variables.
 enum HookEnvironment {
     /// `NOTIFY_SOCKET` and `WATCHDOG_*` would let a hook speak for the daemon to systemd
-    /// (a stray `systemd-notify` could report READY or feed the watchdog); the API key
-    /// is a secret a notification script has no use for.
+    /// (a stray `systemd-notify` could report READY or feed the watchdog);
+    /// `CREDENTIALS_DIRECTORY` leads to the API key, which, like the key's own variable
+    /// (and `OPENAI_API_KEY` whichever variable is configured), a hook has no use for;
+    /// `JOURNAL_STREAM` would tell the hook its stderr is the journal when it is ftd's pipe.
+    static let daemonOnly: Set<String> = [
+        "NOTIFY_SOCKET", "CREDENTIALS_DIRECTORY", "JOURNAL_STREAM", "OPENAI_API_KEY",
+    ]
+
     static func merged(base: [String: String], adding: [String: String], apiKeyVariable: String)
         -> [String: String]
     {
         var result = base.filter { key, _ in
-            key != "NOTIFY_SOCKET" && !key.hasPrefix("WATCHDOG_") && key != apiKeyVariable
+            !daemonOnly.contains(key) && !key.hasPrefix("WATCHDOG_") && key != apiKeyVariable
         }
         result.merge(adding) { _, new in new }
         return result

@@ -2,7 +2,7 @@ import GRDB
 
 extension AppDatabase {
     /// The schema's history. A migration that has shipped is never edited: a change is a
-    /// new migration appended here (the hooks' `v2-hooks` comes next). String table and
+    /// new migration appended here. String table and
     /// column names keep old migrations independent of today's record types.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -91,6 +91,13 @@ extension AppDatabase {
             }
         }
         migrator.registerMigration("v2-hooks", migrate: Self.createHookTables)
+        migrator.registerMigration("v3-graceful-stop") { db in
+            // An attempt the daemon's graceful stop cut short: kept, but not counted
+            // against the hook's retries.
+            try db.alter(table: "hook_runs") { t in
+                t.add(column: "cut_by_stop", .boolean).notNull().defaults(to: false)
+            }
+        }
         return migrator
     }
 }

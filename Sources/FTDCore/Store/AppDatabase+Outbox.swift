@@ -17,7 +17,8 @@ extension AppDatabase {
                     SELECT deliveries.*,
                         transitions.from_status, transitions.to_status, transitions.observed_at,
                         transitions.is_baseline,
-                        (SELECT COUNT(*) FROM hook_runs WHERE hook_runs.delivery_id = deliveries.id)
+                        (SELECT COUNT(*) FROM hook_runs
+                            WHERE hook_runs.delivery_id = deliveries.id AND NOT hook_runs.cut_by_stop)
                             AS runs
                     FROM deliveries
                     JOIN transitions ON transitions.id = deliveries.transition_id
@@ -37,7 +38,8 @@ extension AppDatabase {
     }
 
     /// Records that an attempt starts, before the hook's process does. The attempt number
-    /// counts every earlier row, including attempts a crash cut short.
+    /// counts every earlier row, including attempts a crash or a stop cut short, so each
+    /// run of a delivery has its own number.
     public func beginAttempt(deliveryID: String, startedAt: Int64) throws -> (runID: Int64, attempt: Int) {
         try writer.write { db in
             guard let delivery = try DeliveryRecord.fetchOne(db, key: deliveryID) else {
@@ -59,18 +61,21 @@ extension AppDatabase {
         }
     }
 
-    /// Records how an attempt ended.
-    public func finishAttempt(runID: Int64, result: HookRunResult) throws {
+    /// Records how an attempt ended. An attempt `cutByStop` (the daemon's graceful stop
+    /// ended it) is a failed run in the history that does not count against the retries.
+    public func finishAttempt(runID: Int64, result: HookRunResult, cutByStop: Bool = false) throws {
         try writer.write { db in
             try db.execute(
                 sql: """
                     UPDATE hook_runs
-                    SET status = ?, exit_code = ?, timed_out = ?, duration_ms = ?, stdout = ?, stderr = ?
+                    SET status = ?, exit_code = ?, timed_out = ?, duration_ms = ?, stdout = ?, stderr = ?,
+                        cut_by_stop = ?
                     WHERE id = ?
                     """,
                 arguments: [
-                    result.outcome.rawValue, result.exitCode, result.timedOut, result.durationMs,
-                    result.stdout, result.stderr, runID,
+                    cutByStop ? HookRunResult.Outcome.failed.rawValue : result.outcome.rawValue,
+                    cutByStop ? nil : result.exitCode, result.timedOut, result.durationMs,
+                    result.stdout, result.stderr, cutByStop, runID,
                 ])
             if db.changesCount == 0 { throw OutboxError.unknownRun(id: runID) }
         }

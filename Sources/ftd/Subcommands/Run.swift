@@ -3,7 +3,6 @@ import AsyncHTTPClient
 import FTDCore
 import Foundation
 import Logging
-import ServiceLifecycle
 
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,7 +10,10 @@ struct Run: AsyncParsableCommand {
         discussion: """
             Every job, status change, event, loss step and checkpoint is kept in the \
             database (storage.database). Polls every poll.interval seconds while a job is \
-            active, every poll.idle_interval seconds otherwise.
+            active, every poll.idle_interval seconds otherwise. SIGHUP reloads the \
+            configuration; SIGTERM stops gracefully, giving running hooks \
+            daemon.stop_timeout seconds. Under systemd (Type=notify) it reports readiness, \
+            status and watchdog pings. One ftd runs per database: a second one exits 75.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -20,50 +22,88 @@ struct Run: AsyncParsableCommand {
     var once = false
 
     func run() async throws {
+        // SIGHUP reloads the daemon, but its handler exists only once the services run;
+        // until then the default action would end the process (and systemd would not
+        // restart it: death by SIGHUP counts as clean).
+        if !once { _ = signal(SIGHUP, SIG_IGN) }
         let configuration = try global.loadConfiguration()
-        let apiKey = try APIKeyResolver(environment: global.environment).resolve(configuration.api)
+        let keys = APIKeyResolver(environment: global.environment)
+        let apiKey = try keys.resolve(configuration.api)
         global.bootstrapLogging()
         let logger = Logger(label: "ftd")
+        let storage = configuration.storage
+        let lock = try DaemonLock.acquire(database: storage.database, groupReadable: storage.groupReadable)
+        defer { withExtendedLifetime(lock) {} }
         let database = try AppDatabase.open(
-            path: configuration.storage.database, groupReadable: configuration.storage.groupReadable,
-            logger: logger)
+            path: storage.database, groupReadable: storage.groupReadable, logger: logger)
         let interrupted = try database.markInterruptedAttempts()
         if interrupted > 0 {
             logger.warning(
                 "\(interrupted) hook attempt(s) were cut short by the last stop: their deliveries run again")
         }
-        let dispatcher = HookDispatcher(
-            outbox: database,
-            runner: HookRunner(apiKeyVariable: configuration.api.apiKeyEnv, logger: logger),
-            hooks: configuration.hooks, databasePath: configuration.storage.database, logger: logger)
         try await HTTPClient.withProcessClient { httpClient in
-            let api = OpenAIClient(
-                settings: configuration.api, apiKey: apiKey, httpClient: httpClient, logger: logger)
-            var cycle = PollCycle(api: api, store: database, logger: logger)
-            cycle.hooks = configuration.hooks
             if once {
-                // The deliveries an earlier run left undone go first, then this cycle's.
-                try await dispatcher.drain()
-                let report = try await cycle.run()
-                try await dispatcher.drain()
-                try finish(report, configuration: configuration, logger: logger)
+                try await runOnce(
+                    configuration, apiKey: apiKey, keys: keys, database: database, httpClient: httpClient,
+                    logger: logger)
             } else {
-                try await runDaemon(
-                    cycle, dispatcher: dispatcher, configuration: configuration, logger: logger)
+                logger.info(
+                    "ftd polling \(configuration.api.baseURL)",
+                    metadata: [
+                        "db.path": "\(storage.database)",
+                        "poll.interval": "\(configuration.poll.interval)",
+                        "poll.idle_interval": "\(configuration.poll.idleInterval)",
+                    ])
+                let global = global
+                let daemon = Daemon(
+                    database: database, httpClient: httpClient, notifier: SystemdNotifier(),
+                    loader: {
+                        let configuration = try global.loadConfiguration()
+                        return (
+                            configuration,
+                            try APIKeyResolver(environment: global.environment).resolve(configuration.api)
+                        )
+                    }, logger: logger)
+                try await daemon.run(configuration: configuration, apiKey: apiKey)
             }
         }
     }
 
-    /// `--once`: the cycle's result as an exit status; a failed hook is recorded, not fatal.
-    private func finish(_ report: CycleReport, configuration: Configuration, logger: Logger) throws {
+    /// `--once`: leftovers first, then one cycle and its deliveries; the outcome is an
+    /// exit status (a failed hook is recorded, not fatal).
+    private func runOnce(
+        _ configuration: Configuration, apiKey: String, keys: APIKeyResolver, database: AppDatabase,
+        httpClient: HTTPClient, logger: Logger
+    ) async throws {
+        let api = OpenAIClient(
+            settings: configuration.api, apiKey: apiKey, httpClient: httpClient, logger: logger)
+        var cycle = PollCycle(api: api, store: database, logger: logger)
+        cycle.hooks = configuration.hooks
+        let dispatcher = HookDispatcher(
+            outbox: database,
+            runner: HookRunner(apiKeyVariable: configuration.api.apiKeyEnv, logger: logger),
+            hooks: configuration.hooks, databasePath: configuration.storage.database, logger: logger)
+        try await dispatcher.drain()
+        let report: CycleReport
+        do {
+            report = try await cycle.run()
+        } catch {
+            try? database.recordCycleOutcome(
+                CycleOutcome(thrown: error, finishedAt: PollCycle.unixNow(), nextCycleAt: nil))
+            throw error
+        }
+        try database.recordCycleOutcome(
+            CycleOutcome(report: report, finishedAt: PollCycle.unixNow(), nextCycleAt: nil))
+        try await dispatcher.drain()
+
         let outcome = report.failures.isEmpty ? "complete" : "incomplete"
         logger.info(
             "cycle \(outcome): \(report.transitions.count) transitions, \(report.activeJobs) active jobs, \(report.requests) requests"
         )
         if report.credentialsRejected {
-            let source = configuration.api.apiKeyFile ?? "$" + configuration.api.apiKeyEnv
             throw Failure(
-                message: "the API rejected the credentials (401/403): check the key in \(source)",
+                message:
+                    "the API rejected the credentials (401/403): check the key in \(keys.source(configuration.api))",
                 code: Failure.noPermission)
         }
         if let failure = report.failures.first {
@@ -72,27 +112,5 @@ struct Run: AsyncParsableCommand {
                     "\(report.failures.count) request(s) still failed after retries (first: \(failure)); what the cycle got is kept and the next cycle resumes",
                 code: Failure.unavailable)
         }
-    }
-
-    private func runDaemon(
-        _ cycle: PollCycle, dispatcher: HookDispatcher, configuration: Configuration, logger: Logger
-    ) async throws {
-        logger.info(
-            "ftd polling \(configuration.api.baseURL)",
-            metadata: [
-                "db.path": "\(configuration.storage.database)",
-                "poll.interval": "\(configuration.poll.interval)",
-                "poll.idle_interval": "\(configuration.poll.idleInterval)",
-            ])
-        let deliveries = DeliveryService(dispatcher: dispatcher, logger: logger)
-        let poller = PollerService(cycle: cycle, settings: configuration.poll, logger: logger) { report in
-            if !report.transitions.isEmpty { deliveries.wake() }
-        }
-        let group = ServiceGroup(
-            configuration: .init(
-                services: [.init(service: deliveries), .init(service: poller)],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger))
-        try await group.run()
     }
 }

@@ -1,0 +1,142 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// `ftd run` as a long-running service: the poller, the hook deliveries, SIGHUP reloads
+/// and, under systemd, the sd_notify conversation, in one `ServiceGroup` that turns
+/// SIGTERM/SIGINT into a graceful stop.
+///
+/// The caller opens the database, holds the `DaemonLock` and owns the `HTTPClient`.
+public struct Daemon: Sendable {
+    /// Loads and validates the configuration again, with the API key, for a reload.
+    public typealias Loader = @Sendable () throws -> (Configuration, apiKey: String)
+
+    let database: AppDatabase
+    let httpClient: HTTPClient
+    let notifier: SystemdNotifier?
+    let loader: Loader
+    let logger: Logger
+    private let hooks: Locked<[HookSettings]>
+    private let statusText = Locked<String?>(nil)
+
+    public init(
+        database: AppDatabase, httpClient: HTTPClient, notifier: SystemdNotifier?, loader: @escaping Loader,
+        logger: Logger
+    ) {
+        self.database = database
+        self.httpClient = httpClient
+        self.notifier = notifier
+        self.loader = loader
+        self.logger = logger
+        self.hooks = Locked([])
+    }
+
+    /// Runs until a graceful stop has finished (exit 0), with the configuration given.
+    public func run(configuration: Configuration, apiKey: String) async throws {
+        let health = HealthMonitor(stallBound: Heartbeat.stallBound(api: configuration.api))
+        hooks.withLock { $0 = configuration.hooks }
+        let live = LiveConfiguration(snapshot(configuration, apiKey: apiKey, health: health))
+        let deliveries = DeliveryService(live: live, logger: logger)
+        let poller = PollerService(live: live, health: health, logger: logger) { tick in
+            if let report = tick.report, !report.transitions.isEmpty { deliveries.wake() }
+            self.report(tick, health: health)
+        }
+        let reload = ReloadService {
+            await self.reload(live: live, poller: poller, health: health)
+        }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: deliveries), .init(service: reload), .init(service: poller),
+        ]
+        if let notifier {
+            // Last, so that a stop reaches it first and STOPPING=1 goes out at once.
+            services.append(
+                .init(service: HeartbeatService(notifier: notifier, health: health, logger: logger)))
+        }
+        let group = ServiceGroup(
+            configuration: .init(
+                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+
+    /// The parts built from one configuration.
+    func snapshot(_ configuration: Configuration, apiKey: String, health: HealthMonitor)
+        -> LiveConfiguration.Snapshot
+    {
+        var api = OpenAIClient(
+            settings: configuration.api, apiKey: apiKey, httpClient: httpClient, logger: logger)
+        api.onAttempt = { health.progressed() }
+        var cycle = PollCycle(api: api, store: database, logger: logger)
+        cycle.hooks = configuration.hooks
+        let hooks = self.hooks
+        var dispatcher = HookDispatcher(
+            outbox: database, runner: HookRunner(apiKeyVariable: configuration.api.apiKeyEnv, logger: logger),
+            hookSource: { hooks.withLock { $0 } }, databasePath: configuration.storage.database,
+            logger: logger)
+        dispatcher.stopGrace = .milliseconds(Int64(configuration.daemon.stopTimeout * 1000))
+        return LiveConfiguration.Snapshot(configuration: configuration, cycle: cycle, dispatcher: dispatcher)
+    }
+
+    /// After each cycle: the outcome into the database for `ftd status`, and to systemd
+    /// `STATUS=`, preceded by `READY=1` after the first.
+    func report(_ tick: PollerService.Tick, health: HealthMonitor) {
+        do {
+            try database.recordCycleOutcome(tick.outcome)
+        } catch {
+            logger.error("cannot record the cycle's outcome: \(error)")
+        }
+        if let report = tick.report, report.recorded, report.failures.isEmpty, report.transitions.isEmpty {
+            logger.debug(
+                "quiet cycle",
+                metadata: ["cycle.requests": "\(report.requests)", "jobs.active": "\(report.activeJobs)"])
+        }
+        let status = (try? database.daemonStatus())
+        let text = StatusLine.text(
+            activeJobs: tick.report?.activeJobs ?? status?.activeJobs ?? 0, outcome: tick.outcome,
+            pendingDeliveries: status?.pendingDeliveries ?? 0)
+        statusText.withLock { $0 = text }
+        if health.isReady {
+            notifier?.send([NotifyMessage.status(text)])
+            return
+        }
+        if let notifier {
+            var lines = [NotifyMessage.ready, NotifyMessage.status(text)]
+            if notifier.watchdogInterval != nil { lines.append(NotifyMessage.watchdog) }
+            notifier.send(lines)
+        }
+        // After READY=1 went out: the heartbeat's pings must not precede it.
+        health.becameReady()
+        logger.info("ready: first cycle done, \(text)")
+    }
+
+    /// SIGHUP: the new configuration replaces the running one whole, or not at all.
+    func reload(live: LiveConfiguration, poller: PollerService, health: HealthMonitor) async {
+        // Before READY=1 systemd has no reload to hear about.
+        let announce = health.isReady ? notifier : nil
+        announce?.send(NotifyMessage.reloading(monotonicMicroseconds: NotifyMessage.monotonicNow()))
+        let running = live.current.configuration
+        do {
+            var (configuration, apiKey) = try loader()
+            if configuration.storage != running.storage {
+                logger.warning(
+                    "storage settings change only at the next start: the database stays \(running.storage.database)"
+                )
+                configuration.storage = running.storage
+            }
+            live.replace(with: snapshot(configuration, apiKey: apiKey, health: health))
+            hooks.withLock { $0 = configuration.hooks }
+            health.setStallBound(Heartbeat.stallBound(api: configuration.api))
+            poller.settingsChanged()
+            let names = configuration.hooks.map(\.name).joined(separator: ", ")
+            logger.notice(
+                "configuration reloaded from \(configuration.sourcePath ?? "the built-in defaults"): \(configuration.hooks.count) hook(s)\(names.isEmpty ? "" : " (\(names))"), poll every \(configuration.poll.interval) s (idle \(configuration.poll.idleInterval) s)"
+            )
+        } catch {
+            logger.error("reload rejected, the running configuration stays: \(error)")
+        }
+        var lines = [NotifyMessage.ready]
+        if let text = statusText.withLock({ $0 }) { lines.append(NotifyMessage.status(text)) }
+        announce?.send(lines)
+    }
+}
