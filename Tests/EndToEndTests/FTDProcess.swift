@@ -31,14 +31,16 @@ struct FTDProcess {
 
     /// Starts `ftd ARGS` in `directory` with `environment` added to a minimal one.
     /// - Parameter stderrURL: an existing file to append stderr to, instead of a new one.
+    /// - Parameter executable: what to run instead of `ftd` (a wrapper such as setpriv).
     init(
-        _ arguments: [String], in directory: URL, environment: [String: String] = [:], stderrURL: URL? = nil
+        _ arguments: [String], in directory: URL, environment: [String: String] = [:], stderrURL: URL? = nil,
+        executable: URL? = nil
     ) throws {
         stdoutURL = directory.appendingPathComponent("stdout-\(UUID().uuidString).txt")
         self.stderrURL = stderrURL ?? directory.appendingPathComponent("stderr-\(UUID().uuidString).txt")
         _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
         if stderrURL == nil { _ = FileManager.default.createFile(atPath: self.stderrURL.path, contents: nil) }
-        process.executableURL = Self.binary
+        process.executableURL = executable ?? Self.binary
         process.arguments = arguments
         process.currentDirectoryURL = directory
         var env = [
@@ -77,9 +79,10 @@ struct FTDProcess {
     /// Runs `ftd ARGS` to completion.
     static func run(
         _ arguments: [String], in directory: URL, environment: [String: String] = [:],
-        timeout: Duration = .seconds(60)
+        timeout: Duration = .seconds(60), executable: URL? = nil
     ) async throws -> Result {
-        try await FTDProcess(arguments, in: directory, environment: environment).wait(timeout: timeout)
+        try await FTDProcess(arguments, in: directory, environment: environment, executable: executable)
+            .wait(timeout: timeout)
     }
 }
 

@@ -179,6 +179,35 @@ import Testing
         }
     }
 
+    /// As the service has it: a database in a directory only its owner may write, mode
+    /// 0640, read by a member of the group, also after the daemon stopped (persistent WAL:
+    /// without the -wal and -shm files such a reader cannot open a WAL database).
+    @Test(.enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")))
+    func aGroupMemberReadsTheHistoryOfAStoppedDaemon() async throws {
+        try await Sandbox.with { sandbox in
+            try sandbox.writeConfig("group_readable = true")
+            #expect(try await sandbox.ftd(["run", "--once"]).status == 0)
+            let state = (sandbox.databasePath as NSString).deletingLastPathComponent
+            let group = "65534"  // nogroup: the reader's only group
+            for path in try [state]
+                + FileManager.default.contentsOfDirectory(atPath: state).map({ "\(state)/\($0)" })
+            {
+                #expect(chown(path, 0, gid_t(group)!) == 0)
+            }
+            chmod(state, 0o750)
+            chmod(sandbox.directory.path, 0o755)
+            let reader = try await FTDProcess.run(
+                [
+                    "/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                    FTDProcess.binary.path,
+                    "history", "--json", "--config", sandbox.configPath,
+                ],
+                in: sandbox.directory, executable: URL(fileURLWithPath: "/usr/bin/env"))
+            #expect(reader.status == 0, "\(reader.stderr)")
+            #expect(reader.stdout.contains("ftjob-"), "\(reader.stdout)")
+        }
+    }
+
     @Test func helpVersionAndCompletionScriptsExitZero() async throws {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

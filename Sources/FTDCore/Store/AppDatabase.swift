@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import Logging
 
 /// ftd's SQLite database: the one place that reads and writes it, each method one
@@ -25,7 +26,9 @@ public struct AppDatabase: Sendable {
         if !existed { try createMigrated(at: path, modes: modes) }
         let database: AppDatabase
         do {
-            let pool = try DatabasePool(path: path, configuration: configuration(readonly: false))
+            var configuration = configuration(readonly: false)
+            configuration.prepareDatabase { db in try Self.keepWALFiles(db) }
+            let pool = try DatabasePool(path: path, configuration: configuration)
             database = try AppDatabase(writer: pool, logger: logger)
         } catch let error as DatabaseError {
             if error.resultCode == .SQLITE_NOTADB {
@@ -91,6 +94,17 @@ public struct AppDatabase: Sendable {
     private init(readingFrom writer: any DatabaseWriter, logger: Logger) {
         self.writer = writer
         self.logger = logger
+    }
+
+    /// Persistent WAL: the `-wal` and `-shm` files stay when the daemon closes the
+    /// database. A reader without write access to the directory (a member of the daemon's
+    /// group running `ftd history`) can open a WAL database only when they exist.
+    static func keepWALFiles(_ db: Database) throws {
+        var flag: CInt = 1
+        let code = withUnsafeMutablePointer(to: &flag) {
+            sqlite3_file_control(db.sqliteConnection, nil, SQLITE_FCNTL_PERSIST_WAL, $0)
+        }
+        guard code == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: code)) }
     }
 
     private static func configuration(readonly: Bool) -> GRDB.Configuration {
