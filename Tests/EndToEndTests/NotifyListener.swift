@@ -46,6 +46,7 @@ final class NotifyListener: @unchecked Sendable {
                 let message = Message(at: .now, text: String(decoding: buffer.prefix(count), as: UTF8.self))
                 lock.withLock { received.append(message) }
             }
+            close(descriptor)
         }
         self.thread = thread
         thread.start()
@@ -56,9 +57,9 @@ final class NotifyListener: @unchecked Sendable {
     /// Every line received so far, in order.
     var lines: [String] { messages.flatMap(\.lines) }
 
+    /// Ends the receiving thread (within its 0.1 s receive timeout), which then closes
+    /// the socket; never blocks the caller.
     func stop() {
         lock.withLock { stopped = true }
-        Thread.sleep(forTimeInterval: 0.15)
-        close(descriptor)
     }
 }

@@ -46,13 +46,18 @@ import Testing
             #expect(result.status == 0, "\(result.stderr)")
             try await eventually("STOPPING=1") { listener.lines.contains("STOPPING=1") }
 
-            // Pings every WATCHDOG_USEC / 2 = 0.2 s from READY=1 (which carries one) until the stop.
-            let pings = listener.messages.filter { $0.text == "WATCHDOG=1" }.map(\.at)
-            let gaps = zip(pings, pings.dropFirst()).map { ($1 - $0) / .milliseconds(1) }
-            #expect(pings.count >= 8, "\(pings.count) pings in over 3 s")
-            #expect(gaps.allSatisfy { $0 >= 150 }, "pings closer than half the period: \(gaps)")
-            let mean = gaps.reduce(0, +) / Double(max(gaps.count, 1))
-            #expect(mean >= 180 && mean <= 450, "mean gap \(mean) ms")
+            // Pings every WATCHDOG_USEC / 2 = 0.2 s from READY=1 (which carries one) until the
+            // stop: never more often (each follows a full period's sleep), and on a busy
+            // machine at least half as often.
+            let received = listener.messages
+            let readyAt = try #require(received.first { $0.lines.contains("READY=1") }?.at)
+            let stoppingAt = try #require(received.first { $0.lines.contains("STOPPING=1") }?.at)
+            let window = (stoppingAt - readyAt) / .milliseconds(1)
+            let pings = received.filter { $0.text == "WATCHDOG=1" }.count
+            let expected = window / 200
+            #expect(window > 3000)
+            #expect(Double(pings) <= expected + 2, "\(pings) pings in \(window) ms")
+            #expect(Double(pings) >= expected / 2, "\(pings) pings in \(window) ms")
             // A STATUS= after each cycle (interval 1 s).
             let statuses = listener.lines.filter { $0.hasPrefix("STATUS=") }
             #expect(statuses.count >= 3)
@@ -74,7 +79,6 @@ import Testing
             #expect(result.status == 0, "\(result.stderr)")
             try await eventually("STOPPING=1") { listener.lines.contains("STOPPING=1") }
             #expect(!listener.lines.contains("WATCHDOG=1"))
-            #expect(listener.lines.contains("STATUS=0 active jobs · ") == false)
             #expect(listener.lines.contains { $0.hasPrefix("STATUS=0 active jobs · last poll") })
         }
     }

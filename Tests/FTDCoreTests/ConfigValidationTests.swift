@@ -30,7 +30,8 @@ import Testing
         Case(toml: "[daemon]\nstop_timout = 3", key: "daemon.stop_timout"),
         Case(
             toml: "[daemon]\nstop_timeout = -1", key: "daemon.stop_timeout",
-            description: "config: daemon.stop_timeout: expected a number of seconds ≥ 0"),
+            description: "config: daemon.stop_timeout: expected a number of seconds from 0 to 3600"),
+        Case(toml: "[daemon]\nstop_timeout = 1e30", key: "daemon.stop_timeout"),
         Case(toml: "[daemon]\nstop_timeout = \"10s\"", key: "daemon.stop_timeout"),
         Case(toml: "daemon = 3", key: "daemon"),
         Case(

@@ -54,7 +54,21 @@ import Testing
         #expect(beat.deadline == 16)
     }
 
-    @Test func theMonitorSharesTheStateMachineAcrossTasks() {
+    @Test func aReloadThatMovesTheTimerMovesTheDeadlineBetweenCyclesOnly() {
+        var beat = Heartbeat(stallBound: 60)
+        beat.cycleStarted(at: 0)
+        beat.cycleFinished(at: 1, nextIn: 30)
+        #expect(beat.deadline == 91)
+        beat.rescheduled(at: 10, nextIn: 300)  // interval 30 → 300
+        #expect(beat.deadline == 370)
+        beat.becameReady()
+        #expect(beat.action(at: 300, period: 30, watchdogEnabled: true) == .ping)
+        beat.cycleStarted(at: 400)
+        beat.rescheduled(at: 401, nextIn: 5)  // inside a cycle: the cycle's own bound holds
+        #expect(beat.deadline == 460)
+    }
+
+    @Test func theMonitorRunsTheStateMachineOnTheMonotonicClock() {
         let monitor = HealthMonitor(stallBound: 3600)
         #expect(!monitor.isReady)
         monitor.cycleStarted()

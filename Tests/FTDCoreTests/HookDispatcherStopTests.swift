@@ -36,6 +36,8 @@ import Testing
             outbox: store, runner: runner, hooks: [hook], databasePath: "/tmp/db", logger: .quiet)
         dispatcher.stopGrace = grace
         let drain = Task { try await dispatcher.drain() }
+        // The stop comes once the hook runs, `stopAfter` into it.
+        while runner.started.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(10)) }
         try await Task.sleep(for: stopAfter)
         drain.cancel()
         do {
@@ -51,7 +53,7 @@ import Testing
         let started = ContinuousClock.now
         let error = try await drainThenStop(runner, grace: .milliseconds(200), stopAfter: .milliseconds(200))
         #expect(error is CancellationError)
-        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(ContinuousClock.now - started < .seconds(20))  // not the hook's 30 s
 
         let pending = try store.pendingDeliveries()
         #expect(pending.count == 1)
@@ -95,7 +97,8 @@ import Testing
             outbox: store, runner: runner, hooks: [flaky], databasePath: "/tmp/db", logger: .quiet)
         dispatcher.backoff = { _ in .seconds(30) }
         let drain = Task { try await dispatcher.drain() }
-        try await Task.sleep(for: .milliseconds(200))
+        while runner.calls.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        try await Task.sleep(for: .milliseconds(100))  // into the 30 s backoff
         drain.cancel()
         _ = try? await drain.value
         #expect(runner.calls.withLock { $0 } == 1)

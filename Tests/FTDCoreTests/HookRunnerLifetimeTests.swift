@@ -17,7 +17,7 @@ import Testing
         #expect(result.timedOut)
         #expect(result.exitCode == nil)
         #expect(result.outcome == .timedOut)
-        #expect(elapsed < .seconds(7))
+        #expect(elapsed < .seconds(30))  // not the script's 100 s
         let child = try #require(HookTestKit.readPID(pidFile))
         #expect(await HookTestKit.waitUntil(seconds: 2) { !HookTestKit.isAlive(child) })
     }
@@ -26,13 +26,14 @@ import Testing
         let dir = try HookTestKit.makeTempDirectory()
         let pidFile = dir.appendingPathComponent("child.pid")
         let script = "trap '' TERM; sleep 100 & echo $! > '\(pidFile.path)'; while :; do sleep 0.2; done"
+        // Without the SIGKILL after the grace this would run until the test's time limit.
         let started = ContinuousClock.now
         let result = await HookTestKit.runner().run(
             HookTestKit.hook(.shell(script), timeout: 1), environment: [:], stdin: Data())
         let elapsed = ContinuousClock.now - started
         #expect(result.outcome == .timedOut)
         #expect(elapsed >= .seconds(5))
-        #expect(elapsed < .seconds(10))  // 1 s timeout + 5 s grace, with room for a busy machine
+        #expect(elapsed < .seconds(30))  // 1 s timeout + 5 s grace, with room for a busy machine
         let child = try #require(HookTestKit.readPID(pidFile))
         #expect(await HookTestKit.waitUntil(seconds: 2) { !HookTestKit.isAlive(child) })
     }
@@ -45,7 +46,7 @@ import Testing
         let started = ContinuousClock.now
         let result = await HookTestKit.runner().run(
             HookTestKit.hook(.shell(script), timeout: 30), environment: [:], stdin: Data())
-        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(ContinuousClock.now - started < .seconds(30))  // not the child's 100 s
         #expect(result.outcome == .succeeded)
         #expect(result.stdout == "bye\n")
         let child = try #require(HookTestKit.readPID(pidFile))

@@ -35,9 +35,9 @@ enum ConfigurationParser {
         var daemon = DaemonSettings()
         if let node = root.node("daemon") {
             let table = try ConfigTableReader(path: "daemon", node: node, allowed: daemonKeys)
-            if let stop = try table.nonNegativeNumber(
-                "stop_timeout", expected: "expected a number of seconds ≥ 0")
-            {
+            let expected = "expected a number of seconds from 0 to 3600"
+            if let stop = try table.nonNegativeNumber("stop_timeout", expected: expected) {
+                guard stop <= 3600 else { throw .invalid("daemon.stop_timeout", expected) }
                 daemon.stopTimeout = stop
             }
         }

@@ -19,6 +19,9 @@ public struct Daemon: Sendable {
     let loader: Loader
     let logger: Logger
     private let hooks: Locked<[HookSettings]>
+    /// Every variable that held the API key during this run: after a reload moves the key
+    /// elsewhere, the old variable is still in the process's environment.
+    private let keyVariables = Locked<Set<String>>([])
     private let statusText = Locked<String?>(nil)
 
     public init(
@@ -37,6 +40,7 @@ public struct Daemon: Sendable {
     public func run(configuration: Configuration, apiKey: String) async throws {
         let health = HealthMonitor(stallBound: Heartbeat.stallBound(api: configuration.api))
         hooks.withLock { $0 = configuration.hooks }
+        keyVariables.withLock { $0 = [configuration.api.apiKeyEnv] }
         let live = LiveConfiguration(snapshot(configuration, apiKey: apiKey, health: health))
         let deliveries = DeliveryService(live: live, logger: logger)
         let poller = PollerService(live: live, health: health, logger: logger) { tick in
@@ -54,10 +58,11 @@ public struct Daemon: Sendable {
             services.append(
                 .init(service: HeartbeatService(notifier: notifier, health: health, logger: logger)))
         }
-        let group = ServiceGroup(
-            configuration: .init(
-                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        var group = ServiceGroupConfiguration(
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // A safety net only: hooks are stopped after stop_timeout and killed 5 s later.
+        group.maximumGracefulShutdownDuration = .seconds(configuration.daemon.stopTimeout + 20)
+        try await ServiceGroup(configuration: group).run()
     }
 
     /// The parts built from one configuration.
@@ -67,13 +72,15 @@ public struct Daemon: Sendable {
         var api = OpenAIClient(
             settings: configuration.api, apiKey: apiKey, httpClient: httpClient, logger: logger)
         api.onAttempt = { health.progressed() }
-        var cycle = PollCycle(api: api, store: database, logger: logger)
-        cycle.hooks = configuration.hooks
         let hooks = self.hooks
+        var cycle = PollCycle(api: api, store: database, logger: logger)
+        // Read when the cycle commits: a reload during a cycle reaches its transitions.
+        cycle.hookSource = { hooks.withLock { $0 } }
+        let keyVariables = self.keyVariables
+        let runner = HookRunner(keyVariables: { keyVariables.withLock { $0 } }, logger: logger)
         var dispatcher = HookDispatcher(
-            outbox: database, runner: HookRunner(apiKeyVariable: configuration.api.apiKeyEnv, logger: logger),
-            hookSource: { hooks.withLock { $0 } }, databasePath: configuration.storage.database,
-            logger: logger)
+            outbox: database, runner: runner, hookSource: { hooks.withLock { $0 } },
+            databasePath: configuration.storage.database, logger: logger)
         dispatcher.stopGrace = .milliseconds(Int64(configuration.daemon.stopTimeout * 1000))
         return LiveConfiguration.Snapshot(configuration: configuration, cycle: cycle, dispatcher: dispatcher)
     }
@@ -118,14 +125,24 @@ public struct Daemon: Sendable {
         let running = live.current.configuration
         do {
             var (configuration, apiKey) = try loader()
+            if configuration.sourcePath != running.sourcePath {
+                // /etc/ftd/ftd.toml gone: the built-in defaults (no hooks) are not what the
+                // administrator meant.
+                throw ConfigurationError(
+                    key: nil,
+                    description:
+                        "\(running.sourcePath ?? "the built-in defaults") was read at start, now \(configuration.sourcePath ?? "the built-in defaults") would be: restart ftd to switch"
+                )
+            }
             if configuration.storage != running.storage {
                 logger.warning(
                     "storage settings change only at the next start: the database stays \(running.storage.database)"
                 )
                 configuration.storage = running.storage
             }
-            live.replace(with: snapshot(configuration, apiKey: apiKey, health: health))
+            keyVariables.withLock { _ = $0.insert(configuration.api.apiKeyEnv) }
             hooks.withLock { $0 = configuration.hooks }
+            live.replace(with: snapshot(configuration, apiKey: apiKey, health: health))
             health.setStallBound(Heartbeat.stallBound(api: configuration.api))
             poller.settingsChanged()
             let names = configuration.hooks.map(\.name).joined(separator: ", ")

@@ -5,13 +5,18 @@ import Foundation
 public struct DaemonStatusReport: Sendable, Equatable {
     public var database: String
     public var lock: DaemonLockState
-    /// Nil when the database does not exist yet.
+    /// Nil when the database does not exist yet, or cannot be read.
     public var stored: StoredDaemonStatus?
+    /// Why an existing database could not be read.
+    public var databaseProblem: String?
 
-    public init(database: String, lock: DaemonLockState, stored: StoredDaemonStatus?) {
+    public init(
+        database: String, lock: DaemonLockState, stored: StoredDaemonStatus?, databaseProblem: String? = nil
+    ) {
         self.database = database
         self.lock = lock
         self.stored = stored
+        self.databaseProblem = databaseProblem
     }
 
     public var isRunning: Bool {
@@ -31,7 +36,8 @@ public struct DaemonStatusReport: Sendable, Equatable {
             ("running", running),
             ("pid", pid),
             ("database", .string(database)),
-            ("database_exists", .bool(stored != nil)),
+            ("database_exists", .bool(stored != nil || databaseProblem != nil)),
+            ("database_error", .optional(databaseProblem)),
             ("last_cycle", stored?.lastCycle.map(Self.cycle) ?? .null),
             ("last_error", stored?.lastError.map(Self.error) ?? .null),
             ("active_jobs", .int(Int64(stored?.activeJobs ?? 0))),
@@ -69,6 +75,10 @@ public struct DaemonStatusReport: Sendable, Equatable {
             lines.append("ftd is not running on \(database)")
         case .unknown(let reason):
             lines.append("ftd: cannot tell whether a daemon runs on \(database) (lock file: \(reason))")
+        }
+        if let databaseProblem {
+            lines.append("database: \(databaseProblem)")
+            return lines.joined(separator: "\n") + "\n"
         }
         guard let stored else {
             lines.append("no database yet: `ftd run` creates it on its first cycle")

@@ -2,15 +2,19 @@ import Synchronization
 
 /// The daemon's `Heartbeat`, shared by the poller (which reports progress) and the
 /// heartbeat service (which asks what to tell systemd), on the monotonic clock.
+///
+/// `SuspendingClock` is Linux's CLOCK_MONOTONIC, the clock of the poll timer (Dispatch)
+/// and of systemd's watchdog: a suspended laptop or a stepped wall clock moves all three
+/// alike. (`ContinuousClock` would count the suspension; `Date` follows NTP steps.)
 public final class HealthMonitor: Sendable {
     private let state: Mutex<Heartbeat>
-    private let origin = ContinuousClock.now
+    private let origin = SuspendingClock.now
 
     public init(stallBound: Double) { state = Mutex(Heartbeat(stallBound: stallBound)) }
 
     /// Seconds since the monitor was made.
     public var now: Double {
-        let elapsed = ContinuousClock.now - origin
+        let elapsed = SuspendingClock.now - origin
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
     }
 
@@ -18,6 +22,9 @@ public final class HealthMonitor: Sendable {
     public func progressed() { state.withLock { [now] in $0.progressed(at: now) } }
     public func cycleFinished(nextIn seconds: Double) {
         state.withLock { [now] in $0.cycleFinished(at: now, nextIn: seconds) }
+    }
+    public func rescheduled(nextIn seconds: Double) {
+        state.withLock { [now] in $0.rescheduled(at: now, nextIn: seconds) }
     }
     public func becameReady() { state.withLock { $0.becameReady() } }
     public func setStallBound(_ seconds: Double) { state.withLock { $0.stallBound = seconds } }

@@ -52,6 +52,13 @@ public struct Heartbeat: Sendable, Equatable {
         deadline = now + max(nextIn, 0) + stallBound
     }
 
+    /// The timer moved (a reload changed the interval): between cycles the next tick is
+    /// now `nextIn` seconds away.
+    public mutating func rescheduled(at now: Double, nextIn: Double) {
+        guard !inCycle, deadline != nil else { return }
+        deadline = now + max(nextIn, 0) + stallBound
+    }
+
     public mutating func becameReady() { isReady = true }
 
     public func isHealthy(at now: Double) -> Bool {

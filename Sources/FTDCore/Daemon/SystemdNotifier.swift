@@ -26,7 +26,10 @@ public final class SystemdNotifier: Sendable {
         guard let name = environment["NOTIFY_SOCKET"], let address = Self.address(for: name) else {
             return nil
         }
-        let descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        // Non-blocking: a full receive queue drops a message rather than stalling a thread.
+        let descriptor = socket(
+            AF_UNIX,
+            Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
         guard descriptor >= 0 else { return nil }
         self.descriptor = descriptor
         self.address = address

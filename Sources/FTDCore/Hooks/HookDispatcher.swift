@@ -140,11 +140,15 @@ public struct HookDispatcher: Sendable {
         let runner = runner
         let attempt = Task { await runner.run(hook, environment: payload.environment, stdin: payload.stdin) }
         let grace = stopGrace
+        let stopping = Locked(false)
         return await withTaskCancellationHandler {
             let result = await attempt.value
-            // A hook that finished well is believed even if the stop came meanwhile.
-            return (result, attempt.isCancelled && result.outcome != .succeeded)
+            // Once the stop began, a failure may be the stop's doing (systemctl kill, a
+            // SIGTERM to the whole cgroup): the delivery runs again. A hook that finished
+            // well is believed.
+            return (result, stopping.withLock { $0 } && result.outcome != .succeeded)
         } onCancel: {
+            stopping.withLock { $0 = true }
             Task {
                 try? await Task.sleep(for: grace)
                 attempt.cancel()

@@ -13,8 +13,14 @@ enum HookEnvironment {
     static func merged(base: [String: String], adding: [String: String], apiKeyVariable: String)
         -> [String: String]
     {
+        merged(base: base, adding: adding, keyVariables: [apiKeyVariable])
+    }
+
+    static func merged(base: [String: String], adding: [String: String], keyVariables: Set<String>)
+        -> [String: String]
+    {
         var result = base.filter { key, _ in
-            !daemonOnly.contains(key) && !key.hasPrefix("WATCHDOG_") && key != apiKeyVariable
+            !daemonOnly.contains(key) && !key.hasPrefix("WATCHDOG_") && !keyVariables.contains(key)
         }
         result.merge(adding) { _, new in new }
         return result

@@ -21,7 +21,7 @@ public struct HookRunner: Sendable {
     /// Between SIGTERM and SIGKILL once the timeout fired.
     public static let killGrace: Duration = .seconds(5)
 
-    private let apiKeyVariable: String
+    private let keyVariables: @Sendable () -> Set<String>
     private let baseEnvironment: [String: String]?
     private let logger: Logger
 
@@ -29,7 +29,16 @@ public struct HookRunner: Sendable {
     ///   - apiKeyVariable: the variable holding the API key; hooks never see it.
     ///   - baseEnvironment: the environment hooks inherit; nil means the daemon's own.
     public init(apiKeyVariable: String, baseEnvironment: [String: String]? = nil, logger: Logger) {
-        self.apiKeyVariable = apiKeyVariable
+        self.init(keyVariables: { [apiKeyVariable] }, baseEnvironment: baseEnvironment, logger: logger)
+    }
+
+    /// - Parameter keyVariables: every variable that holds (or held, before a reload) the
+    ///   API key, read at each run; hooks never see any of them.
+    public init(
+        keyVariables: @escaping @Sendable () -> Set<String>, baseEnvironment: [String: String]? = nil,
+        logger: Logger
+    ) {
+        self.keyVariables = keyVariables
         self.baseEnvironment = baseEnvironment
         self.logger = logger
         Self.ignoreBrokenPipes
@@ -124,7 +133,7 @@ public struct HookRunner: Sendable {
         }
         let merged = HookEnvironment.merged(
             base: baseEnvironment ?? ProcessInfo.processInfo.environment, adding: environment,
-            apiKeyVariable: apiKeyVariable)
+            keyVariables: keyVariables())
         var keyed: [Environment.Key: String] = [:]
         for (key, value) in merged {
             if let key = Environment.Key(rawValue: key) { keyed[key] = value }

@@ -25,6 +25,9 @@ public struct PollCycle: Sendable {
     /// Each non-baseline transition becomes a pending delivery for every hook that fires
     /// on its new status, committed with the cycle.
     public var hooks: [HookSettings] = []
+    /// When set, wins over `hooks` and is read when the cycle commits: a reload during a
+    /// cycle reaches its transitions.
+    public var hookSource: (@Sendable () -> [HookSettings])?
 
     public init(
         api: any FineTuningAPI, store: any PollStore, logger: Logger,
@@ -72,7 +75,7 @@ public struct PollCycle: Sendable {
         let results = report.credentialsRejected ? [] : try await sync(targets)
 
         var record = CycleRecord(observedAt: observedAt, jobs: observed.jobs)
-        record.hooks = hooks
+        record.hooks = hookSource?() ?? hooks
         for result in results {
             report.requests += result.requests
             if let failure = result.failure {

@@ -28,6 +28,8 @@ public struct PollerService: Service {
     struct Schedule {
         var interval: Int
         var activeJobs: Int?
+        /// When the timer ticks next, on the clock of the timer and of systemd's watchdog.
+        var nextTick: SuspendingClock.Instant = .now
     }
 
     /// The first cycle starts as soon as `run()` does.
@@ -52,12 +54,17 @@ public struct PollerService: Service {
     /// After a reload: applies changed intervals now rather than after the next tick.
     public func settingsChanged() {
         let settings = live.current.configuration.poll
-        schedule.withLock { schedule in
+        let moved: Int? = schedule.withLock { schedule in
             let next = Self.interval(activeJobs: schedule.activeJobs ?? 1, settings: settings)
-            guard next != schedule.interval else { return }
+            guard next != schedule.interval else { return nil }
             schedule.interval = next
+            schedule.nextTick = .now + .seconds(next)
             timer.reschedule(every: .seconds(next))
-            logger.info("poll interval now \(next) s")
+            return next
+        }
+        if let moved {
+            health?.rescheduled(nextIn: Double(moved))
+            logger.info("poll interval now \(moved) s")
         }
     }
 
@@ -65,7 +72,7 @@ public struct PollerService: Service {
         defer { timer.cancel() }
         for await _ in timer.ticks.cancelOnGracefulShutdown() {
             let snapshot = live.current
-            let startedAt = Date()
+            schedule.withLock { $0.nextTick = .now + .seconds($0.interval) }
             health?.cycleStarted()
             let report: CycleReport?
             var thrown: (any Error)?
@@ -78,16 +85,11 @@ public struct PollerService: Service {
                 report = nil
                 thrown = error
             }
-            let interval = reschedule(activeJobs: report?.activeJobs, settings: snapshot.configuration.poll)
+            let nextIn = reschedule(activeJobs: report?.activeJobs)
+            health?.cycleFinished(nextIn: nextIn)
             let now = Date()
-            // A moved timer ticks one interval from now; otherwise one after this tick.
-            let nextAt =
-                interval.changed
-                ? now.addingTimeInterval(Double(interval.value))
-                : max(now, startedAt.addingTimeInterval(Double(interval.value)))
-            health?.cycleFinished(nextIn: nextAt.timeIntervalSince(now))
             let finishedAt = Int64(now.timeIntervalSince1970)
-            let next = Int64(nextAt.timeIntervalSince1970.rounded())
+            let next = Int64(now.addingTimeInterval(nextIn).timeIntervalSince1970.rounded())
             let outcome =
                 if let report {
                     CycleOutcome(report: report, finishedAt: finishedAt, nextCycleAt: next)
@@ -100,17 +102,24 @@ public struct PollerService: Service {
         logger.info("poller stopped")
     }
 
-    /// Picks the interval for the jobs now active and moves the timer when it changed.
-    private func reschedule(activeJobs: Int?, settings: PollSettings) -> (value: Int, changed: Bool) {
-        schedule.withLock { schedule in
+    /// Picks the interval for the jobs now active (with the settings current now, which a
+    /// reload during the cycle may have changed), moves the timer when it changed, and
+    /// returns the seconds until the next tick.
+    private func reschedule(activeJobs: Int?) -> Double {
+        let settings = live.current.configuration.poll
+        return schedule.withLock { schedule in
             if let activeJobs { schedule.activeJobs = activeJobs }
             let next = Self.interval(activeJobs: schedule.activeJobs ?? 1, settings: settings)
-            guard next != schedule.interval else { return (next, false) }
-            logger.debug(
-                "poll interval now \(next) s", metadata: ["jobs.active": "\(schedule.activeJobs ?? 0)"])
-            timer.reschedule(every: .seconds(next))
-            schedule.interval = next
-            return (next, true)
+            if next != schedule.interval {
+                logger.debug(
+                    "poll interval now \(next) s", metadata: ["jobs.active": "\(schedule.activeJobs ?? 0)"])
+                timer.reschedule(every: .seconds(next))
+                schedule.interval = next
+                schedule.nextTick = .now + .seconds(next)
+            }
+            let remaining = SuspendingClock.now.duration(to: schedule.nextTick)
+            return max(
+                0, Double(remaining.components.seconds) + Double(remaining.components.attoseconds) * 1e-18)
         }
     }
 }

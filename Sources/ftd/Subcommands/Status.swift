@@ -7,7 +7,8 @@ struct Status: AsyncParsableCommand {
         abstract: "Whether the daemon runs, how its last cycle went, what is active and pending.",
         discussion: """
             Reads the daemon's lock and the local database: no API key, no network. Exits 0 \
-            whether or not the daemon runs; `--json` says which ("running").
+            whether or not the daemon runs (`--json` says which: "running"); 73 when the \
+            database exists but cannot be read (after printing what is known).
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -20,11 +21,22 @@ struct Status: AsyncParsableCommand {
         let path = configuration.storage.database
         let lock = DaemonLock.probe(database: path)
         var stored: StoredDaemonStatus?
-        if FileManager.default.fileExists(atPath: path) {
-            stored = try AppDatabase.openForReading(path: path).daemonStatus()
+        var problem: String?
+        var info = stat()
+        if stat(path, &info) == 0 {
+            do {
+                stored = try AppDatabase.openForReading(path: path).daemonStatus()
+            } catch {
+                problem = "\(error)"
+            }
+        } else if errno != ENOENT {
+            // Not "no database yet": the directory is closed to this user.
+            problem =
+                "cannot read \(path): \(String(cString: strerror(errno))) (the daemon's group may: sudo usermod -aG ftd $USER)"
         }
-        let report = DaemonStatusReport(database: path, lock: lock, stored: stored)
+        let report = DaemonStatusReport(database: path, lock: lock, stored: stored, databaseProblem: problem)
         Terminal.write(
             json ? report.json().rendered() + "\n" : report.text(now: Int64(Date().timeIntervalSince1970)))
+        if problem != nil { throw ExitCode(Failure.cannotCreate) }
     }
 }

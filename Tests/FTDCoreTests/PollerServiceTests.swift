@@ -1,0 +1,37 @@
+import FTDCore
+import Foundation
+import Testing
+
+/// The poller's schedule as a reload changes it.
+@Suite struct PollerServiceTests {
+    func live(interval: Int, idle: Int) throws -> LiveConfiguration {
+        var configuration = Configuration(storage: StorageSettings(database: "/tmp/unused.sqlite3"))
+        configuration.poll.interval = interval
+        configuration.poll.idleInterval = idle
+        let store = try AppDatabase.inMemory()
+        let cycle = PollCycle(api: ScriptedAPI(), store: store, logger: .quiet)
+        let dispatcher = HookDispatcher(
+            outbox: store, runner: HookRunner(apiKeyVariable: "K", logger: .quiet), hooks: [],
+            databasePath: "/tmp/unused.sqlite3", logger: .quiet)
+        return LiveConfiguration(.init(configuration: configuration, cycle: cycle, dispatcher: dispatcher))
+    }
+
+    @Test func aReloadThatLengthensTheIntervalKeepsTheWatchdogFed() throws {
+        let live = try live(interval: 1, idle: 1)
+        let health = HealthMonitor(stallBound: 0)
+        let poller = PollerService(live: live, health: health, logger: .quiet)
+        health.becameReady()
+        health.cycleStarted()
+        health.cycleFinished(nextIn: 0)  // the next tick was due now, with no slack at all
+        Thread.sleep(forTimeInterval: 0.01)
+        #expect(health.action(period: 1, watchdogEnabled: true) == Heartbeat.Action.none)
+
+        var longer = live.current
+        longer.configuration.poll.interval = 3600
+        longer.configuration.poll.idleInterval = 3600
+        live.replace(with: longer)
+        poller.settingsChanged()
+        // The timer now ticks in an hour, and the deadline moved with it.
+        #expect(health.action(period: 1, watchdogEnabled: true) == .ping)
+    }
+}
