@@ -121,6 +121,9 @@ public actor FineTuningSimulator {
     /// Requests with this key get 401 from now on.
     public func revokeKey(_ key: String) async { await state.revokeKey(key) }
 
+    /// Answers that were 429s for exceeding `requestsPerWindow`.
+    public func rateLimitedCount() async -> Int { await state.rateLimitedCount }
+
     // MARK: Setup
 
     private func seedOnce() async {

@@ -24,6 +24,11 @@ public struct SimulatorConfiguration: Sendable {
     public var revokedKeys: Set<String>
     /// Seeds ids, loss noise and everything else random-looking.
     public var seed: UInt64
+    /// The account's request budget per `rateLimitWindow` of real time, announced in
+    /// `x-ratelimit-*-requests` headers on every answer and enforced with a 429; nil: none.
+    public var requestsPerWindow: Int?
+    /// Seconds; the real API's is a minute.
+    public var rateLimitWindow: Double = 60
 
     public init(
         host: String = "127.0.0.1",

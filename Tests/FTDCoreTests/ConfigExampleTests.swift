@@ -28,6 +28,7 @@ import Testing
         }.joined(separator: "\n")
         let configuration = try Self.loader.load(contents: enabled, path: "enabled.toml")
         #expect(configuration.api.apiKeyFile == "/run/credentials/ftd.service/openai_api_key")
+        #expect(configuration.api.maxRequestsPerMinute == 60)
         #expect(configuration.api.organization == "org-...")
         #expect(configuration.api.project == "proj_...")
         #expect(configuration.storage.database == "/var/lib/ftd/ftd.sqlite3")

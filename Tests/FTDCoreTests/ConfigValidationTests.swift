@@ -28,6 +28,8 @@ import Testing
         Case(toml: "[poll]\nintervall = 3", key: "poll.intervall"),
         Case(toml: "[storage]\npath = \"/x\"", key: "storage.path"),
         Case(toml: "[daemon]\nstop_timout = 3", key: "daemon.stop_timout"),
+        Case(toml: "[api]\nmax_requests_per_minute = 0", key: "api.max_requests_per_minute"),
+        Case(toml: "[api]\nmax_requests_per_minute = 1.5", key: "api.max_requests_per_minute"),
         Case(
             toml: "[daemon]\nstop_timeout = -1", key: "daemon.stop_timeout",
             description: "config: daemon.stop_timeout: expected a number of seconds from 0 to 3600"),

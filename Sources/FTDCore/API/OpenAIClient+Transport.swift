@@ -22,8 +22,12 @@ extension OpenAIClient {
         while true {
             try Task.checkCancellation()
             attempt += 1
+            try await pacer.waitTurn()
             let result = try await perform(endpoint, body: body)
             onAttempt()
+            if case .answered(let status, let headers, _) = result {
+                await pacer.observe(status: status, headers: headers)
+            }
             var failure: APIError
             let outcome: AttemptOutcome
             switch result {

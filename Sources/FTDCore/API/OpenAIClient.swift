@@ -22,13 +22,16 @@ public struct OpenAIClient: FineTuningAPI {
     /// Called after every HTTP attempt, answered or not: the daemon's sign of progress
     /// for systemd's watchdog (`HealthMonitor`).
     public var onAttempt: @Sendable () -> Void = {}
+    /// Spaces the requests of all concurrent jobs by the API's rate-limit headers,
+    /// `api.max_requests_per_minute` and 429s (`RateLimitState`).
+    public let pacer: RequestPacer
 
     /// - Parameters:
     ///   - retryPolicy: defaults to `RetryPolicy(maxRetries: settings.maxRetries)`.
     ///   - now, jitter: injected so tests can make waits exact.
     public init(
         settings: APISettings, apiKey: String, httpClient: HTTPClient, logger: Logger,
-        retryPolicy: RetryPolicy? = nil,
+        retryPolicy: RetryPolicy? = nil, pacer: RequestPacer? = nil,
         now: @escaping @Sendable () -> Date = { Date() },
         jitter: @escaping @Sendable () -> Double = { Double.random(in: 0...1) }
     ) {
@@ -37,6 +40,7 @@ public struct OpenAIClient: FineTuningAPI {
         self.httpClient = httpClient
         self.logger = logger
         self.retryPolicy = retryPolicy ?? RetryPolicy(maxRetries: settings.maxRetries)
+        self.pacer = pacer ?? RequestPacer(maxRequestsPerMinute: settings.maxRequestsPerMinute)
         self.now = now
         self.jitter = jitter
     }

@@ -36,6 +36,8 @@ public struct APISettings: Sendable, Equatable {
     public var requestTimeout: Double = 30
     /// Further attempts per request after the first.
     public var maxRetries: Int = 4
+    /// A ceiling on requests per minute, whatever the API allows; nil: none.
+    public var maxRequestsPerMinute: Int?
 
     public init() {}
 }

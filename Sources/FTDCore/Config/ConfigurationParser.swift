@@ -6,7 +6,7 @@ enum ConfigurationParser {
     static let sections = ["api", "poll", "storage", "daemon", "hooks"]
     static let apiKeys = [
         "base_url", "api_key_env", "api_key_file", "organization", "project", "request_timeout",
-        "max_retries",
+        "max_retries", "max_requests_per_minute",
     ]
     static let pollKeys = ["interval", "idle_interval"]
     static let storageKeys = ["database", "group_readable"]
@@ -75,6 +75,8 @@ enum ConfigurationParser {
         {
             api.maxRetries = retries
         }
+        api.maxRequestsPerMinute = try table.wholeNumber(
+            "max_requests_per_minute", minimum: 1, expected: "expected a whole number of requests ≥ 1")
         return api
     }
 

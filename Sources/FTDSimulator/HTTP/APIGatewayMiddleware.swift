@@ -37,14 +37,27 @@ struct APIGatewayMiddleware: RouterMiddleware {
         if let rejection = await authenticationError(request) {
             return .apiError(rejection)
         }
-        guard let fault = await state.takeFault(for: pathAndQuery) else {
-            return await respond(request, context: context, next: next)
+        let budget = await state.spendRequestBudget()
+        var response: Response
+        if let budget, budget.exceeded {
+            response = .apiError(.rateLimited)
+            response.headers[.retryAfter] = String(Int(budget.resetSeconds.rounded(.up)))
+        } else if let fault = await state.takeFault(for: pathAndQuery) {
+            context.logger.debug(
+                "injecting fault", metadata: ["http.path": "\(pathAndQuery)", "fault": "\(fault)"])
+            response = await FaultResponder(state: state).respond(with: fault) {
+                await respond(request, context: context, next: next)
+            }
+        } else {
+            response = await respond(request, context: context, next: next)
         }
-        context.logger.debug(
-            "injecting fault", metadata: ["http.path": "\(pathAndQuery)", "fault": "\(fault)"])
-        return await FaultResponder(state: state).respond(with: fault) {
-            await respond(request, context: context, next: next)
+        if let budget {
+            // As the real API spells them: "1s", "6m0s", "250ms".
+            response.headers[.rateLimitLimitRequests] = String(budget.limit)
+            response.headers[.rateLimitRemainingRequests] = String(budget.remaining)
+            response.headers[.rateLimitResetRequests] = "\(Int((budget.resetSeconds * 1000).rounded(.up)))ms"
         }
+        return response
     }
 
     private func authenticationError(_ request: Request) async -> SimulatorAPIError? {

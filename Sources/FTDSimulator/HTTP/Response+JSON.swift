@@ -24,6 +24,9 @@ extension HTTPFields.Element.Name {
     static let retryAfter = Self("retry-after")!
     static let retryAfterMs = Self("retry-after-ms")!
     static let shouldRetry = Self("x-should-retry")!
+    static let rateLimitLimitRequests = Self("x-ratelimit-limit-requests")!
+    static let rateLimitRemainingRequests = Self("x-ratelimit-remaining-requests")!
+    static let rateLimitResetRequests = Self("x-ratelimit-reset-requests")!
 }
 
 extension Request {

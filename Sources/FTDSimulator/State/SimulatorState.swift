@@ -13,6 +13,11 @@ actor SimulatorState {
     private var requests: [String] = []
     private var requestCounter: UInt64 = 0
     private(set) var isStopping = false
+    private let rateLimit: (budget: Int, window: Double)?
+    private var windowStart = ContinuousClock.now
+    private var windowCount = 0
+    /// API answers that were 429s for exceeding `requestsPerWindow`.
+    private(set) var rateLimitedCount = 0
 
     init(configuration: SimulatorConfiguration, logger: Logger) {
         self.logger = logger
@@ -20,6 +25,24 @@ actor SimulatorState {
         self.generator = SeededGenerator(seed: configuration.seed)
         self.faults = FaultInjector(rules: configuration.faults)
         self.revokedKeys = configuration.revokedKeys
+        self.rateLimit = configuration.requestsPerWindow.map { ($0, configuration.rateLimitWindow) }
+    }
+
+    /// Counts a request against the budget: the `x-ratelimit-*-requests` values to send,
+    /// and whether it is over the budget (then it gets a 429). Nil without a budget.
+    func spendRequestBudget() -> (limit: Int, remaining: Int, resetSeconds: Double, exceeded: Bool)? {
+        guard let rateLimit else { return nil }
+        let elapsed = windowStart.duration(to: .now)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        if seconds >= rateLimit.window {
+            windowStart = .now
+            windowCount = 0
+        }
+        windowCount += 1
+        let exceeded = windowCount > rateLimit.budget
+        if exceeded { rateLimitedCount += 1 }
+        let reset = max(0, rateLimit.window - (seconds >= rateLimit.window ? 0 : seconds))
+        return (rateLimit.budget, max(0, rateLimit.budget - windowCount), reset, exceeded)
     }
 
     var now: Double { clock.now() }

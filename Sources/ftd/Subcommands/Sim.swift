@@ -30,6 +30,9 @@ struct Sim: AsyncParsableCommand {
     @Option(help: "Also seed this many long-running active jobs.")
     var activeJobs = 0
 
+    @Option(help: "Allow this many requests a minute, announced in x-ratelimit-* headers; more get a 429.")
+    var rateLimit: Int?
+
     @Option(help: "Inject a fault (see above); repeatable.")
     var fault: [String] = []
 
@@ -39,6 +42,7 @@ struct Sim: AsyncParsableCommand {
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0…65535") }
         guard speed > 0 else { throw ValidationError("--speed must be positive") }
+        if let rateLimit, rateLimit < 1 { throw ValidationError("--rate-limit must be at least 1") }
         guard finishedJobs >= 0, activeJobs >= 0 else {
             throw ValidationError("job counts must be 0 or more")
         }
@@ -63,6 +67,7 @@ struct Sim: AsyncParsableCommand {
         configuration.finishedJobs = finishedJobs
         configuration.activeJobs = activeJobs
         configuration.faults = faults
+        configuration.requestsPerWindow = rateLimit
         let simulator = FineTuningSimulator(configuration: configuration, logger: Logger(label: "ftd.sim"))
         try await simulator.start()
         Terminal.write("ftd sim: serving on \(await simulator.baseURL)\n")
