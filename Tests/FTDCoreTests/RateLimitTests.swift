@@ -35,12 +35,12 @@ import Testing
             headers: [("x-ratelimit-remaining-requests", "0"), ("x-ratelimit-reset-requests", "2s")],
             at: 10.2)
         #expect(state.reserveStart(at: 10.3) == 12.2)
-        // An absurd reset is capped like retry-after.
+        // An absurd reset is not believed, like a retry-after over 120 s.
         state.observe(
             status: 200,
             headers: [("x-ratelimit-remaining-requests", "0"), ("x-ratelimit-reset-requests", "9h")],
             at: 20)
-        #expect(state.reserveStart(at: 20) == 140)
+        #expect(state.reserveStart(at: 20) == 20)
     }
 
     @Test func aCeilingPerMinuteSpacesTheStarts() {

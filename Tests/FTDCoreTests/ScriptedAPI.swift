@@ -11,6 +11,9 @@ actor ScriptedAPI: FineTuningAPI {
     /// Endpoint substrings that fail (once each entry) with the given error.
     private var failures: [(match: String, error: APIError)] = []
     private var nextEventNumber = 0
+    /// Jobs that appear at the top of the list just before a later page is served, as
+    /// when a user creates a job while ftd pages.
+    private var arrivingDuringPaging: [FineTuningJob] = []
 
     func add(job id: String, status: String, createdAt: Int64) {
         jobs.append(FineTuningJob(id: id, status: status, model: "gpt-4o-mini", createdAt: createdAt))
@@ -23,6 +26,11 @@ actor ScriptedAPI: FineTuningAPI {
     }
 
     func remove(job id: String) { jobs.removeAll { $0.id == id } }
+
+    func arriveDuringPaging(job id: String, status: String, createdAt: Int64) {
+        arrivingDuringPaging.append(
+            FineTuningJob(id: id, status: status, model: "gpt-4o-mini", createdAt: createdAt))
+    }
 
     @discardableResult
     func emit(_ message: String, job: String, data: JSONValue? = nil, at time: Int64 = 1000) -> String {
@@ -65,6 +73,10 @@ actor ScriptedAPI: FineTuningAPI {
 
     func listJobs(after: String?, limit: Int) async throws -> ListPage<FineTuningJob> {
         try request("GET /fine_tuning/jobs?after=\(after ?? "")")
+        if after != nil, !arrivingDuringPaging.isEmpty {
+            jobs.insert(contentsOf: arrivingDuringPaging, at: 0)
+            arrivingDuringPaging = []
+        }
         return page(jobs, id: \.id, after: after, limit: limit)
     }
 

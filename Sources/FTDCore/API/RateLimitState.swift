@@ -5,8 +5,9 @@ import Foundation
 ///
 /// Three rules, the strictest wins:
 /// - **The API's own budget.** When an answer says `x-ratelimit-remaining-requests: 0`,
-///   no request starts before `x-ratelimit-reset-requests` has passed (at most
-///   `maxWait`, like `retry-after`).
+///   no request starts before `x-ratelimit-reset-requests` has passed. Like `RetryPolicy`
+///   with `retry-after`, a wait longer than `maxWait` is not believed (a wrong header
+///   must not stall the daemon): the other rules still apply.
 /// - **`api.max_requests_per_minute`.** Starts are at least `60 / N` seconds apart.
 /// - **A 429 slows everyone down.** A rate-limited answer holds back every request, not
 ///   only the one retried: none starts before its `retry-after`, and each further 429 in a
@@ -44,17 +45,18 @@ public struct RateLimitState: Sendable, Equatable {
     public mutating func observe(status: Int, headers: [(String, String)], at now: Double) {
         if status == 429 {
             consecutiveRateLimits += 1
-            if let wait = RetryPolicy.serverDelay(headers: headers, now: Date()), wait >= 0 {
-                notBefore = max(notBefore, now + min(wait, maxWait))
+            if let wait = RetryPolicy.serverDelay(headers: headers, now: Date()), wait >= 0, wait <= maxWait {
+                notBefore = max(notBefore, now + wait)
             }
         } else {
             consecutiveRateLimits = 0
         }
         if let remaining = RetryPolicy.header("x-ratelimit-remaining-requests", in: headers)
             .flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }), remaining <= 0,
-            let reset = RetryPolicy.header("x-ratelimit-reset-requests", in: headers).flatMap(Self.duration)
+            let reset = RetryPolicy.header("x-ratelimit-reset-requests", in: headers).flatMap(Self.duration),
+            reset <= maxWait
         {
-            notBefore = max(notBefore, now + min(reset, maxWait))
+            notBefore = max(notBefore, now + reset)
         }
     }
 
