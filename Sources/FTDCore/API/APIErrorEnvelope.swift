@@ -23,13 +23,22 @@ public struct APIErrorEnvelope: Sendable, Equatable {
             return nil
         }
         if let message = error.stringValue {
+            guard let message = Self.nonBlank(message) else { return nil }
             self.init(message: message)
             return
         }
         guard let reader = try? JSONObjectReader(error, what: "error") else { return nil }
+        func text(_ key: String) -> String? { Self.nonBlank(reader.text(key)) }
         self.init(
-            message: reader.text("message"), code: reader.text("code"), type: reader.text("type"),
-            param: reader.text("param") ?? reader.text("target"))
+            message: text("message"), code: text("code"), type: text("type"),
+            param: text("param") ?? text("target"))
         if message == nil, code == nil, type == nil, param == nil { return nil }
+    }
+
+    /// An empty or blank field says nothing: without this, `{"error": {"message": ""}}`
+    /// made an error whose message was empty (found by `DecoderFuzzTests`).
+    private static func nonBlank(_ text: String?) -> String? {
+        guard let text, !text.allSatisfy(\.isWhitespace) else { return nil }
+        return text
     }
 }

@@ -2,12 +2,14 @@ import Foundation
 
 extension JSONValue {
     /// Parses an answer's body, turning "not JSON" into an `APIDecodingError` that shows
-    /// how the body starts, so a log line tells an HTML error page from a cut-off answer.
+    /// how the body starts and what is wrong where, so a log line tells an HTML error page
+    /// from a cut-off answer.
     public static func parseBody(_ data: Data) throws(APIDecodingError) -> JSONValue {
-        do {
+        do throws(APIDecodingError) {
             return try parse(data)
         } catch {
-            throw APIDecodingError("the body is not JSON (\(data.count) bytes: \(preview(of: data)))")
+            throw APIDecodingError(
+                "the body is not JSON (\(data.count) bytes: \(preview(of: data))): \(error.message)")
         }
     }
 
@@ -26,7 +28,13 @@ extension JSONValue {
     private static func preview(of data: Data) -> String {
         if data.isEmpty { return "empty" }
         let head = String(decoding: data.prefix(60), as: UTF8.self)
-        let printable = head.map { $0.isNewline || $0 == "\t" ? " " : $0 }
+        // Control characters from the network (an escape sequence, say) must not reach a
+        // terminal or a log line.
+        let printable = head.map { character -> Character in
+            if character.isNewline || character == "\t" { return " " }
+            let isControl = character.unicodeScalars.contains { $0.properties.generalCategory == .control }
+            return isControl ? "\u{FFFD}" : character
+        }
         return "\"" + String(printable) + (data.count > 60 ? "…\"" : "\"")
     }
 }

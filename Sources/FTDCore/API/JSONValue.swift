@@ -54,9 +54,10 @@ extension JSONValue: Codable {
 }
 
 extension JSONValue {
-    /// Parses a whole body. Throws `DecodingError` when the bytes are not JSON.
-    public static func parse(_ data: Data) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: data)
+    /// Parses a whole body (`JSONParser`). When the bytes are not JSON, the error names
+    /// the problem and its byte offset.
+    public static func parse(_ data: Data) throws(APIDecodingError) -> JSONValue {
+        try JSONParser.parse(data)
     }
 
     /// Compact JSON with sorted keys: stable bytes for storage and tests.

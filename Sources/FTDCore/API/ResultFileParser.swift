@@ -44,13 +44,20 @@ public enum ResultFileParser {
 
     /// The CSV itself: the body as is when it starts with `step,`, else base64-decoded.
     static func csvText(_ data: Data) -> String {
-        let text = String(decoding: data, as: UTF8.self)
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text(data)
         if trimmed.lowercased().hasPrefix("step,") { return trimmed }
         let compact = trimmed.filter { !$0.isWhitespace }
         if let decoded = Data(base64Encoded: compact) {
-            return String(decoding: decoded, as: UTF8.self)
+            return text(decoded)
         }
         return trimmed
+    }
+
+    /// The text without surrounding whitespace and without a UTF-8 byte order mark, which
+    /// spreadsheet programs put before a CSV (without this, such a file read as no rows).
+    private static func text(_ data: Data) -> String {
+        var text = String(decoding: data, as: UTF8.self)
+        if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
