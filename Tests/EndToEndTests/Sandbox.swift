@@ -8,6 +8,9 @@ struct Sandbox {
     let directory: URL
     let simulator: FineTuningSimulator
     let baseURL: String
+    /// Daemons started with `start`: killed when the scene ends, whether the test passed
+    /// or threw before it could stop them.
+    let started = StartedProcesses()
     var configPath: String { directory.appendingPathComponent("ftd.toml").path }
     var databasePath: String { directory.appendingPathComponent("state/ftd.sqlite3").path }
     static let apiKey = "sk-e2e-Zq9rVx3Tsecret"
@@ -27,10 +30,12 @@ struct Sandbox {
         do {
             try await body(sandbox)
         } catch {
+            sandbox.started.killAll()
             await simulator.stop()
             try? FileManager.default.removeItem(at: directory)
             throw error
         }
+        sandbox.started.killAll()
         await simulator.stop()
         try? FileManager.default.removeItem(at: directory)
     }
@@ -64,7 +69,10 @@ struct Sandbox {
     func start(_ arguments: [String], environment: [String: String] = ["OPENAI_API_KEY": apiKey]) throws
         -> FTDProcess
     {
-        try FTDProcess(arguments + ["--config", configPath], in: directory, environment: environment)
+        let process = try FTDProcess(
+            arguments + ["--config", configPath], in: directory, environment: environment)
+        started.add(process.process)
+        return process
     }
 
     /// `ftd history [JOB] --json`, parsed.
@@ -78,5 +86,19 @@ struct Sandbox {
 
     func jobs() async throws -> [[String: Any]] {
         (try await historyJSON() as? [[String: Any]]) ?? []
+    }
+}
+
+/// The processes a scene started, for killing whatever a failed test left running.
+final class StartedProcesses: @unchecked Sendable {
+    private let lock = NSLock()
+    private var processes: [Process] = []
+
+    func add(_ process: Process) { lock.withLock { processes.append(process) } }
+
+    func killAll() {
+        for process in lock.withLock({ processes }) where process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+        }
     }
 }

@@ -45,7 +45,9 @@ public struct Daemon: Sendable {
         let deliveries = DeliveryService(live: live, logger: logger)
         let poller = PollerService(live: live, health: health, logger: logger) { tick in
             if let report = tick.report, !report.transitions.isEmpty { deliveries.wake() }
-            self.report(tick, health: health)
+            let pending = self.report(tick, health: health)
+            // Deliveries a storage fault held back run once the database takes writes again.
+            if pending > 0, tick.storeFault == nil { deliveries.wake() }
         }
         let reload = ReloadService {
             await self.reload(live: live, poller: poller, health: health)
@@ -86,12 +88,18 @@ public struct Daemon: Sendable {
     }
 
     /// After each cycle: the outcome into the database for `ftd status`, and to systemd
-    /// `STATUS=`, preceded by `READY=1` after the first.
-    func report(_ tick: PollerService.Tick, health: HealthMonitor) {
-        do {
-            try database.recordCycleOutcome(tick.outcome)
-        } catch {
-            logger.error("cannot record the cycle's outcome: \(error)")
+    /// `STATUS=`, preceded by `READY=1` after the first. Returns the deliveries pending.
+    @discardableResult
+    func report(_ tick: PollerService.Tick, health: HealthMonitor) -> Int {
+        // After a storage fault the outcome could not be written either (and a locked
+        // database would hold the daemon another busy timeout): the cycle's error line says
+        // it all.
+        if tick.storeFault == nil {
+            do {
+                try database.recordCycleOutcome(tick.outcome)
+            } catch {
+                logger.error("cannot record the cycle's outcome: \(error)")
+            }
         }
         if let report = tick.report, report.recorded, report.failures.isEmpty, report.transitions.isEmpty {
             logger.debug(
@@ -103,9 +111,10 @@ public struct Daemon: Sendable {
             activeJobs: tick.report?.activeJobs ?? status?.activeJobs ?? 0, outcome: tick.outcome,
             pendingDeliveries: status?.pendingDeliveries ?? 0)
         statusText.withLock { $0 = text }
+        let pending = status?.pendingDeliveries ?? 0
         if health.isReady {
             notifier?.send([NotifyMessage.status(text)])
-            return
+            return pending
         }
         if let notifier {
             var lines = [NotifyMessage.ready, NotifyMessage.status(text)]
@@ -115,6 +124,7 @@ public struct Daemon: Sendable {
         // After READY=1 went out: the heartbeat's pings must not precede it.
         health.becameReady()
         logger.info("ready: first cycle done, \(text)")
+        return pending
     }
 
     /// SIGHUP: the new configuration replaces the running one whole, or not at all.

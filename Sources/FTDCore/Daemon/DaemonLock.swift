@@ -104,7 +104,8 @@ public enum DaemonLockError: Error, Sendable, Equatable, CustomStringConvertible
             return
                 "another \(who) is already running on \(database): stop it first (systemctl stop ftd), or give this one its own storage.database"
         case .cannotOpen(let path, let reason):
-            return "cannot open the lock file \(path): \(reason)"
+            return
+                "cannot open the lock file \(path): \(reason); ftd writes it beside the database: make that directory writable for the user ftd runs as, on a file system mounted read-write"
         }
     }
 }

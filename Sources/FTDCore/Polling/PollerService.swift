@@ -10,12 +10,18 @@ import Synchronization
 /// running cycle is cancelled: its pending requests stop, and since a cycle commits only
 /// at its end, in one synchronous transaction, the database is left between two writes,
 /// never in the middle of one.
+///
+/// A cycle that throws is logged and the next one runs on time, except when the database
+/// file is damaged or was replaced: then `run()` throws that `StoreError`, which ends the
+/// daemon.
 public struct PollerService: Service {
     /// What one tick did, for the daemon's reports (`STATUS=`, `ftd status`).
     public struct Tick: Sendable {
         public var outcome: CycleOutcome
         /// Nil when the cycle threw.
         public var report: CycleReport?
+        /// The storage fault the cycle threw, when it did: the database refused the write.
+        public var storeFault: StoreError?
     }
 
     let live: LiveConfiguration
@@ -80,6 +86,13 @@ public struct PollerService: Service {
                 report = try await cancelWhenGracefulShutdown { try await snapshot.cycle.run() }
             } catch is CancellationError {
                 break
+            } catch let fault as StoreError where fault.isStorageFault {
+                // A damaged or replaced database stops the daemon (the caller exits non-zero
+                // with the message); a full, read-only or locked one is waited out.
+                guard fault.isTransient else { throw fault }
+                logger.error("\(fault); nothing of this cycle was recorded, retrying next cycle")
+                report = nil
+                thrown = fault
             } catch {
                 logger.error("poll cycle failed: \(error)")
                 report = nil
@@ -97,7 +110,7 @@ public struct PollerService: Service {
                     CycleOutcome(
                         thrown: thrown ?? CancellationError(), finishedAt: finishedAt, nextCycleAt: next)
                 }
-            await onCycle(Tick(outcome: outcome, report: report))
+            await onCycle(Tick(outcome: outcome, report: report, storeFault: thrown as? StoreError))
         }
         logger.info("poller stopped")
     }

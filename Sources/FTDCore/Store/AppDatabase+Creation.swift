@@ -20,6 +20,9 @@ extension AppDatabase {
             }
             try migrator.migrate(queue)
             try queue.close()
+        } catch let error as DatabaseError {
+            throw StoreError.fault(from: error, path: path)
+                ?? StoreError.cannotOpen(path: path, reason: "\(error)")
         } catch {
             throw StoreError.cannotOpen(path: path, reason: "\(error)")
         }

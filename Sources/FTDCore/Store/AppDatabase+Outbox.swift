@@ -10,7 +10,7 @@ extension AppDatabase {
     /// Undone deliveries in the order of their transitions, and of the configured hooks
     /// within one transition.
     public func pendingDeliveries() throws -> [HookDelivery] {
-        try writer.read { db in
+        try read { db in
             let rows = try Row.fetchAll(
                 db,
                 sql: """
@@ -41,7 +41,7 @@ extension AppDatabase {
     /// counts every earlier row, including attempts a crash or a stop cut short, so each
     /// run of a delivery has its own number.
     public func beginAttempt(deliveryID: String, startedAt: Int64) throws -> (runID: Int64, attempt: Int) {
-        try writer.write { db in
+        try write { db in
             guard let delivery = try DeliveryRecord.fetchOne(db, key: deliveryID) else {
                 throw OutboxError.unknownDelivery(id: deliveryID)
             }
@@ -63,8 +63,11 @@ extension AppDatabase {
 
     /// Records how an attempt ended. An attempt `cutByStop` (the daemon's graceful stop
     /// ended it) is a failed run in the history that does not count against the retries.
+    /// A successful attempt also marks its delivery succeeded, in the same transaction: a
+    /// crash between two writes must not leave a delivery whose hook succeeded pending, to
+    /// run again (or, after its last attempt, to be marked failed).
     public func finishAttempt(runID: Int64, result: HookRunResult, cutByStop: Bool = false) throws {
-        try writer.write { db in
+        try write { db in
             try db.execute(
                 sql: """
                     UPDATE hook_runs
@@ -78,13 +81,21 @@ extension AppDatabase {
                     result.stdout, result.stderr, cutByStop, runID,
                 ])
             if db.changesCount == 0 { throw OutboxError.unknownRun(id: runID) }
+            if !cutByStop && result.outcome == .succeeded {
+                try db.execute(
+                    sql: """
+                        UPDATE deliveries SET status = 'succeeded', done_at = ?
+                        WHERE id = (SELECT delivery_id FROM hook_runs WHERE id = ?) AND status = 'pending'
+                        """,
+                    arguments: [result.startedAt + Int64((result.durationMs + 999) / 1000), runID])
+            }
         }
     }
 
     /// Marks a delivery done: the hook exited 0, or it used up its attempts. A done
     /// delivery never runs again; completing it twice keeps the first outcome.
     public func completeDelivery(id: String, succeeded: Bool, at time: Int64) throws {
-        try writer.write { db in
+        try write { db in
             guard try DeliveryRecord.exists(db, key: id) else { throw OutboxError.unknownDelivery(id: id) }
             let status: DeliveryRecord.Status = succeeded ? .succeeded : .failed
             try db.execute(
@@ -98,7 +109,7 @@ extension AppDatabase {
     /// stay pending and run again. Returns how many were marked.
     @discardableResult
     public func markInterruptedAttempts() throws -> Int {
-        try writer.write { db in
+        try write { db in
             try db.execute(
                 sql: """
                     UPDATE hook_runs

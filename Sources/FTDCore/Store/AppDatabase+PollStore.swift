@@ -5,19 +5,19 @@ extension AppDatabase: PollStore {
     static let baselineKey = "baseline_completed_at"
 
     public func baselineCompleted() throws -> Bool {
-        try writer.read { db in try Self.baselineTime(db) != nil }
+        try read { db in try Self.baselineTime(db) != nil }
     }
 
     public func knownJobs(ids: [String]) throws -> [String: KnownJob] {
         guard !ids.isEmpty else { return [:] }
-        return try writer.read { db in
+        return try read { db in
             let records = try JobRecord.fetchAll(db, keys: Array(Set(ids)))
             return Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0.knownJob) })
         }
     }
 
     public func jobsNeedingSync() throws -> [KnownJob] {
-        try writer.read { db in
+        try read { db in
             let terminal = JobStatus.terminal.sorted()
             return try JobRecord.fetchAll(
                 db,
@@ -32,7 +32,7 @@ extension AppDatabase: PollStore {
 
     public func storedEventIDs(jobID: String, among eventIDs: [String]) throws -> Set<String> {
         guard !eventIDs.isEmpty else { return [] }
-        return try writer.read { db in
+        return try read { db in
             let ids = try String.fetchAll(
                 db,
                 sql: """
@@ -44,7 +44,7 @@ extension AppDatabase: PollStore {
     }
 
     public func record(cycle: CycleRecord) throws -> [Transition] {
-        try writer.write { db in
+        try write { db in
             let isBaseline = try Self.baselineTime(db) == nil
             var transitions: [Transition] = []
             for job in cycle.jobs {

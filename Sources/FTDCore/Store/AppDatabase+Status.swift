@@ -11,7 +11,7 @@ extension AppDatabase {
 
     public func recordCycleOutcome(_ outcome: CycleOutcome) throws {
         let json = String(decoding: try JSONEncoder().encode(outcome), as: UTF8.self)
-        try writer.write { db in
+        try write { db in
             let upsert = "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"
             try db.execute(sql: upsert, arguments: [Self.lastCycleKey, json])
             if outcome.result != .complete {
@@ -22,13 +22,13 @@ extension AppDatabase {
 
     /// Deliveries not yet done, for `STATUS=` and `ftd status`.
     public func pendingDeliveryCount() throws -> Int {
-        try writer.read { db in
+        try read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM deliveries WHERE status = 'pending'") ?? 0
         }
     }
 
     public func daemonStatus() throws -> StoredDaemonStatus {
-        try writer.read { db in
+        try read { db in
             func outcome(_ key: String) throws -> CycleOutcome? {
                 guard
                     let text = try String.fetchOne(

@@ -9,32 +9,44 @@ import Logging
 public struct AppDatabase: Sendable {
     let writer: any DatabaseWriter
     let logger: Logger
+    /// The files the daemon opened; nil for a database in memory or opened for reading.
+    let openedFiles: OpenedDatabaseFiles?
 
     /// Runs the migrations that `writer`'s database lacks.
-    init(writer: any DatabaseWriter, logger: Logger) throws {
+    init(writer: any DatabaseWriter, logger: Logger, openedFiles: OpenedDatabaseFiles? = nil) throws {
         self.writer = writer
         self.logger = logger
+        self.openedFiles = openedFiles
         try Self.migrator.migrate(writer)
     }
 
     /// Opens (creating it when missing) the daemon's database at `path`, with the file
-    /// modes of SPEC section 4, and brings its schema up to date.
+    /// modes of SPEC section 4, checks that SQLite can write it and finds it intact, and
+    /// brings its schema up to date. Storage faults throw their `StoreError`.
     public static func open(path: String, groupReadable: Bool, logger: Logger) throws -> AppDatabase {
         let modes = DatabaseFileModes(groupReadable: groupReadable)
         try modes.createParentDirectories(of: path)
         let existed = FileManager.default.fileExists(atPath: path)
-        if !existed { try createMigrated(at: path, modes: modes) }
+        if !existed {
+            removeOrphanedCompanions(of: path, logger: logger)
+            try createMigrated(at: path, modes: modes)
+        }
         let database: AppDatabase
         do {
             var configuration = configuration(readonly: false)
             configuration.prepareDatabase { db in try Self.keepWALFiles(db) }
+            if existed { try checkWritableAndIntact(path: path, configuration: configuration) }
             let pool = try DatabasePool(path: path, configuration: configuration)
-            database = try AppDatabase(writer: pool, logger: logger)
+            database = try AppDatabase(
+                writer: pool, logger: logger, openedFiles: OpenedDatabaseFiles.of(path: path))
         } catch let error as DatabaseError {
             if error.resultCode == .SQLITE_NOTADB {
                 throw StoreError.notAnFTDDatabase(path: path, reason: "not an SQLite file")
             }
-            throw StoreError.cannotOpen(path: path, reason: "\(error)")
+            guard let fault = StoreError.fault(from: error, path: path) else {
+                throw StoreError.cannotOpen(path: path, reason: "\(error)")
+            }
+            throw fault.refined(by: DatabaseFileSystemState.of(path: path))
         }
         // SQLite gives -wal and -shm the database file's mode; applying it again covers a
         // database created by an older setup and a changed `storage.group_readable`.
@@ -49,6 +61,50 @@ public struct AppDatabase: Sendable {
                 metadata: ["database.path": "\(path)", "error": "\(error)"])
         }
         return database
+    }
+
+    /// SQLite opens a file it may not write read-only without a word, and reads pages only
+    /// when a query needs them: both faults are found here, before the daemon starts,
+    /// rather than by its first write or in the middle of a cycle. A plain connection: the
+    /// pool's set-up writes (it creates a table when the WAL is empty), and nothing may
+    /// write into a file before it is known to be intact.
+    static func checkWritableAndIntact(path: String, configuration: GRDB.Configuration) throws {
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        defer { try? queue.close() }
+        let (readonly, check) = try queue.inDatabase { db in
+            (
+                sqlite3_db_readonly(db.sqliteConnection, "main") == 1,
+                try String.fetchAll(db, sql: "PRAGMA quick_check(1)")
+            )
+        }
+        if readonly {
+            throw StoreError.readOnly(path: path, detail: "SQLite can open it for reading only")
+        }
+        if check != ["ok"] {
+            // "*** in database main ***\nPage 78: btreeInitPage() returns error code 11"
+            let detail = check.first?.split(separator: "\n").last.map(String.init)
+            throw StoreError.corrupt(path: path, detail: detail ?? "quick_check found a fault")
+        }
+    }
+
+    /// Before a new database is created at `path`: a `-wal` (or `-journal`) without its
+    /// database belongs to one that was deleted, and SQLite would replay its pages into
+    /// the new file (the old data, or a corrupt mix); a `.creating-PID` file is a creation
+    /// that a crash cut short. The caller holds the daemon's lock: no one else creates.
+    static func removeOrphanedCompanions(of path: String, logger: Logger) {
+        let directory = (path as NSString).deletingLastPathComponent
+        let name = (path as NSString).lastPathComponent
+        let unfinished = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { $0.hasPrefix(name + ".creating-") }
+            .map { (directory as NSString).appendingPathComponent($0) }
+        for suffix in ["-wal", "-shm", "-journal"] {
+            let companion = path + suffix
+            guard FileManager.default.fileExists(atPath: companion), unlink(companion) == 0 else { continue }
+            logger.warning(
+                "removed \(companion), left behind by a deleted database",
+                metadata: ["database.path": "\(path)"])
+        }
+        for leftover in unfinished { unlink(leftover) }
     }
 
     /// Opens an existing database for `ftd history`: never creates, never migrates.
@@ -94,6 +150,7 @@ public struct AppDatabase: Sendable {
     private init(readingFrom writer: any DatabaseWriter, logger: Logger) {
         self.writer = writer
         self.logger = logger
+        self.openedFiles = nil
     }
 
     /// Persistent WAL: the `-wal` and `-shm` files stay when the daemon closes the
@@ -112,7 +169,7 @@ public struct AppDatabase: Sendable {
         configuration.readonly = readonly
         // The daemon and `ftd history` share the file: wait for the other's lock rather
         // than failing at once.
-        configuration.busyMode = .timeout(5)
+        configuration.busyMode = .timeout(TimeInterval(StoreError.busyTimeoutSeconds))
         configuration.label = "ftd"
         return configuration
     }

@@ -12,6 +12,19 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownJob(input: String)
     /// Several stored jobs start with what the user typed.
     case ambiguousJob(input: String, candidates: [String])
+    /// The file system holding the database has no room left: the write was rolled back.
+    case full(path: String, detail: String)
+    /// SQLite may read the database but not write it (file mode, read-only mount).
+    case readOnly(path: String, detail: String)
+    /// Another process held the write lock for longer than the busy timeout.
+    case locked(path: String, detail: String)
+    /// The file is SQLite, but its content is damaged.
+    case corrupt(path: String, detail: String)
+    /// The file at the database's path is no longer the one ftd opened (deleted, or
+    /// another file moved there): SQLite would go on writing into the unlinked file.
+    case replaced(path: String)
+    /// The operating system failed a read or a write of the database.
+    case ioFailure(path: String, detail: String)
 
     public var description: String {
         switch self {
@@ -31,6 +44,44 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .ambiguousJob(let input, let candidates):
             return "\"\(input)\" matches \(candidates.count) jobs: "
                 + candidates.joined(separator: ", ") + "; type more of the id"
+        case .full(let path, let detail):
+            return "the database \(path) is full (\(detail)): free space on its file system"
+        case .readOnly(let path, let detail):
+            return
+                "the database \(path) is read-only (\(detail)): make the file, its -wal and -shm and its directory writable for the user ftd runs as, on a file system mounted read-write"
+        case .locked(let path, let detail):
+            return
+                "the database \(path) is locked by another process (\(detail)): ftd waited \(Self.busyTimeoutSeconds) s; end the other program's write transaction (an open sqlite3 shell?)"
+        case .corrupt(let path, let detail):
+            return
+                "the database \(path) is damaged (\(detail)): stop ftd and move the file and its -wal and -shm aside (or restore a backup); ftd then starts a new database with a fresh baseline, and `sqlite3 OLD .recover` salvages what the old one held"
+        case .replaced(let path):
+            return
+                "the database \(path) was deleted or replaced while ftd ran; restart ftd to start a new one"
+        case .ioFailure(let path, let detail):
+            return
+                "reading or writing the database \(path) failed (\(detail)): check the disk and its file system (dmesg)"
+        }
+    }
+
+    /// How long a write waits for another process's lock before `locked`.
+    public static let busyTimeoutSeconds = 5
+
+    /// A storage fault the daemon waits out: it logs it, records nothing of the cycle and
+    /// tries again next cycle. The other faults (`corrupt`, `replaced`) stop it, since
+    /// going on could only lose more.
+    public var isTransient: Bool {
+        switch self {
+        case .full, .readOnly, .locked, .ioFailure: return true
+        default: return false
+        }
+    }
+
+    /// A fault of the database file or its disk, as opposed to a user's mistake.
+    public var isStorageFault: Bool {
+        switch self {
+        case .full, .readOnly, .locked, .corrupt, .replaced, .ioFailure: return true
+        default: return false
         }
     }
 }

@@ -24,6 +24,16 @@ struct Failure: Error, CustomStringConvertible {
         case .unknownJob, .ambiguousJob: return dataError
         case .databaseMissing, .notAnFTDDatabase: return noInput
         case .cannotOpen, .cannotSetPermissions: return cannotCreate
+        // The disk or the file refuses writes: nothing of the cycle was recorded. Exit 73
+        // lets systemd restart ftd, which then waits (or fails again) at the same place.
+        case .full, .readOnly, .ioFailure: return cannotCreate
+        // A new database is created at the next start (systemd restarts ftd).
+        case .replaced: return cannotCreate
+        // Another process holds the database: like another ftd holding its lock.
+        case .locked: return temporaryFailure
+        // The file is ftd's, but damaged: a restart cannot mend it (66 is for a path that
+        // names no database, or someone else's).
+        case .corrupt: return dataError
         }
     }
 

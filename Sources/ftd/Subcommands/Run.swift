@@ -29,6 +29,7 @@ struct Run: AsyncParsableCommand {
         let configuration = try global.loadConfiguration()
         let keys = APIKeyResolver(environment: global.environment)
         let apiKey = try keys.resolve(configuration.api)
+        try HookCommandCheck(environment: global.environment).check(configuration.hooks)
         global.bootstrapLogging()
         let logger = Logger(label: "ftd")
         let storage = configuration.storage
@@ -59,6 +60,7 @@ struct Run: AsyncParsableCommand {
                     database: database, httpClient: httpClient, notifier: SystemdNotifier(),
                     loader: {
                         let configuration = try global.loadConfiguration()
+                        try HookCommandCheck(environment: global.environment).check(configuration.hooks)
                         return (
                             configuration,
                             try APIKeyResolver(environment: global.environment).resolve(configuration.api)
@@ -90,6 +92,11 @@ struct Run: AsyncParsableCommand {
         } catch {
             try? database.recordCycleOutcome(
                 CycleOutcome(thrown: error, finishedAt: PollCycle.unixNow(), nextCycleAt: nil))
+            if let fault = error as? StoreError, fault.isStorageFault {
+                throw Failure(
+                    message: "\(fault); nothing of this cycle was recorded",
+                    code: Failure.exitCode(for: fault))
+            }
             throw error
         }
         try database.recordCycleOutcome(

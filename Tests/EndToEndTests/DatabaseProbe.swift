@@ -1,0 +1,114 @@
+import Foundation
+
+/// Looks at and tampers with a database from outside ftd, as an administrator would: the
+/// `sqlite3` shell, `mount`, `dd`. Shared by the storage-fault and crash tests.
+enum DatabaseProbe {
+    static let sqlite3 = "/usr/bin/sqlite3"
+    static var isRoot: Bool { getuid() == 0 }
+    static var hasSQLite3: Bool { FileManager.default.isExecutableFile(atPath: sqlite3) }
+
+    /// `sh -c COMMAND` in `directory`.
+    @discardableResult
+    static func shell(_ command: String, in directory: URL, timeout: Duration = .seconds(60)) async throws
+        -> FTDProcess.Result
+    {
+        try await FTDProcess.run(
+            ["-c", command], in: directory, timeout: timeout, executable: URL(fileURLWithPath: "/bin/sh"))
+    }
+
+    /// `shell`, failing the test's step when the command fails.
+    static func must(_ command: String, in directory: URL) async throws {
+        let result = try await shell(command, in: directory)
+        guard result.status == 0 else {
+            throw TimedOut(description: "`\(command)` failed (\(result.status)): \(result.stderr)")
+        }
+    }
+
+    /// The rows `sql` returns from a read-only connection, one line each, columns joined
+    /// by `|`. Read-only: it never checkpoints or removes the `-wal` of the file, so ftd's
+    /// next start finds it exactly as the previous process left it.
+    /// Its output goes to the directory above the database's (the database's own may be
+    /// full or read-only).
+    static func query(_ database: String, _ sql: String) async throws -> [String] {
+        let directory = URL(fileURLWithPath: database).deletingLastPathComponent().deletingLastPathComponent()
+        let result = try await FTDProcess.run(
+            ["-readonly", "-batch", database, sql], in: directory,
+            executable: URL(fileURLWithPath: sqlite3))
+        guard result.status == 0 else {
+            throw TimedOut(description: "sqlite3 failed (\(result.status)) on \(sql): \(result.stderr)")
+        }
+        return result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            .filter { !$0.isEmpty }
+    }
+
+    static func integrityCheck(_ database: String) async throws -> [String] {
+        try await query(database, "PRAGMA integrity_check")
+    }
+
+    /// Lines of `stderr` the daemon logged at level error (its non-journal format).
+    static func errorLines(_ stderr: String) -> [String] {
+        stderr.split(separator: "\n").map(String.init).filter {
+            $0.contains(#/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} (error|critical) /#)
+        }
+    }
+
+    static func count(_ needle: String, in text: String) -> Int {
+        text.split(separator: "\n").filter { $0.contains(needle) }.count
+    }
+
+    /// Runs `body` with something mounted at `target` (a directory, created when missing,
+    /// or a file), and unmounts it however `body` ends.
+    static func withMount(
+        _ mountArguments: String, at target: URL, in sandbox: URL, _ body: () async throws -> Void
+    ) async throws {
+        if !FileManager.default.fileExists(atPath: target.path) {
+            try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
+        }
+        try await must("mount \(mountArguments) '\(target.path)'", in: sandbox)
+        do {
+            try await body()
+        } catch {
+            _ = try? await shell("umount -l '\(target.path)'", in: sandbox)
+            throw error
+        }
+        try await must("umount '\(target.path)' || umount -l '\(target.path)'", in: sandbox)
+    }
+}
+
+/// An `sqlite3` shell kept open on a database, holding whatever transaction it was told to
+/// begin until `close()`: the "other process" of the lock tests.
+final class SQLiteShell {
+    private let process = Process()
+    private let input = Pipe()
+    private let directory: URL
+
+    init(_ database: String, in directory: URL) throws {
+        self.directory = directory
+        process.executableURL = URL(fileURLWithPath: DatabaseProbe.sqlite3)
+        process.arguments = ["-batch", database]
+        process.standardInput = input
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+    }
+
+    /// Runs `sql` in the shell and returns once it has run (the shell touches a marker
+    /// file after it: its stdout is buffered, a file is not).
+    func run(_ sql: String) async throws {
+        let marker = directory.appendingPathComponent("sqlite3-\(UUID().uuidString)").path
+        input.fileHandleForWriting.write(Data("\(sql)\n.shell touch '\(marker)'\n".utf8))
+        try await eventually(timeout: .seconds(20), "sqlite3 to run \(sql)") {
+            FileManager.default.fileExists(atPath: marker)
+        }
+    }
+
+    /// Ends the shell; its open transaction rolls back and its locks go.
+    func close() async throws {
+        try? input.fileHandleForWriting.close()
+        try await eventually(timeout: .seconds(20), "sqlite3 to exit") { !process.isRunning }
+    }
+
+    deinit {
+        if process.isRunning { process.terminate() }
+    }
+}
