@@ -147,7 +147,8 @@ import Testing
     }
 
     @Test func aRefusedConnectionIsReportedAndNothingIsRecorded() async throws {
-        try await Self.scene(maxRetries: 1, baseURL: "http://127.0.0.1:1/v1") { scene in
+        // A long timeout: refused is refused at once, even on a loaded machine.
+        try await Self.scene(maxRetries: 1, timeout: 60, baseURL: "http://127.0.0.1:1/v1") { scene in
             let report = try await scene.cycle.run()
             #expect(report.failures.first?.kind == .transport)
             #expect(!report.recorded)
