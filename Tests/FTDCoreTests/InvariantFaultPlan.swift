@@ -55,8 +55,8 @@ struct InvariantFaultPlan: CustomStringConvertible {
     }
 
     /// Seconds a delayed answer comes late: past `requestTimeout`, so the client times out.
-    static let delay = 1.0
-    static let requestTimeout = 0.4
+    static let delay = 2.5
+    static let requestTimeout = 2.0
 
     let seed: UInt64
     /// The poll cycle's job concurrency: 1 makes the order of requests, and so which
