@@ -101,22 +101,28 @@ import Testing
     }
 
     @Test func aSlowHookDoesNotDelayPolling() async throws {
-        let configuration = SimulatorConfiguration(speed: 40, clock: .scaled)
-        try await Sandbox.with(configuration) { sandbox in
+        // The manual clock orders it exactly: the hook for "queued" starts and sleeps, then
+        // the job ends, and the daemon records that while the hook still sleeps.
+        try await Sandbox.with { sandbox in
             let started = sandbox.directory.appendingPathComponent("started").path
             try sandbox.writeConfig(
                 "[daemon]\nstop_timeout = 0\n"
-                    + Self.hookConfig("sleepy", command: "'touch \(started); sleep 30'", timeout: 60))
+                    + Self.hookConfig(
+                        "sleepy", on: "\"queued\"", command: "'echo \"$FTD_STATUS\" >> \(started); sleep 30'",
+                        timeout: 60))
+            #expect(try await sandbox.ftd(["run", "--once"]).status == 0)  // the baseline
             let daemon = try sandbox.start(["run"])
-            try await eventually(timeout: .seconds(60), "the job to succeed while the hook sleeps") {
-                guard FileManager.default.fileExists(atPath: sandbox.databasePath) else { return false }
-                return try await sandbox.jobs().first?["status"] as? String == "succeeded"
+            try await eventually("the daemon's first cycle") { daemon.stderr.contains("ready") }
+            await sandbox.simulator.advanceClock(by: 25)  // → queued
+            try await eventually("the hook to start") { Self.lines(started) == ["queued"] }
+
+            await sandbox.simulator.advanceClock(by: 3600)  // → succeeded
+            try await eventually(timeout: .seconds(30), "the job to succeed while the hook sleeps") {
+                try await sandbox.jobs().first?["status"] as? String == "succeeded"
             }
-            // The first hook started before the job ended and is still sleeping: polling went on.
-            #expect(FileManager.default.fileExists(atPath: started))
             let id = try #require(try await sandbox.jobs().first?["id"] as? String)
             let detail = try #require(try await sandbox.historyJSON(id) as? [String: Any])
-            #expect((detail["hook_runs"] as? [Any])?.isEmpty == true)
+            #expect((detail["hook_runs"] as? [Any])?.isEmpty == true)  // still sleeping
             daemon.signal(SIGTERM)
             _ = try await daemon.wait(timeout: .seconds(30))
         }

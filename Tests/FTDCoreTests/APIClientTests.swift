@@ -10,7 +10,7 @@ import Testing
     static let key = "sk-test-KEY-0000"
     static let jobBody = #"{"id":"ftjob-1","status":"running","object":"fine_tuning.job"}"#
     /// Configured as in production; a test-process singleton, so never shut down.
-    static let http = HTTPClient(configuration: .ftd)
+    static let http = HTTPClient.tests
 
     static func client(
         _ server: ScriptedServer, maxRetries: Int = 2, timeout: Double = 10,

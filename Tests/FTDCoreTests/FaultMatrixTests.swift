@@ -39,7 +39,7 @@ import Testing
         settings.maxRetries = maxRetries
         settings.requestTimeout = timeout
         let api = OpenAIClient(
-            settings: settings, apiKey: "sk-matrix", httpClient: .shared, logger: .quiet,
+            settings: settings, apiKey: "sk-matrix", httpClient: .tests, logger: .quiet,
             retryPolicy: RetryPolicy(maxRetries: maxRetries, baseDelay: 0.05, maxDelay: 0.2))
         let store = try AppDatabase.inMemory()
         await simulator.advanceClock(by: 100)  // running, with steps

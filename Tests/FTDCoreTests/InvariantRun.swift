@@ -55,7 +55,7 @@ struct InvariantRun {
         settings.maxRetries = 2
         let retryPolicy = RetryPolicy(maxRetries: 2, baseDelay: 0.002, maxDelay: 0.01)
         let api = OpenAIClient(
-            settings: settings, apiKey: "sk-invariant", httpClient: .shared, logger: .quiet,
+            settings: settings, apiKey: "sk-invariant", httpClient: .tests, logger: .quiet,
             retryPolicy: retryPolicy, jitter: { 0.5 })
         let store = try AppDatabase.inMemory(logger: .quiet)
         let clock = Locked(InvariantAccount.start)

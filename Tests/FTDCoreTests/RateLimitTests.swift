@@ -77,7 +77,7 @@ import Testing
         settings.baseURL = await simulator.baseURL
         settings.maxRetries = maxRetries
         let api = OpenAIClient(
-            settings: settings, apiKey: "sk-test", httpClient: .shared, logger: .quiet,
+            settings: settings, apiKey: "sk-test", httpClient: .tests, logger: .quiet,
             retryPolicy: RetryPolicy(maxRetries: maxRetries, baseDelay: 0.2, maxDelay: 1), pacer: pacer)
         var cycle = PollCycle(api: api, store: try AppDatabase.inMemory(), logger: .quiet)
         cycle.concurrency = 1

@@ -17,7 +17,7 @@ import Testing
         settings.baseURL = await simulator.baseURL
         settings.maxRetries = 1
         let logger = Logger.quiet
-        let api = OpenAIClient(settings: settings, apiKey: "sk-test", httpClient: .shared, logger: logger)
+        let api = OpenAIClient(settings: settings, apiKey: "sk-test", httpClient: .tests, logger: logger)
         let store = try AppDatabase.inMemory()
         do {
             try await body(simulator, PollCycle(api: api, store: store, logger: logger), store)
