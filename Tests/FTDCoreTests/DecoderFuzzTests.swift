@@ -1,3 +1,4 @@
+import FTDSimulator
 import Foundation
 import Testing
 
@@ -171,19 +172,9 @@ import Testing
 /// SplitMix64 (Steele, Lea and Flood, 2014): a fixed algorithm, so a seed names the same
 /// cases on every machine and toolchain, which neither the system generator nor the
 /// standard library's `random(in:using:)` promises.
-struct SplitMix64 {
-    private var state: UInt64
+typealias SplitMix64 = SeededGenerator
 
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
-    }
-
+extension SeededGenerator {
     /// A number in `0..<bound` (the modulo bias is far below anything a test could notice).
     mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(max(bound, 1))) }
 

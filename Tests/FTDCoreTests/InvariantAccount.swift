@@ -53,20 +53,10 @@ enum InvariantAccount {
     }
 }
 
-/// SplitMix64: small, fast and the same on every platform, so a seed replays.
-struct InvariantGenerator: RandomNumberGenerator {
-    private var state: UInt64
+/// SplitMix64 (the simulator's), so a seed replays on every platform.
+typealias InvariantGenerator = SeededGenerator
 
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SeededGenerator {
     /// A number in 0..<100 that depends only on `seed` and `key`.
     static func percent(seed: UInt64, key: String) -> Int {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325

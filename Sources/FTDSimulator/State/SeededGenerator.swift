@@ -1,13 +1,15 @@
-/// SplitMix64: a tiny deterministic generator, so ids, seeds and loss noise are the same
-/// on every run of the same scenario.
-struct SeededGenerator: RandomNumberGenerator, Sendable {
+/// SplitMix64 (Steele, Lea and Flood, 2014): a tiny deterministic generator, so ids,
+/// seeds and loss noise are the same on every run of the same scenario, on every machine
+/// and toolchain. Public so that seeded tests (fuzzing, random faults, crash points)
+/// replay from a seed with the same algorithm.
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) {
+    public init(seed: UInt64) {
         self.state = seed
     }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
