@@ -46,21 +46,15 @@ struct ConfigTableReader {
         return value
     }
 
-    /// Any number (integer or float) of zero or more.
-    func nonNegativeNumber(_ key: String, expected: String) throws(ConfigurationError) -> Double? {
-        guard let node = fields[key] else { return nil }
-        let value: Double
-        switch node {
-        case .integer(let number): value = Double(number)
-        case .float(let number): value = number
-        default: throw .invalid(keyPath(key), "\(expected), got \(node.typeName)")
-        }
-        guard value.isFinite, value >= 0 else { throw .invalid(keyPath(key), expected) }
-        return value
-    }
-
     /// Any number (integer or float) above zero.
     func positiveNumber(_ key: String, expected: String) throws(ConfigurationError) -> Double? {
+        try number(key, expected: expected) { $0 > 0 }
+    }
+
+    /// Any finite number (integer or float) that `accepts` takes.
+    func number(_ key: String, expected: String, accepts: (Double) -> Bool) throws(ConfigurationError)
+        -> Double?
+    {
         guard let node = fields[key] else { return nil }
         let value: Double
         switch node {
@@ -68,7 +62,7 @@ struct ConfigTableReader {
         case .float(let number): value = number
         default: throw .invalid(keyPath(key), "\(expected), got \(node.typeName)")
         }
-        guard value.isFinite, value > 0 else { throw .invalid(keyPath(key), expected) }
+        guard value.isFinite, accepts(value) else { throw .invalid(keyPath(key), expected) }
         return value
     }
 

@@ -36,8 +36,9 @@ enum ConfigurationParser {
         if let node = root.node("daemon") {
             let table = try ConfigTableReader(path: "daemon", node: node, allowed: daemonKeys)
             let expected = "expected a number of seconds from 0 to 3600"
-            if let stop = try table.nonNegativeNumber("stop_timeout", expected: expected) {
-                guard stop <= 3600 else { throw .invalid("daemon.stop_timeout", expected) }
+            if let stop = try table.number(
+                "stop_timeout", expected: expected, accepts: { (0...3600).contains($0) })
+            {
                 daemon.stopTimeout = stop
             }
         }
