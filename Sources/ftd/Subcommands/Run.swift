@@ -26,10 +26,8 @@ struct Run: AsyncParsableCommand {
         // until then the default action would end the process (and systemd would not
         // restart it: death by SIGHUP counts as clean).
         if !once { _ = signal(SIGHUP, SIG_IGN) }
-        let configuration = try global.loadConfiguration()
+        let (configuration, apiKey) = try Self.load(global)
         let keys = APIKeyResolver(environment: global.environment)
-        let apiKey = try keys.resolve(configuration.api)
-        try HookCommandCheck(environment: global.environment).check(configuration.hooks)
         global.bootstrapLogging()
         let logger = Logger(label: "ftd")
         let storage = configuration.storage
@@ -58,17 +56,19 @@ struct Run: AsyncParsableCommand {
                 let global = global
                 let daemon = Daemon(
                     database: database, httpClient: httpClient, notifier: SystemdNotifier(),
-                    loader: {
-                        let configuration = try global.loadConfiguration()
-                        try HookCommandCheck(environment: global.environment).check(configuration.hooks)
-                        return (
-                            configuration,
-                            try APIKeyResolver(environment: global.environment).resolve(configuration.api)
-                        )
-                    }, logger: logger)
+                    loader: { try Self.load(global) }, logger: logger)
                 try await daemon.run(configuration: configuration, apiKey: apiKey)
             }
         }
+    }
+
+    /// The configuration, checked whole before anything starts (and before a reload is
+    /// accepted): the file, the hooks' programs and the API key.
+    static func load(_ global: GlobalOptions) throws -> (Configuration, apiKey: String) {
+        let configuration = try global.loadConfiguration()
+        let apiKey = try APIKeyResolver(environment: global.environment).resolve(configuration.api)
+        try HookCommandCheck(environment: global.environment).check(configuration.hooks)
+        return (configuration, apiKey)
     }
 
     /// `--once`: leftovers first, then one cycle and its deliveries; the outcome is an
@@ -90,13 +90,14 @@ struct Run: AsyncParsableCommand {
         do {
             report = try await cycle.run()
         } catch {
-            try? database.recordCycleOutcome(
-                CycleOutcome(thrown: error, finishedAt: PollCycle.unixNow(), nextCycleAt: nil))
             if let fault = error as? StoreError, fault.isStorageFault {
+                // Writing the outcome would fail too (or wait out another busy timeout).
                 throw Failure(
                     message: "\(fault); nothing of this cycle was recorded",
                     code: Failure.exitCode(for: fault))
             }
+            try? database.recordCycleOutcome(
+                CycleOutcome(thrown: error, finishedAt: PollCycle.unixNow(), nextCycleAt: nil))
             throw error
         }
         try database.recordCycleOutcome(
