@@ -11,8 +11,7 @@ public actor RequestPacer {
     public init(_ state: RateLimitState) { self.state = state }
 
     private var now: Double {
-        let elapsed = SuspendingClock.now - origin
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        (SuspendingClock.now - origin).inSeconds
     }
 
     /// Waits until this request may start; cancellation ends the wait at once.

@@ -44,9 +44,9 @@ public struct Daemon: Sendable {
         let live = LiveConfiguration(snapshot(configuration, apiKey: apiKey, health: health))
         let deliveries = DeliveryService(live: live, logger: logger)
         let poller = PollerService(live: live, health: health, logger: logger) { tick in
-            if let report = tick.report, !report.transitions.isEmpty { deliveries.wake() }
             let pending = self.report(tick, health: health)
-            // Deliveries a storage fault held back run once the database takes writes again.
+            // The cycle's new deliveries, and those a storage fault held back once the
+            // database takes writes again.
             if pending > 0, tick.storeFault == nil { deliveries.wake() }
         }
         let reload = ReloadService {
@@ -106,12 +106,10 @@ public struct Daemon: Sendable {
                 "quiet cycle",
                 metadata: ["cycle.requests": "\(report.requests)", "jobs.active": "\(report.activeJobs)"])
         }
-        let status = (try? database.daemonStatus())
-        let text = StatusLine.text(
-            activeJobs: tick.report?.activeJobs ?? status?.activeJobs ?? 0, outcome: tick.outcome,
-            pendingDeliveries: status?.pendingDeliveries ?? 0)
+        let pending = (try? database.pendingDeliveryCount()) ?? 0
+        let activeJobs = tick.report?.activeJobs ?? (try? database.daemonStatus().activeJobs) ?? 0
+        let text = StatusLine.text(activeJobs: activeJobs, outcome: tick.outcome, pendingDeliveries: pending)
         statusText.withLock { $0 = text }
-        let pending = status?.pendingDeliveries ?? 0
         if health.isReady {
             notifier?.send([NotifyMessage.status(text)])
             return pending

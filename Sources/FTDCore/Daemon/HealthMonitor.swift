@@ -14,8 +14,7 @@ public final class HealthMonitor: Sendable {
 
     /// Seconds since the monitor was made.
     public var now: Double {
-        let elapsed = SuspendingClock.now - origin
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        (SuspendingClock.now - origin).inSeconds
     }
 
     public func cycleStarted() { state.withLock { [now] in $0.cycleStarted(at: now) } }

@@ -20,7 +20,7 @@ public struct HeartbeatService: Service {
 
     public func run() async throws {
         let period = notifier.watchdogInterval ?? Self.defaultPeriod
-        let seconds = Double(period.components.seconds) + Double(period.components.attoseconds) * 1e-18
+        let seconds = period.inSeconds
         while !Task.isShuttingDownGracefully {
             do {
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: period) }

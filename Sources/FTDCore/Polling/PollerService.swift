@@ -18,10 +18,15 @@ public struct PollerService: Service {
     /// What one tick did, for the daemon's reports (`STATUS=`, `ftd status`).
     public struct Tick: Sendable {
         public var outcome: CycleOutcome
-        /// Nil when the cycle threw.
-        public var report: CycleReport?
+        /// The cycle's report, or what it threw.
+        public var result: Result<CycleReport, any Error>
+
+        public var report: CycleReport? { try? result.get() }
         /// The storage fault the cycle threw, when it did: the database refused the write.
-        public var storeFault: StoreError?
+        public var storeFault: StoreError? {
+            if case .failure(let error as StoreError) = result { return error }
+            return nil
+        }
     }
 
     let live: LiveConfiguration
@@ -59,19 +64,10 @@ public struct PollerService: Service {
 
     /// After a reload: applies changed intervals now rather than after the next tick.
     public func settingsChanged() {
-        let settings = live.current.configuration.poll
-        let moved: Int? = schedule.withLock { schedule in
-            let next = Self.interval(activeJobs: schedule.activeJobs ?? 1, settings: settings)
-            guard next != schedule.interval else { return nil }
-            schedule.interval = next
-            schedule.nextTick = .now + .seconds(next)
-            timer.reschedule(every: .seconds(next))
-            return next
-        }
-        if let moved {
-            health?.rescheduled(nextIn: Double(moved))
-            logger.info("poll interval now \(moved) s")
-        }
+        let next = reschedule(activeJobs: nil)
+        guard next.moved else { return }
+        health?.rescheduled(nextIn: next.seconds)
+        logger.info("poll interval now \(next.interval) s")
     }
 
     public func run() async throws {
@@ -80,10 +76,9 @@ public struct PollerService: Service {
             let snapshot = live.current
             schedule.withLock { $0.nextTick = .now + .seconds($0.interval) }
             health?.cycleStarted()
-            let report: CycleReport?
-            var thrown: (any Error)?
+            let result: Result<CycleReport, any Error>
             do {
-                report = try await cancelWhenGracefulShutdown { try await snapshot.cycle.run() }
+                result = .success(try await cancelWhenGracefulShutdown { try await snapshot.cycle.run() })
             } catch is CancellationError {
                 break
             } catch let fault as StoreError where fault.isStorageFault {
@@ -91,48 +86,45 @@ public struct PollerService: Service {
                 // with the message); a full, read-only or locked one is waited out.
                 guard fault.isTransient else { throw fault }
                 logger.error("\(fault); nothing of this cycle was recorded, retrying next cycle")
-                report = nil
-                thrown = fault
+                result = .failure(fault)
             } catch {
                 logger.error("poll cycle failed: \(error)")
-                report = nil
-                thrown = error
+                result = .failure(error)
             }
-            let nextIn = reschedule(activeJobs: report?.activeJobs)
+            let report = try? result.get()
+            let nextIn = reschedule(activeJobs: report?.activeJobs).seconds
             health?.cycleFinished(nextIn: nextIn)
-            let now = Date()
-            let finishedAt = Int64(now.timeIntervalSince1970)
-            let next = Int64(now.addingTimeInterval(nextIn).timeIntervalSince1970.rounded())
+            let finishedAt = PollCycle.unixNow()
+            let next = finishedAt + Int64(nextIn.rounded())
             let outcome =
-                if let report {
+                switch result {
+                case .success(let report):
                     CycleOutcome(report: report, finishedAt: finishedAt, nextCycleAt: next)
-                } else {
-                    CycleOutcome(
-                        thrown: thrown ?? CancellationError(), finishedAt: finishedAt, nextCycleAt: next)
+                case .failure(let error):
+                    CycleOutcome(thrown: error, finishedAt: finishedAt, nextCycleAt: next)
                 }
-            await onCycle(Tick(outcome: outcome, report: report, storeFault: thrown as? StoreError))
+            await onCycle(Tick(outcome: outcome, result: result))
         }
         logger.info("poller stopped")
     }
 
-    /// Picks the interval for the jobs now active (with the settings current now, which a
-    /// reload during the cycle may have changed), moves the timer when it changed, and
-    /// returns the seconds until the next tick.
-    private func reschedule(activeJobs: Int?) -> Double {
+    /// Picks the interval for the jobs now active (`nil`: as last seen), with the settings
+    /// current now, which a reload may have changed; moves the timer when the interval
+    /// changed. Returns the seconds until the next tick.
+    private func reschedule(activeJobs: Int?) -> (seconds: Double, interval: Int, moved: Bool) {
         let settings = live.current.configuration.poll
         return schedule.withLock { schedule in
             if let activeJobs { schedule.activeJobs = activeJobs }
             let next = Self.interval(activeJobs: schedule.activeJobs ?? 1, settings: settings)
-            if next != schedule.interval {
+            let moved = next != schedule.interval
+            if moved {
                 logger.debug(
                     "poll interval now \(next) s", metadata: ["jobs.active": "\(schedule.activeJobs ?? 0)"])
                 timer.reschedule(every: .seconds(next))
                 schedule.interval = next
                 schedule.nextTick = .now + .seconds(next)
             }
-            let remaining = SuspendingClock.now.duration(to: schedule.nextTick)
-            return max(
-                0, Double(remaining.components.seconds) + Double(remaining.components.attoseconds) * 1e-18)
+            return (max(0, SuspendingClock.now.duration(to: schedule.nextTick).inSeconds), next, moved)
         }
     }
 }
