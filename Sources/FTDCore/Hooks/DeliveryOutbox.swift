@@ -8,10 +8,13 @@ public protocol DeliveryOutbox: Sendable {
     /// Records an attempt as started, before the hook runs, so that an attempt cut short
     /// by a crash still counts. Returns the attempt's row and its number (1, 2, …).
     func beginAttempt(deliveryID: String, startedAt: Int64) throws -> (runID: Int64, attempt: Int)
-    /// Records how an attempt ended. One `cutByStop` (the daemon's graceful stop ended it)
-    /// is kept in the history but not counted against the hook's retries.
+    /// Records how an attempt ended. A successful one also completes its delivery, in the
+    /// same transaction, so a crash cannot leave a succeeded hook's delivery pending. One
+    /// `cutByStop` (the daemon's graceful stop ended it) is kept in the history but not
+    /// counted against the hook's retries.
     func finishAttempt(runID: Int64, result: HookRunResult, cutByStop: Bool) throws
-    /// Marks the delivery done: it never runs again.
+    /// Marks the delivery done (failed after its attempts, or its hook gone): it never
+    /// runs again.
     func completeDelivery(id: String, succeeded: Bool, at: Int64) throws
 }
 

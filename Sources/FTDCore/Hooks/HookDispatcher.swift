@@ -105,6 +105,7 @@ public struct HookDispatcher: Sendable {
             var (result, cut) = await runLettingFinish(hook, payload)
             metadata["hook.attempt"] = "\(attempt)"
             if cut {
+                result.exitCode = nil  // whatever it exited with, the stop ended it
                 result.stderr += Self.cutByStopNote
                 try outbox.finishAttempt(runID: runID, result: result, cutByStop: true)
                 logger.warning(
@@ -116,8 +117,8 @@ public struct HookDispatcher: Sendable {
             made += 1
             metadata["hook.exit_code"] = "\(result.exitCode.map(String.init) ?? "none")"
             if result.outcome == .succeeded {
+                // finishAttempt marked the delivery succeeded in the same transaction.
                 logger.info("hook succeeded", metadata: metadata)
-                try outbox.completeDelivery(id: delivery.id, succeeded: true, at: now())
                 return
             }
             let lastLine = result.stderr.split(separator: "\n").last.map(String.init) ?? ""

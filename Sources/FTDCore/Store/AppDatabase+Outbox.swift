@@ -76,12 +76,11 @@ extension AppDatabase {
                     WHERE id = ?
                     """,
                 arguments: [
-                    cutByStop ? HookRunResult.Outcome.failed.rawValue : result.outcome.rawValue,
-                    cutByStop ? nil : result.exitCode, result.timedOut, result.durationMs,
+                    result.outcome.rawValue, result.exitCode, result.timedOut, result.durationMs,
                     result.stdout, result.stderr, cutByStop, runID,
                 ])
             if db.changesCount == 0 { throw OutboxError.unknownRun(id: runID) }
-            if !cutByStop && result.outcome == .succeeded {
+            if result.outcome == .succeeded, !cutByStop {
                 try db.execute(
                     sql: """
                         UPDATE deliveries SET status = 'succeeded', done_at = ?
