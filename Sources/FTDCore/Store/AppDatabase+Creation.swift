@@ -21,7 +21,7 @@ extension AppDatabase {
             try migrator.migrate(queue)
             try queue.close()
         } catch let error as DatabaseError {
-            throw StoreError.fault(from: error, path: path)
+            throw StoreError.translating(error, path: path)
                 ?? StoreError.cannotOpen(path: path, reason: "\(error)")
         } catch {
             throw StoreError.cannotOpen(path: path, reason: "\(error)")

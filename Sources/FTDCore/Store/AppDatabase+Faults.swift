@@ -27,11 +27,11 @@ extension AppDatabase {
         do {
             return try body()
         } catch let error as DatabaseError {
-            guard let fault = StoreError.fault(from: error, path: writer.path) else { throw error }
+            guard StoreError.fault(from: error, path: writer.path) != nil else { throw error }
             // A file deleted under the daemon can fail in many ways (a new connection cannot
             // open it, say): the cause is the one to report.
             try checkFileInPlace()
-            throw fault.refined(by: DatabaseFileSystemState.of(path: writer.path))
+            throw StoreError.translating(error, path: writer.path) ?? error
         }
     }
 }

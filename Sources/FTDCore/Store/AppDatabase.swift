@@ -43,10 +43,8 @@ public struct AppDatabase: Sendable {
             if error.resultCode == .SQLITE_NOTADB {
                 throw StoreError.notAnFTDDatabase(path: path, reason: "not an SQLite file")
             }
-            guard let fault = StoreError.fault(from: error, path: path) else {
-                throw StoreError.cannotOpen(path: path, reason: "\(error)")
-            }
-            throw fault.refined(by: DatabaseFileSystemState.of(path: path))
+            throw StoreError.translating(error, path: path)
+                ?? StoreError.cannotOpen(path: path, reason: "\(error)")
         }
         // SQLite gives -wal and -shm the database file's mode; applying it again covers a
         // database created by an older setup and a changed `storage.group_readable`.
@@ -97,7 +95,7 @@ public struct AppDatabase: Sendable {
         let unfinished = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
             .filter { $0.hasPrefix(name + ".creating-") }
             .map { (directory as NSString).appendingPathComponent($0) }
-        for suffix in ["-wal", "-shm", "-journal"] {
+        for suffix in OpenedDatabaseFiles.companionSuffixes + ["-journal"] {
             let companion = path + suffix
             guard FileManager.default.fileExists(atPath: companion), unlink(companion) == 0 else { continue }
             logger.warning(

@@ -19,12 +19,6 @@ struct DatabaseFileIdentity: Sendable, Equatable {
         guard stat(path, &info) == 0 else { return nil }
         return DatabaseFileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
     }
-
-    /// Whether `current` (the path's identity now) is still the file that was opened.
-    /// The inode cannot be reused meanwhile: SQLite holds the opened file open.
-    func isStillInPlace(_ current: DatabaseFileIdentity?) -> Bool {
-        current == self
-    }
 }
 
 /// The database file and its `-wal` and `-shm` as the daemon opened them.
@@ -45,7 +39,9 @@ struct OpenedDatabaseFiles: Sendable {
         return OpenedDatabaseFiles(path: path, database: database, companions: companions)
     }
 
-    var isInPlace: Bool { database.isStillInPlace(DatabaseFileIdentity.of(path: path)) }
+    /// Whether the path still names the file that was opened. The inode cannot be reused
+    /// meanwhile: SQLite holds the opened file open.
+    var isInPlace: Bool { DatabaseFileIdentity.of(path: path) == database }
 
     /// Once the database was deleted or replaced: its `-wal` and `-shm`, still at their
     /// paths, would pair with the next file there, and SQLite would replay the old pages
@@ -53,7 +49,7 @@ struct OpenedDatabaseFiles: Sendable {
     /// with its database).
     func removeCompanions() {
         for (suffix, identity) in companions
-        where identity.isStillInPlace(DatabaseFileIdentity.of(path: path + suffix)) {
+        where DatabaseFileIdentity.of(path: path + suffix) == identity {
             unlink(path + suffix)
         }
     }

@@ -42,7 +42,7 @@ struct DatabaseFileModes: Sendable, Equatable {
 
     /// Applies the file mode to the database and its `-wal`/`-shm` companions that exist.
     func applyToDatabaseFiles(_ path: String) throws {
-        for candidate in [path, path + "-wal", path + "-shm"]
+        for candidate in [path] + OpenedDatabaseFiles.companionSuffixes.map({ path + $0 })
         where FileManager.default.fileExists(atPath: candidate) {
             try apply(file, to: candidate)
         }

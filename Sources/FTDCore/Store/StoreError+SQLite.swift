@@ -18,6 +18,15 @@ extension StoreError {
 }
 
 extension StoreError {
+    /// `fault(from:path:)`, with an I/O error named after its cause when the file system
+    /// shows one: what every place that meets an SQLite failure reports.
+    static func translating(_ error: DatabaseError, path: String) -> StoreError? {
+        guard let fault = fault(from: error, path: path) else { return nil }
+        // Only an I/O error needs the file system probed.
+        guard case .ioFailure = fault else { return fault }
+        return fault.refined(by: DatabaseFileSystemState.of(path: path))
+    }
+
     /// An I/O error named after its cause when the file system shows one: mounted
     /// read-only (an ext4 remounted after an error), or out of space.
     func refined(by fileSystem: DatabaseFileSystemState?) -> StoreError {
