@@ -4,12 +4,12 @@ import Testing
 
 /// The poller's schedule as a reload changes it.
 @Suite struct PollerServiceTests {
-    func live(interval: Int, idle: Int) throws -> LiveConfiguration {
+    func live(interval: Int, idle: Int, api: ScriptedAPI = ScriptedAPI()) throws -> LiveConfiguration {
         var configuration = Configuration(storage: StorageSettings(database: "/tmp/unused.sqlite3"))
         configuration.poll.interval = interval
         configuration.poll.idleInterval = idle
         let store = try AppDatabase.inMemory()
-        let cycle = PollCycle(api: ScriptedAPI(), store: store, logger: .quiet)
+        let cycle = PollCycle(api: api, store: store, logger: .quiet)
         let dispatcher = HookDispatcher(
             outbox: store, runner: HookRunner(apiKeyVariable: "K", logger: .quiet), hooks: [],
             databasePath: "/tmp/unused.sqlite3", logger: .quiet)
@@ -33,5 +33,29 @@ import Testing
         poller.settingsChanged()
         // The timer now ticks in an hour, and the deadline moved with it.
         #expect(health.action(period: 1, watchdogEnabled: true) == .ping)
+    }
+
+    @Test func theIdleIntervalFollowsACycleWithNoActiveJobAndTheIntervalOneWithSome() async throws {
+        let api = ScriptedAPI()
+        await api.add(job: "ftjob-a", status: "running", createdAt: 100)
+        let live = try live(interval: 1, idle: 3600, api: api)
+        let (ticks, continuation) = AsyncStream<PollerService.Tick>.makeStream()
+        let poller = PollerService(live: live, logger: .quiet) { continuation.yield($0) }
+        let task = Task { try await poller.run() }
+        defer { task.cancel() }
+        /// Seconds from a cycle's end to the next one's planned start.
+        func gap(_ tick: PollerService.Tick) -> Int64? {
+            tick.outcome.nextCycleAt.map { $0 - tick.outcome.finishedAt }
+        }
+        var iterator = ticks.makeAsyncIterator()
+
+        let active = try #require(await iterator.next())
+        #expect(active.report?.activeJobs == 1)
+        #expect((0...1).contains(gap(active) ?? -1), "\(active.outcome)")
+
+        await api.set(status: "succeeded", of: "ftjob-a")
+        let idle = try #require(await iterator.next())  // a second later
+        #expect(idle.report?.activeJobs == 0)
+        #expect((3599...3600).contains(gap(idle) ?? -1), "\(idle.outcome)")
     }
 }
