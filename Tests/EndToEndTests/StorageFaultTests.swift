@@ -44,6 +44,17 @@ import Testing
         #expect(!stderr.contains("cannot record the cycle's outcome"))
     }
 
+    /// Whether `systemd/ftd.service` keeps systemd from restarting ftd after this exit
+    /// status: a fault a restart cannot mend must be listed, one it waits out must not.
+    static func unitPreventsRestart(after status: Int32) throws -> Bool {
+        let unit = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("systemd/ftd.service")
+        let line = try #require(
+            try String(contentsOf: unit, encoding: .utf8).split(separator: "\n")
+                .first { $0.hasPrefix("RestartPreventExitStatus=") })
+        return line.dropFirst("RestartPreventExitStatus=".count).split(separator: " ").contains("\(status)")
+    }
+
     // MARK: A full disk
 
     @Test(.enabled(if: DatabaseProbe.isRoot && DatabaseProbe.hasSQLite3))
@@ -220,6 +231,7 @@ import Testing
             await sandbox.simulator.advanceClock(by: 25)  // validating_files → queued
             let result = try await daemon.wait(timeout: .seconds(30))
             #expect(result.status == 73, "\(result.stderr)")
+            #expect(try !Self.unitPreventsRestart(after: result.status))
             let line = try #require(result.stderr.split(separator: "\n").last.map(String.init))
             #expect(
                 line
@@ -283,6 +295,7 @@ import Testing
             let once = try await sandbox.ftd(["run", "--once"])
             try await again.close()
             #expect(once.status == 75, "\(once.stderr)")
+            #expect(try !Self.unitPreventsRestart(after: once.status))
             let line = try #require(once.stderr.split(separator: "\n").last.map(String.init))
             #expect(line.hasPrefix("ftd: the database \(sandbox.databasePath) is locked by another process"))
             #expect(try await sandbox.ftd(["run", "--once"]).status == 0)
@@ -333,6 +346,8 @@ import Testing
                     #expect(line.contains("move the file and its -wal and -shm aside"), "\(line)")
                 }
                 #expect(lines.filter { $0.hasPrefix("ftd: ") }.count == 1, "\(result.stderr)")
+                #expect(
+                    try Self.unitPreventsRestart(after: result.status), "systemd would restart it in a loop")
             }
             #expect(HookTests.lines(log).isEmpty)
             #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
