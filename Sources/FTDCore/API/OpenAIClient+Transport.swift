@@ -15,7 +15,7 @@ extension OpenAIClient {
     /// Sends the request until it succeeds, the retry policy gives up, or the task is
     /// cancelled.
     func send<Value>(
-        _ endpoint: APIEndpoint, body: JSONValue? = nil,
+        _ endpoint: APIEndpoint, body: RequestBody? = nil, timeout: Double? = nil,
         decode: (Data) throws(APIDecodingError) -> Value
     ) async throws -> Value {
         var attempt = 0
@@ -23,7 +23,7 @@ extension OpenAIClient {
             try Task.checkCancellation()
             attempt += 1
             try await pacer.waitTurn()
-            let result = try await perform(endpoint, body: body)
+            let result = try await perform(endpoint, body: body, timeout: timeout ?? settings.requestTimeout)
             onAttempt()
             if case .answered(let status, let headers, _) = result {
                 await pacer.observe(status: status, headers: headers)
@@ -50,8 +50,8 @@ extension OpenAIClient {
                 outcome = .timeout
                 failure = APIError(
                     kind: .timeout,
-                    message:
-                        "no answer within \(Self.seconds(settings.requestTimeout)) s (api.request_timeout)",
+                    message: timeout.map { "no answer within \(Self.seconds($0)) s" }
+                        ?? "no answer within \(Self.seconds(settings.requestTimeout)) s (api.request_timeout)",
                     endpoint: endpoint.description)
             case .failed(let message):
                 outcome = .transportFailure
@@ -68,9 +68,11 @@ extension OpenAIClient {
 
     /// One attempt, bounded by `api.request_timeout` from the first byte sent to the
     /// last byte of the body (the client's own deadline stops at the response head).
-    private func perform(_ endpoint: APIEndpoint, body: JSONValue?) async throws -> AttemptResult {
+    private func perform(_ endpoint: APIEndpoint, body: RequestBody?, timeout seconds: Double) async throws
+        -> AttemptResult
+    {
         let request = makeRequest(endpoint, body: body)
-        let timeout = TimeAmount.nanoseconds(Int64(max(settings.requestTimeout, 0.001) * 1e9))
+        let timeout = TimeAmount.nanoseconds(Int64(max(seconds, 0.001) * 1e9))
         let client = httpClient
         let result = await withTaskGroup(of: AttemptResult?.self) { group in
             group.addTask {
@@ -102,7 +104,7 @@ extension OpenAIClient {
         return result
     }
 
-    private func makeRequest(_ endpoint: APIEndpoint, body: JSONValue?) -> HTTPClientRequest {
+    private func makeRequest(_ endpoint: APIEndpoint, body: RequestBody?) -> HTTPClientRequest {
         var request = HTTPClientRequest(url: endpoint.url(baseURL: settings.baseURL))
         switch endpoint.method {
         case .get: request.method = .GET
@@ -118,8 +120,8 @@ extension OpenAIClient {
         request.headers.add(name: "User-Agent", value: Self.userAgent)
         request.headers.add(name: "Accept", value: "application/json")
         if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(data: body.encoded()))
+            request.headers.add(name: "Content-Type", value: body.contentType)
+            request.body = .bytes(ByteBuffer(data: body.bytes))
         } else if endpoint.method == .post {
             request.body = .bytes(ByteBuffer())
         }

@@ -83,7 +83,7 @@ public struct OpenAIClient: FineTuningAPI {
     }
 
     public func createJob(_ request: FineTuningJobRequest) async throws -> FineTuningJob {
-        try await send(APIEndpoint(.post, ["fine_tuning", "jobs"]), body: request.json) {
+        try await send(APIEndpoint(.post, ["fine_tuning", "jobs"]), body: .json(request.json)) {
             (body) throws(APIDecodingError) in try FineTuningJob(body: body)
         }
     }

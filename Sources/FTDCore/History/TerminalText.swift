@@ -14,6 +14,9 @@ enum TerminalText {
 
     static func utcDate(_ time: Int64) -> String { String(utc(time).prefix(10)) }
 
+    /// `02:09:44`, UTC like `utc(_:)`.
+    static func clock(_ time: Int64) -> String { String(utc(time).suffix(8)) }
+
     /// `45s`, `3m04s`, `1h02m`, `3d04h`: two units at most, enough to read at a glance.
     static func duration(_ seconds: Int64) -> String {
         let s = max(seconds, 0)

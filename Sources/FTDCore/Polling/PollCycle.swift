@@ -160,7 +160,7 @@ public struct PollCycle: Sendable {
     /// Events from the top until a stored one, then checkpoints when an event announced
     /// one or the job ended. All or nothing: a failure drops the job's batch, so the next
     /// cycle reads the same events (and their checkpoint cue) again.
-    private func sync(_ target: SyncTarget) async throws -> JobSyncResult {
+    func sync(_ target: SyncTarget) async throws -> JobSyncResult {
         var result = JobSyncResult(jobID: target.jobID)
         do {
             var pager = EventPager()
@@ -198,7 +198,7 @@ public struct PollCycle: Sendable {
         return checkpoints
     }
 
-    private func log(_ error: APIError, jobID: String?) {
+    func log(_ error: APIError, jobID: String?) {
         var metadata: Logger.Metadata = ["http.endpoint": "\(error.endpoint)"]
         if let jobID { metadata["job.id"] = "\(jobID)" }
         if let status = error.httpStatus { metadata["http.status"] = "\(status)" }
@@ -206,7 +206,7 @@ public struct PollCycle: Sendable {
         logger.warning("request failed: \(error)", metadata: metadata)
     }
 
-    private func log(_ transition: Transition) {
+    func log(_ transition: Transition) {
         let metadata: Logger.Metadata = [
             "job.id": "\(transition.jobID)", "job.status": "\(transition.to)",
             "job.previous_status": "\(transition.from ?? "")",

@@ -87,7 +87,7 @@ extension AppDatabase: PollStore {
                 try db.cachedStatement(sql: "UPDATE jobs SET final_sync_done = 1 WHERE id = ?")
                     .execute(arguments: [jobID])
             }
-            if isBaseline {
+            if isBaseline, cycle.completesBaseline {
                 try db.execute(
                     sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
                     arguments: [Self.baselineKey, String(cycle.observedAt)])

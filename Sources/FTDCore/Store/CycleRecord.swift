@@ -21,6 +21,10 @@ public struct CycleRecord: Sendable {
     /// The configured hooks: each non-baseline transition becomes one pending delivery
     /// per hook that fires on its new status, in the same transaction.
     public var hooks: [HookSettings] = []
+    /// False for what one command saw of one job (`submit`, `watch`, `cancel`): the
+    /// baseline is the daemon's first whole look at the account, so such a record never
+    /// completes it, and until it exists its transitions fire no hook either.
+    public var completesBaseline = true
 
     public init(
         observedAt: Int64, jobs: [FineTuningJob] = [], events: [String: [JobEvent]] = [:],

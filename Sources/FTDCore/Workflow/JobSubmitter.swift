@@ -1,0 +1,149 @@
+import Foundation
+
+/// What `ftd submit` asks for, once its files are checked.
+public struct SubmitRequest: Sendable {
+    public var trainingPath: String
+    public var validationPath: String?
+    public var model: String
+    public var suffix: String?
+    public var epochs: Int?
+    public var batchSize: Int?
+    public var learningRateMultiplier: Double?
+    public var seed: Int?
+    public var metadata: [String: String]?
+
+    public init(trainingPath: String, model: String) {
+        self.trainingPath = trainingPath
+        self.model = model
+    }
+
+    /// `method.supervised.hyperparameters` with what was given; the API picks the rest
+    /// ("auto").
+    var method: JSONValue? {
+        var hyperparameters: [String: JSONValue] = [:]
+        if let epochs { hyperparameters["n_epochs"] = .int(Int64(epochs)) }
+        if let batchSize { hyperparameters["batch_size"] = .int(Int64(batchSize)) }
+        if let learningRateMultiplier {
+            hyperparameters["learning_rate_multiplier"] = .double(learningRateMultiplier)
+        }
+        guard !hyperparameters.isEmpty else { return nil }
+        return .object([
+            "type": .string("supervised"),
+            "supervised": .object(["hyperparameters": .object(hyperparameters)]),
+        ])
+    }
+}
+
+/// Why a submission stopped, with what the user can do.
+public struct SubmitError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+}
+
+/// Uploads the files, waits until the API has processed them, creates the job and records
+/// it at once, so that the daemon and `ftd history` know it from its first second.
+public struct JobSubmitter: Sendable {
+    let api: OpenAIClient
+    let cycle: PollCycle
+    /// One line for the user per step (uploading, processing, created).
+    let progress: @Sendable (String) -> Void
+    /// How long to wait for the API to process an uploaded file.
+    public var processingTimeout: Duration = .seconds(600)
+    public var processingPollInterval: Duration = .seconds(1)
+
+    public init(api: OpenAIClient, cycle: PollCycle, progress: @escaping @Sendable (String) -> Void) {
+        self.api = api
+        self.cycle = cycle
+        self.progress = progress
+    }
+
+    public func submit(_ request: SubmitRequest) async throws -> PollCycle.JobSync {
+        let training = try await upload(request.trainingPath)
+        var validation: UploadedFile?
+        if let path = request.validationPath { validation = try await upload(path) }
+        try await waitUntilProcessed(training)
+        if let validation { try await waitUntilProcessed(validation) }
+        let job = try await create(
+            FineTuningJobRequest(
+                model: request.model, trainingFile: training.id, validationFile: validation?.id,
+                suffix: request.suffix, seed: request.seed, method: request.method, metadata: request.metadata
+            ))
+        progress("created \(job.id) (\(job.status))")
+        return try await cycle.sync(job)
+    }
+
+    func upload(_ path: String) async throws -> UploadedFile {
+        let content: Data
+        do {
+            content = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw SubmitError(description: "cannot read \(path): \(error.localizedDescription)")
+        }
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        progress(
+            "uploading \(name) (\(ByteCountFormatter.string(fromByteCount: Int64(content.count), countStyle: .file)))"
+        )
+        let file = try await api.uploadFile(content: content, filename: name)
+        progress("uploaded \(name) as \(file.id)")
+        return file
+    }
+
+    func waitUntilProcessed(_ uploaded: UploadedFile) async throws {
+        var file = uploaded
+        let deadline = ContinuousClock.now + processingTimeout
+        var announced = false
+        while !file.isProcessed {
+            if file.hasFailed {
+                throw SubmitError(
+                    description:
+                        "the API could not process \(file.id) (\(file.filename ?? "the file")): \(file.statusDetails ?? "no details given"); check the file with ftd validate"
+                )
+            }
+            guard ContinuousClock.now < deadline else {
+                throw SubmitError(
+                    description:
+                        "\(file.id) is still \(file.status ?? "unprocessed") after \(processingTimeout); submit again later with the same file"
+                )
+            }
+            if !announced {
+                progress("waiting for the API to process \(file.id)")
+                announced = true
+            }
+            try await Task.sleep(for: processingPollInterval)
+            file = try await api.retrieveFile(id: file.id)
+        }
+    }
+
+    /// Creating a job costs money, so a request that may have reached the API (a timeout,
+    /// a dropped connection, a 5xx) is not simply sent again: the newest jobs are checked
+    /// for one made from this training file (its id is new with this upload) first.
+    func create(_ request: FineTuningJobRequest) async throws -> FineTuningJob {
+        let once = api.sendingOnce()
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await once.createJob(request)
+            } catch let error as APIError where attempt <= api.maxRetries && Self.mayRetry(error) {
+                if let made = try await existingJob(trainingFile: request.trainingFile) {
+                    progress("the API had created \(made.id) before the failure (\(error))")
+                    return made
+                }
+                let delay = api.retryPolicy.backoff(retriesSoFar: attempt - 1, jitter: .random(in: 0...1))
+                progress("creating the job failed (\(error)); trying again in \(delay)")
+                try await Task.sleep(for: delay)
+            }
+        }
+    }
+
+    static func mayRetry(_ error: APIError) -> Bool {
+        switch error.kind {
+        case .timeout, .transport, .malformedResponse: true
+        case .http(let status): status == 408 || status == 409 || status == 429 || status >= 500
+        }
+    }
+
+    private func existingJob(trainingFile: String) async throws -> FineTuningJob? {
+        let page = try await api.listJobs(after: nil, limit: 20)
+        return page.data.first { $0.trainingFile == trainingFile }
+    }
+}
