@@ -6,15 +6,10 @@ extension SimulatorState {
         guard let trainingID = body["training_file"]?.stringValue, !trainingID.isEmpty else {
             throw .missingParameter("training_file")
         }
-        guard let training = files[trainingID] else {
-            throw .invalid(
-                "invalid training_file: \(trainingID) (no uploaded file has this id)", param: "training_file")
-        }
+        let training = try processedUpload(trainingID, param: "training_file")
         let validationID = body["validation_file"]?.stringValue
-        if let validationID, files[validationID] == nil {
-            throw .invalid(
-                "invalid validation_file: \(validationID) (no uploaded file has this id)",
-                param: "validation_file")
+        if let validationID {
+            _ = try processedUpload(validationID, param: "validation_file")
         }
         if let suffix = body["suffix"]?.stringValue, !(1...64).contains(suffix.count) {
             throw .invalid("suffix must be 1 to 64 characters long.", param: "suffix")
