@@ -139,6 +139,7 @@ public actor FineTuningSimulator {
         JobRoutes(state: state).add(to: router)
         JobHistoryRoutes(state: state).add(to: router)
         FileRoutes(state: state).add(to: router)
+        ChatRoutes(state: state).add(to: router)
         ControlRoutes(state: state).add(to: router)
         return router
     }

@@ -124,6 +124,16 @@ struct SimulatorHarness: Sendable {
         try await post("/v1/fine_tuning/jobs", json: json)
     }
 
+    /// `POST /v1/chat/completions` asking `model` one question.
+    func ask(_ model: String, _ question: String, key: String? = SimulatorHarness.key) async throws -> Answer
+    {
+        let body = SimJSON.object([
+            ("model", .string(model)),
+            ("messages", .array([.object([("role", .string("user")), ("content", .string(question))])])),
+        ])
+        return try await post("/v1/chat/completions", json: body.serialized, key: key)
+    }
+
     /// The id of the only job of the Elle scenario.
     func elleJobID() async throws -> String {
         let ids = await simulator.jobIDs()

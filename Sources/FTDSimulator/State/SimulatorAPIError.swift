@@ -59,6 +59,13 @@ struct SimulatorAPIError: Error, Sendable, Equatable {
             param: "file", code: "invalid_file_format")
     }
 
+    /// A chat completion asked for a model that does not exist (yet).
+    static func modelNotFound(_ model: String) -> SimulatorAPIError {
+        SimulatorAPIError(
+            status: 404, message: "The model `\(model)` does not exist or you do not have access to it.",
+            code: "model_not_found")
+    }
+
     static func missingParameter(_ name: String) -> SimulatorAPIError {
         SimulatorAPIError(
             status: 400, message: "Missing required parameter: '\(name)'.", param: name,

@@ -15,6 +15,8 @@ actor SimulatorState {
     private(set) var isStopping = false
     private let rateLimit: (budget: Int, window: Double)?
     let fileProcessingSeconds: Double
+    let chatSecondsPerToken: Double
+    var chatCounter: UInt64 = 0
     private var windowStart = ContinuousClock.now
     private var windowCount = 0
     /// API answers that were 429s for exceeding `requestsPerWindow`.
@@ -28,6 +30,7 @@ actor SimulatorState {
         self.revokedKeys = configuration.revokedKeys
         self.rateLimit = configuration.requestsPerWindow.map { ($0, configuration.rateLimitWindow) }
         self.fileProcessingSeconds = max(0, configuration.fileProcessingSeconds)
+        self.chatSecondsPerToken = max(0, configuration.chatSecondsPerToken)
     }
 
     /// Counts a request against the budget: the `x-ratelimit-*-requests` values to send,
