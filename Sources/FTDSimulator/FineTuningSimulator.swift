@@ -111,7 +111,8 @@ public actor FineTuningSimulator {
         return await state.visibleJobs(at: state.now).map(\.id)
     }
 
-    /// Uploads a file as `POST /v1/files` would; returns its `file-…` id.
+    /// Stores a file as `POST /v1/files` would, without its JSONL check; it reads `processed`
+    /// after `fileProcessingSeconds`. Returns its `file-…` id.
     public func uploadFile(filename: String, purpose: String = "fine-tune", content: [UInt8]) async -> String
     {
         let file = await state.uploadFile(filename: filename, purpose: purpose, content: content)
@@ -138,6 +139,7 @@ public actor FineTuningSimulator {
         JobRoutes(state: state).add(to: router)
         JobHistoryRoutes(state: state).add(to: router)
         FileRoutes(state: state).add(to: router)
+        ChatRoutes(state: state).add(to: router)
         ControlRoutes(state: state).add(to: router)
         return router
     }

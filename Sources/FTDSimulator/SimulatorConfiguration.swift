@@ -29,6 +29,12 @@ public struct SimulatorConfiguration: Sendable {
     public var requestsPerWindow: Int?
     /// Seconds; the real API's is a minute.
     public var rateLimitWindow: Double = 60
+    /// Simulated seconds an upload reads `uploaded` before it becomes `processed`; jobs
+    /// cannot use it until then. Scenario files are processed from the start.
+    public var fileProcessingSeconds: Double = 3
+    /// Simulated seconds a chat completion takes per answer token, waited out on the
+    /// scaled clock only (a manual clock answers at once).
+    public var chatSecondsPerToken: Double = 0.02
 
     public init(
         host: String = "127.0.0.1",

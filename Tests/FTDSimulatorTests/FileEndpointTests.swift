@@ -4,7 +4,7 @@ import Testing
 
 @Suite("File endpoints and job creation over HTTP")
 struct FileEndpointTests {
-    @Test("Uploading returns a processed file object whose content reads back")
+    @Test("Uploading returns a file object whose content reads back")
     func upload() async throws {
         try await SimulatorHarness.with(scenario: .empty) { sim async throws in
             let content = trainingLines(3)
@@ -16,7 +16,7 @@ struct FileEndpointTests {
             #expect(uploaded.json?["bytes"] == .int(Int64(content.utf8.count)))
             #expect(uploaded.json?["filename"] == .string("train.jsonl"))
             #expect(uploaded.json?["purpose"] == .string("fine-tune"))
-            #expect(uploaded.json?["status"] == .string("processed"))
+            #expect(uploaded.json?["status"] == .string("uploaded"))
             #expect(try await sim.get("/v1/files/\(id)").json?["id"] == .string(id))
             #expect(try await sim.get("/v1/files/\(id)/content").text == content)
             #expect(try await sim.get("/v1/files/file-unknown").status == 404)
@@ -26,12 +26,10 @@ struct FileEndpointTests {
     @Test("A 7-example file makes a job that fails validation with invalid_n_examples")
     func tooFewExamples() async throws {
         try await SimulatorHarness.with(scenario: .empty) { sim async throws in
-            let file = try await sim.upload(filename: "small.jsonl", content: trainingLines(7)).json?["id"]?
-                .stringValue
-            let created = try await sim.post(
-                "/v1/fine_tuning/jobs",
-                json: #"{"model": "gpt-4o-mini-2024-07-18", "training_file": "\#(file ?? "")"}"#
-            )
+            let file = try await sim.uploadProcessed(filename: "small.jsonl", content: trainingLines(7))
+            let start = await sim.simulator.now()
+            let created = try await sim.createJob(
+                #"{"model": "gpt-4o-mini-2024-07-18", "training_file": "\#(file)"}"#)
             #expect(created.status == 200)
             #expect(created.json?["status"] == .string("validating_files"))
             #expect(created.json?["error"] == .null)
@@ -49,16 +47,14 @@ struct FileEndpointTests {
                         ),
                         ("param", .string("training_file")),
                     ]))
-            #expect(failed.json?["finished_at"] == .int(SimulatorHarness.start + 20))
+            #expect(failed.json?["finished_at"] == .int(start + 20))
         }
     }
 
     @Test("A 10-example file makes a 100-step job that succeeds with a result file")
     func tenExamples() async throws {
         try await SimulatorHarness.with(scenario: .empty) { sim async throws in
-            let file =
-                try await sim.upload(filename: "ten.jsonl", content: trainingLines(10)).json?["id"]?
-                .stringValue ?? ""
+            let file = try await sim.uploadProcessed(filename: "ten.jsonl", content: trainingLines(10))
             let created = try await sim.post(
                 "/v1/fine_tuning/jobs",
                 json:
@@ -91,9 +87,7 @@ struct FileEndpointTests {
     @Test("Explicit n_epochs sets the steps")
     func explicitEpochs() async throws {
         try await SimulatorHarness.with(scenario: .empty) { sim async throws in
-            let file =
-                try await sim.upload(filename: "ten.jsonl", content: trainingLines(12)).json?["id"]?
-                .stringValue ?? ""
+            let file = try await sim.uploadProcessed(filename: "ten.jsonl", content: trainingLines(12))
             let created = try await sim.post(
                 "/v1/fine_tuning/jobs",
                 json:

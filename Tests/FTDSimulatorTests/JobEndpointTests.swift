@@ -162,4 +162,39 @@ struct JobEndpointTests {
             #expect(again.json?["error"]?["message"]?.stringValue?.contains("cancelled") == true)
         }
     }
+
+    @Test("A paused job stops progressing, then resumes where it left off and finishes later by the pause")
+    func pauseFreezesProgress() async throws {
+        try await SimulatorHarness.with { sim async throws in
+            let id = try await sim.elleJobID()
+            let eventsURI = "/v1/fine_tuning/jobs/\(id)/events?limit=100"
+            await sim.advance(100)
+            #expect(try await sim.post("/v1/fine_tuning/jobs/\(id)/pause").status == 200)
+            let atPause = try await sim.get(eventsURI)
+            #expect(atPause.data.first?["message"] == .string("Fine-tuning job paused"))
+            #expect(
+                atPause.data.dropFirst().first?["message"]?.stringValue?.hasPrefix("Step 20/100:") == true)
+            let checkpointsAtPause = try await sim.get("/v1/fine_tuning/jobs/\(id)/checkpoints").ids
+            await sim.advance(1_000)
+            let paused = try await sim.get("/v1/fine_tuning/jobs/\(id)").json
+            #expect(paused?["status"] == .string("paused"))
+            #expect(paused?["estimated_finish"] == .null)
+            #expect(try await sim.get(eventsURI).ids == atPause.ids)
+            #expect(try await sim.get("/v1/fine_tuning/jobs/\(id)/checkpoints").ids == checkpointsAtPause)
+
+            #expect(try await sim.post("/v1/fine_tuning/jobs/\(id)/resume").status == 200)
+            await sim.advance(2)
+            #expect(try await sim.get(eventsURI).data.first?["message"] == .string("Fine-tuning job resumed"))
+            await sim.advance(1)
+            let next = try await sim.get(eventsURI).data.first
+            #expect(next?["message"]?.stringValue?.hasPrefix("Step 21/100:") == true)
+            #expect(next?["created_at"] == .int(SimulatorHarness.start + 1_102))
+            await sim.advance(206)
+            #expect(try await sim.get("/v1/fine_tuning/jobs/\(id)").json?["status"] == .string("running"))
+            await sim.advance(1)
+            let done = try await sim.get("/v1/fine_tuning/jobs/\(id)").json
+            #expect(done?["status"] == .string("succeeded"))
+            #expect(done?["finished_at"] == .int(SimulatorHarness.start + 1_310))
+        }
+    }
 }

@@ -91,16 +91,47 @@ struct SimulatorHarness: Sendable {
         await simulator.advanceClock(by: seconds)
     }
 
-    /// `POST /v1/files` as a multipart form, returning the file id.
+    /// `POST /v1/files` as a multipart form.
     func upload(filename: String, content: String, purpose: String = "fine-tune") async throws -> Answer {
+        try await upload(filename: filename, bytes: Array(content.utf8), purpose: purpose)
+    }
+
+    /// `POST /v1/files` with exactly these bytes as the file.
+    func upload(filename: String, bytes: [UInt8], purpose: String = "fine-tune") async throws -> Answer {
         let boundary = "----ftdsimboundary42"
-        var body = ""
-        body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\n\(purpose)\r\n"
-        body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(filename)\"\r\n"
-        body += "Content-Type: application/jsonl\r\n\r\n\(content)\r\n--\(boundary)--\r\n"
+        var head = ""
+        head += "--\(boundary)\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\n\(purpose)\r\n"
+        head += "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(filename)\"\r\n"
+        head += "Content-Type: application/jsonl\r\n\r\n"
+        let body = Array(head.utf8) + bytes + Array("\r\n--\(boundary)--\r\n".utf8)
         var headers = HTTPFields()
         headers[.contentType] = "multipart/form-data; boundary=\(boundary)"
-        return try await request(.post, "/v1/files", headers: headers, body: Array(body.utf8))
+        return try await request(.post, "/v1/files", headers: headers, body: body)
+    }
+
+    /// Uploads a file and lets the clock run until it is processed; returns its id.
+    func uploadProcessed(filename: String, content: String) async throws -> String {
+        let answer = try await upload(filename: filename, content: content)
+        guard answer.status == 200, let id = answer.json?["id"]?.stringValue else {
+            throw HarnessError.uploadRefused(answer.text)
+        }
+        await advance(Int64(SimulatorConfiguration().fileProcessingSeconds.rounded(.up)))
+        return id
+    }
+
+    /// `POST /v1/fine_tuning/jobs` with a JSON body.
+    func createJob(_ json: String) async throws -> Answer {
+        try await post("/v1/fine_tuning/jobs", json: json)
+    }
+
+    /// `POST /v1/chat/completions` asking `model` one question.
+    func ask(_ model: String, _ question: String, key: String? = SimulatorHarness.key) async throws -> Answer
+    {
+        let body = SimJSON.object([
+            ("model", .string(model)),
+            ("messages", .array([.object([("role", .string("user")), ("content", .string(question))])])),
+        ])
+        return try await post("/v1/chat/completions", json: body.serialized, key: key)
     }
 
     /// The id of the only job of the Elle scenario.
@@ -110,7 +141,7 @@ struct SimulatorHarness: Sendable {
         return id
     }
 
-    enum HarnessError: Error { case noJob }
+    enum HarnessError: Error { case noJob, uploadRefused(String) }
 }
 
 /// `n` chat-format training lines.
@@ -119,4 +150,16 @@ func trainingLines(_ count: Int) -> String {
         "{\"messages\": [{\"role\": \"user\", \"content\": \"question \($0)\"}, {\"role\": \"assistant\", \"content\": \"answer \($0)\"}]}"
     }
     .joined(separator: "\n") + "\n"
+}
+
+extension SimJSON {
+    /// The same value with every object's keys sorted, as `SimJSON.parse` returns them, so
+    /// that a parsed answer compares equal to an object written in the API's key order.
+    var keySorted: SimJSON {
+        switch self {
+        case .array(let values): return .array(values.map(\.keySorted))
+        case .object(let pairs): return .object(pairs.sorted { $0.0 < $1.0 }.map { ($0.0, $0.1.keySorted) })
+        default: return self
+        }
+    }
 }

@@ -5,13 +5,16 @@ struct StoredFile: Sendable {
     let purpose: String
     let createdAt: Int64
     let content: [UInt8]
+    /// Simulated time from which the file reads `processed`; before it, `uploaded`.
+    let processedAt: Double
 
-    /// Chat-format training data holds one example per non-empty line.
+    /// `uploaded` until processing is over, then `processed`, as `GET /files/{id}` shows it.
+    func status(at now: Double) -> String {
+        now >= processedAt ? "processed" : "uploaded"
+    }
+
+    /// Chat-format training data holds one example per non-blank line.
     var exampleCount: Int {
-        content.split(separator: UInt8(ascii: "\n")).filter { line in
-            line.contains {
-                !($0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\t"))
-            }
-        }.count
+        JSONLines.lines(of: content).count
     }
 }

@@ -17,7 +17,7 @@ struct FaultResponder: Sendable {
             if let shouldRetry { response.headers[.shouldRetry] = shouldRetry ? "true" : "false" }
             return response
         case .delay(let seconds):
-            await waitUnlessStopping(seconds: seconds)
+            await state.waitUnlessStopping(seconds: seconds)
             return await real()
         case .malformedBody:
             return .json(text: "<html><body><h1>502 Bad Gateway</h1>upstream sent garbage</body></html>")
@@ -36,15 +36,6 @@ struct FaultResponder: Sendable {
         case 429: return .rateLimited
         case 500...: return .server(status: status)
         default: return SimulatorAPIError(status: status, message: "Injected fault: HTTP \(status)")
-        }
-    }
-
-    /// Sleeps in short slices so that stopping the simulator never waits out a long delay.
-    private func waitUnlessStopping(seconds: Double) async {
-        let deadline = ContinuousClock.now.advanced(by: .milliseconds(Int64(seconds * 1000)))
-        while ContinuousClock.now < deadline, !Task.isCancelled, await !state.isStopping {
-            let remaining = ContinuousClock.now.duration(to: deadline)
-            try? await Task.sleep(for: min(remaining, .milliseconds(50)))
         }
     }
 

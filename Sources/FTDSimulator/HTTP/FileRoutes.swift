@@ -26,7 +26,7 @@ struct FileRoutes: Sendable {
                 throw SimulatorAPIError.missingParameter("purpose")
             }
             return Response.json(
-                await state.uploadFile(
+                try await state.acceptUpload(
                     filename: file.filename ?? "upload",
                     purpose: String(decoding: purpose.content, as: UTF8.self),
                     content: file.content

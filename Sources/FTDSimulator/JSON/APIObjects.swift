@@ -86,7 +86,7 @@ enum APIObjects {
         ])
     }
 
-    static func file(_ file: StoredFile) -> SimJSON {
+    static func file(_ file: StoredFile, at now: Double) -> SimJSON {
         .object([
             ("object", .string("file")),
             ("id", .string(file.id)),
@@ -94,7 +94,7 @@ enum APIObjects {
             ("filename", .string(file.filename)),
             ("bytes", .int(Int64(file.content.count))),
             ("created_at", .int(file.createdAt)),
-            ("status", .string("processed")),
+            ("status", .string(file.status(at: now))),
             ("status_details", .null),
         ])
     }

@@ -8,7 +8,7 @@ extension SimulatorState {
         case .elle:
             let file = uploadFile(
                 filename: ElleScenario.trainingFilename, purpose: "fine-tune",
-                content: Array(ElleScenario.trainingData.utf8)
+                content: Array(ElleScenario.trainingData.utf8), processingSeconds: 0
             )
             guard let fileID = file["id"]?.stringValue else { return }
             addJob(ElleScenario.script(trainingFile: fileID), createdAt: start)

@@ -41,6 +41,31 @@ struct SimulatorAPIError: Error, Sendable, Equatable {
         SimulatorAPIError(status: 404, message: "No such File object: \(id)", param: param, code: nil)
     }
 
+    /// A job asked for a file that is still `uploaded`.
+    static func fileNotReady(_ id: String, param: String) -> SimulatorAPIError {
+        SimulatorAPIError(
+            status: 400,
+            message:
+                "File '\(id)' is still being processed and is not ready to be used for fine-tuning. Wait until its status is 'processed' (GET /v1/files/\(id)) and try again.",
+            param: param, code: "file_not_ready")
+    }
+
+    /// A fine-tuning upload with a line that is not a JSON object.
+    static func notJSONLines(line: Int) -> SimulatorAPIError {
+        SimulatorAPIError(
+            status: 400,
+            message:
+                "Expected file to have JSONL format, where every line is a valid JSON dictionary. Line \(line) is not a dictionary.",
+            param: "file", code: "invalid_file_format")
+    }
+
+    /// A chat completion asked for a model that does not exist (yet).
+    static func modelNotFound(_ model: String) -> SimulatorAPIError {
+        SimulatorAPIError(
+            status: 404, message: "The model `\(model)` does not exist or you do not have access to it.",
+            code: "model_not_found")
+    }
+
     static func missingParameter(_ name: String) -> SimulatorAPIError {
         SimulatorAPIError(
             status: 400, message: "Missing required parameter: '\(name)'.", param: name,

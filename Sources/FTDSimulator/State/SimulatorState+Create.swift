@@ -6,15 +6,10 @@ extension SimulatorState {
         guard let trainingID = body["training_file"]?.stringValue, !trainingID.isEmpty else {
             throw .missingParameter("training_file")
         }
-        guard let training = files[trainingID] else {
-            throw .invalid(
-                "invalid training_file: \(trainingID) (no uploaded file has this id)", param: "training_file")
-        }
+        let training = try processedUpload(trainingID, param: "training_file")
         let validationID = body["validation_file"]?.stringValue
-        if let validationID, files[validationID] == nil {
-            throw .invalid(
-                "invalid validation_file: \(validationID) (no uploaded file has this id)",
-                param: "validation_file")
+        let validation = try validationID.map { id throws(SimulatorAPIError) in
+            try processedUpload(id, param: "validation_file")
         }
         if let suffix = body["suffix"]?.stringValue, !(1...64).contains(suffix.count) {
             throw .invalid("suffix must be 1 to 64 characters long.", param: "suffix")
@@ -29,7 +24,7 @@ extension SimulatorState {
         let multiplier =
             try Self.number(hyperparameters?["learning_rate_multiplier"], name: "learning_rate_multiplier")
             ?? 2
-        let outcome: JobOutcome = examples < 10 ? .fail(.tooFewExamples(examples), afterStep: nil) : .succeed
+        let outcome = Self.outcome(training: training, validation: validation)
         let script = JobScript(
             model: model,
             trainingFile: trainingID,
@@ -46,6 +41,19 @@ extension SimulatorState {
         )
         let id = addJob(script)
         return try retrieveJob(id)
+    }
+
+    /// What validating the files will find: a format error (training file first), too few
+    /// training examples, or nothing wrong.
+    private static func outcome(training: StoredFile, validation: StoredFile?) -> JobOutcome {
+        if let problem = ChatFormatCheck.firstProblem(in: training.content) {
+            return .fail(.invalidFile(problem, param: "training_file"), afterStep: nil)
+        }
+        if let validation, let problem = ChatFormatCheck.firstProblem(in: validation.content) {
+            return .fail(.invalidFile(problem, param: "validation_file"), afterStep: nil)
+        }
+        let examples = training.exampleCount
+        return examples < 10 ? .fail(.tooFewExamples(examples), afterStep: nil) : .succeed
     }
 
     /// A hyperparameter: a positive number, or `"auto"`/absent (`nil`).

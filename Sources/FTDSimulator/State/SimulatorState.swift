@@ -14,6 +14,9 @@ actor SimulatorState {
     private var requestCounter: UInt64 = 0
     private(set) var isStopping = false
     private let rateLimit: (budget: Int, window: Double)?
+    let fileProcessingSeconds: Double
+    let chatSecondsPerToken: Double
+    var chatCounter: UInt64 = 0
     private var windowStart = ContinuousClock.now
     private var windowCount = 0
     /// API answers that were 429s for exceeding `requestsPerWindow`.
@@ -26,6 +29,8 @@ actor SimulatorState {
         self.faults = FaultInjector(rules: configuration.faults)
         self.revokedKeys = configuration.revokedKeys
         self.rateLimit = configuration.requestsPerWindow.map { ($0, configuration.rateLimitWindow) }
+        self.fileProcessingSeconds = max(0, configuration.fileProcessingSeconds)
+        self.chatSecondsPerToken = max(0, configuration.chatSecondsPerToken)
     }
 
     /// Counts a request against the budget: the `x-ratelimit-*-requests` values to send,
