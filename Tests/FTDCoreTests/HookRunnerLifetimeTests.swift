@@ -17,7 +17,7 @@ import Testing
         #expect(result.timedOut)
         #expect(result.exitCode == nil)
         #expect(result.outcome == .timedOut)
-        #expect(elapsed < .seconds(30))  // not the script's 100 s
+        #expect(elapsed < .seconds(90))  // not the script's 100 s, even on a crowded machine
         let child = try #require(HookTestKit.readPID(pidFile))
         #expect(await HookTestKit.waitUntil(seconds: 2) { !HookTestKit.isAlive(child) })
     }
@@ -33,7 +33,9 @@ import Testing
         let elapsed = ContinuousClock.now - started
         #expect(result.outcome == .timedOut)
         #expect(elapsed >= .seconds(5))
-        #expect(elapsed < .seconds(30))  // 1 s timeout + 5 s grace, with room for a busy machine
+        // 1 s timeout + 5 s grace; a CI run on a crowded machine took 32 s. Without the
+        // SIGKILL the loop never ends (the suite's time limit would stop it).
+        #expect(elapsed < .seconds(90))
         let child = try #require(HookTestKit.readPID(pidFile))
         #expect(await HookTestKit.waitUntil(seconds: 2) { !HookTestKit.isAlive(child) })
     }
