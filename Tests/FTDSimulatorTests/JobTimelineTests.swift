@@ -197,8 +197,8 @@ struct JobTimelineTests {
     }
 
     @Test(
-        "n_epochs auto aims at 100 steps within 1...25 epochs",
-        arguments: [(10, 10), (7, 15), (1, 25), (100, 1), (300, 1), (30, 4)])
+        "n_epochs auto: 3 epochs, at least 100 and at most 25,000 example passes, 1...25",
+        arguments: [(10, 10), (7, 14), (1, 25), (12, 8), (30, 3), (100, 3), (10_000, 2), (30_000, 1)])
     func automaticEpochs(examples: Int, epochs: Int) {
         #expect(JobScript.automaticEpochs(examples: examples) == epochs)
     }

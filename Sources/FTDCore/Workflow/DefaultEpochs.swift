@@ -3,9 +3,8 @@
 /// that the job makes at least 100 example passes and lowered so that it makes at most
 /// 25,000, never fewer than 1 nor more than 25 (integer division, as in the cookbook).
 ///
-/// The simulator's `JobScript.automaticEpochs` aims at about 100 steps only (ceiling
-/// division, no 3-epoch target): it shapes a simulated job's length, not a bill, and the
-/// two differ above 33 examples and for counts that do not divide 100.
+/// The simulator's `JobScript.automaticEpochs` follows the same rule, written again there
+/// (the simulator does not depend on FTDCore); `DefaultEpochsTests` checks they agree.
 public enum DefaultEpochs {
     public static let target = 3
     public static let minimumExamplePasses = 100

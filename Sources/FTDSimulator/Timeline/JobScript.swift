@@ -58,11 +58,15 @@ public struct JobScript: Sendable, Equatable {
     /// Training steps: one per example per epoch.
     public var totalSteps: Int { examples * epochs }
 
-    /// What the API does for `n_epochs: "auto"`: enough passes for about 100 steps, 1...25.
+    /// What the API does for `n_epochs: "auto"`, as OpenAI's data-preparation cookbook
+    /// states it: 3 epochs, raised to make at least 100 example passes and lowered to make
+    /// at most 25,000, within 1...25 (integer division). `ftd validate` estimates bills with
+    /// the same rule (FTDCore's `DefaultEpochs`, which the simulator does not depend on).
     public static func automaticEpochs(examples: Int) -> Int {
-        guard examples > 0 else { return 1 }
-        let wanted = (100 + examples - 1) / examples
-        return min(25, max(1, wanted))
+        guard examples > 0 else { return 25 }
+        if examples * 3 < 100 { return min(25, 100 / examples) }
+        if examples * 3 > 25_000 { return max(1, 25_000 / examples) }
+        return 3
     }
 }
 
