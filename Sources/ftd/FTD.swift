@@ -12,7 +12,11 @@ struct FTD: AsyncParsableCommand {
             69 the API could not be reached, 77 credentials rejected, 78 configuration error.
             """,
         version: "0.1.0",
-        subcommands: [Run.self, Status.self, History.self, Hooks.self, Validate.self, Sim.self, Demo.self]
+        subcommands: [
+            Run.self, Status.self, History.self, Hooks.self, Validate.self, Submit.self, Watch.self,
+            Cancel.self,
+            Pause.self, Resume.self, Try.self, Sim.self, Demo.self,
+        ]
     )
 
     /// Parses, runs, and turns every failure into one line on stderr and a sysexits code.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// `ftd watch`: what a terminal shows of one job, redrawn in place on a TTY, or as plain
 /// lines (only what changed) otherwise. Pure: tests feed it jobs and times.
 public enum WatchView {
@@ -16,6 +18,14 @@ public enum WatchView {
             self.now = now
         }
 
+        /// Now, on the API's clock: the wall clock, unless the job's own times are ahead of
+        /// it (a simulator running faster than real time), so elapsed time never runs back.
+        public static func now(
+            job: FineTuningJob, events: [JobEvent], wallClock: Int64 = Int64(Date().timeIntervalSince1970)
+        ) -> Int64 {
+            max(wallClock, events.last?.createdAt ?? 0, job.createdAt ?? 0)
+        }
+
         /// Events that are not a loss step: what a person reads.
         var messages: [JobEvent] { events.filter { StepParser.step(from: $0) == nil } }
 
@@ -24,9 +34,10 @@ public enum WatchView {
                 StepParser.step(from: event).map { (time: event.createdAt, step: $0.step) }
             }
             let total = steps.last?.totalSteps ?? steps.compactMap(\.totalSteps).last
-            return WatchProgress.estimate(
-                points: points, totalSteps: total,
-                estimatedFinish: job.isTerminal ? nil : job.estimatedFinish, now: now)
+            var progress = WatchProgress.estimate(
+                points: points, totalSteps: total, estimatedFinish: job.estimatedFinish, now: now)
+            if job.isTerminal { progress?.secondsLeft = nil }  // nothing is left
+            return progress
         }
     }
 
@@ -59,7 +70,9 @@ public enum WatchView {
     }
 
     /// `[██████░░░░] 120/300 steps  40%  2.0 steps/s  ETA 1m 30s`
-    static func progressLine(_ progress: WatchProgress, width: Int) -> String {
+    /// - Parameter barWidth: fixed for plain lines, so that they line up; else what the
+    ///   terminal leaves beside the figures (10 to 40).
+    static func progressLine(_ progress: WatchProgress, width: Int, barWidth fixed: Int? = nil) -> String {
         var tail = ""
         if let total = progress.totalSteps {
             tail += " \(progress.step)/\(total) steps"
@@ -74,7 +87,7 @@ public enum WatchView {
                 + (progress.fromEstimatedFinish ? " (API estimate)" : "")
         }
         guard let fraction = progress.fraction else { return tail.trimmingLeadingSpace }
-        let barWidth = max(10, min(40, width - tail.count - 2))
+        let barWidth = fixed ?? max(10, min(40, width - tail.count - 2))
         let filled = Int((fraction * Double(barWidth)).rounded(.down))
         return "[" + String(repeating: "█", count: filled) + String(repeating: "░", count: barWidth - filled)
             + "]" + tail
@@ -135,7 +148,7 @@ public enum WatchView {
         let shown = previous == nil ? Array(fresh.suffix(recentMessages)) : fresh
         lines += shown.map { messageLine($0) }
         if let progress = frame.progress, decile(progress) != previous?.progress.flatMap(decile) {
-            var line = progressLine(progress, width: 80)
+            var line = progressLine(progress, width: 80, barWidth: 20)
             if let loss = frame.steps.last?.trainLoss { line += "  train loss " + TerminalText.loss(loss) }
             lines.append(line)
         }

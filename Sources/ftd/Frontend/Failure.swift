@@ -37,6 +37,16 @@ struct Failure: Error, CustomStringConvertible {
         }
     }
 
+    /// 401/403: the key; another 4xx but 408/429: the request itself (an unknown job, a
+    /// job that cannot be cancelled any more, a bad parameter); the rest: the API.
+    static func exitCode(for error: APIError) -> Int32 {
+        if error.isCredentialsRejected { return noPermission }
+        if let status = error.httpStatus, (400..<500).contains(status), status != 408, status != 429 {
+            return dataError
+        }
+        return unavailable
+    }
+
     /// Prints the failure and returns the error ArgumentParser should exit with.
     static func map(_ error: any Error) -> any Error {
         guard let failure = classify(error) else { return error }  // usage errors, --help
@@ -51,8 +61,7 @@ struct Failure: Error, CustomStringConvertible {
         case let error as ConfigurationError:
             return Failure(message: "\(error)", code: config)
         case let error as APIError:
-            return Failure(
-                message: "\(error)", code: error.isCredentialsRejected ? noPermission : unavailable)
+            return Failure(message: "\(error)", code: exitCode(for: error))
         case let error as StoreError:
             return Failure(message: "\(error)", code: exitCode(for: error))
         case let error as DaemonLockError:

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FTDCore
 import Foundation
+import Logging
 
 /// Options every command takes.
 struct GlobalOptions: ParsableArguments {
@@ -20,7 +21,7 @@ struct GlobalOptions: ParsableArguments {
         try ConfigurationLoader(environment: environment).load(explicitPath: config)
     }
 
-    func bootstrapLogging() {
-        LogSetup.bootstrap(verbose: verbose, environment: environment)
+    func bootstrapLogging(quietLevel: Logger.Level = .info) {
+        LogSetup.bootstrap(verbose: verbose, environment: environment, quietLevel: quietLevel)
     }
 }

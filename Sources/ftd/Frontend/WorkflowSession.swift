@@ -1,0 +1,48 @@
+import AsyncHTTPClient
+import FTDCore
+import Foundation
+import Logging
+
+/// What a workflow command (`submit`, `watch`, `cancel`, `pause`, `resume`, `try`) works
+/// with: the configuration, the API, and the database it records into, like the daemon.
+struct WorkflowSession {
+    let configuration: Configuration
+    let api: OpenAIClient
+    let database: AppDatabase
+    /// Records what the command sees of a job as a cycle would (`PollCycle.sync`).
+    let cycle: PollCycle
+    let logger: Logger
+
+    /// Loads the configuration and the key, opens the database and the process's HTTP
+    /// client for `body`.
+    static func with<T>(_ global: GlobalOptions, _ body: (WorkflowSession) async throws -> T) async throws
+        -> T
+    {
+        let (configuration, apiKey) = try Run.load(global)
+        // Their own output says what happened: the log only adds retries and failures.
+        global.bootstrapLogging(quietLevel: .warning)
+        let logger = Logger(label: "ftd")
+        let storage = configuration.storage
+        let database = try AppDatabase.open(
+            path: storage.database, groupReadable: storage.groupReadable, logger: logger)
+        return try await HTTPClient.withProcessClient { httpClient in
+            let api = OpenAIClient(
+                settings: configuration.api, apiKey: apiKey, httpClient: httpClient, logger: logger)
+            var cycle = PollCycle(api: api, store: database, logger: logger)
+            cycle.hooks = configuration.hooks
+            return try await body(
+                WorkflowSession(
+                    configuration: configuration, api: api, database: database, cycle: cycle, logger: logger))
+        }
+    }
+
+    /// A full id or a unique prefix of a stored job; an `ftjob-` id the database does not
+    /// know yet (made elsewhere) is taken as typed.
+    func resolveJobID(_ input: String) throws -> String {
+        do {
+            return try database.resolveJobID(input)
+        } catch StoreError.unknownJob where input.hasPrefix("ftjob-") {
+            return input
+        }
+    }
+}

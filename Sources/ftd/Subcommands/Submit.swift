@@ -1,0 +1,136 @@
+import ArgumentParser
+import FTDCore
+import Foundation
+
+struct Submit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check, upload and start a fine-tuning job; record it; print its id.",
+        discussion: """
+            The training file (and the validation file) is checked first, as `ftd validate` \
+            does, and nothing is uploaded while it has errors (--force sends it anyway). \
+            Then the files are uploaded (purpose fine-tune), the API processes them, the \
+            job is created and recorded in the database at once, so the daemon and \
+            `ftd history` know it from its first second. stdout gets the job id alone; \
+            progress goes to stderr. With --watch it goes on as `ftd watch`.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: ArgumentHelp("The training data, chat-format JSONL.", valueName: "file.jsonl"))
+    var trainingFile: String
+
+    @Option(help: "The base model to fine-tune (e.g. gpt-4o-mini-2024-07-18).")
+    var model: String
+
+    @Option(help: ArgumentHelp("Validation data, same format.", valueName: "file.jsonl"))
+    var validationFile: String?
+
+    @Option(help: "Up to 64 characters that become part of the fine-tuned model's name.")
+    var suffix: String?
+
+    @Option(help: "Epochs (default: the API's choice, from the number of examples).")
+    var epochs: Int?
+
+    @Option(help: "Batch size (default: the API's choice).")
+    var batchSize: Int?
+
+    @Option(help: "Learning rate multiplier (default: the API's choice).")
+    var learningRateMultiplier: Double?
+
+    @Option(help: "Seed, for a reproducible job.")
+    var seed: Int?
+
+    @Option(
+        parsing: .upToNextOption, help: ArgumentHelp("Metadata pairs for the job.", valueName: "key=value"))
+    var metadata: [String] = []
+
+    @Flag(help: "Upload even when the check finds errors.")
+    var force = false
+
+    @Flag(help: "Follow the job once created, as `ftd watch` (exit 0 only if it succeeds).")
+    var watch = false
+
+    func validate() throws {
+        if let suffix, !(1...64).contains(suffix.count) {
+            throw ValidationError("--suffix must be 1 to 64 characters long")
+        }
+        if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
+        if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
+        if let learningRateMultiplier, !(learningRateMultiplier > 0) {
+            throw ValidationError("--learning-rate-multiplier must be a positive number")
+        }
+        _ = try parsedMetadata()
+    }
+
+    func parsedMetadata() throws -> [String: String]? {
+        guard !metadata.isEmpty else { return nil }
+        var pairs: [String: String] = [:]
+        for item in metadata {
+            guard let equals = item.firstIndex(of: "="), equals != item.startIndex else {
+                throw ValidationError("--metadata takes key=value pairs, got '\(item)'")
+            }
+            pairs[String(item[..<equals])] = String(item[item.index(after: equals)...])
+        }
+        return pairs
+    }
+
+    func run() async throws {
+        try checkFiles()
+        var request = SubmitRequest(trainingPath: trainingFile, model: model)
+        request.validationPath = validationFile
+        request.suffix = suffix
+        request.epochs = epochs
+        request.batchSize = batchSize
+        request.learningRateMultiplier = learningRateMultiplier
+        request.seed = seed
+        request.metadata = try parsedMetadata()
+
+        let status: Int32? = try await WorkflowSession.with(global) { session in
+            let submitter = JobSubmitter(api: session.api, cycle: session.cycle) { line in
+                FileHandle.standardError.write(Data("ftd: \(line)\n".utf8))
+            }
+            let sync: PollCycle.JobSync
+            do {
+                sync = try await submitter.submit(request)
+            } catch let error as SubmitError {
+                throw Failure(message: error.description, code: Failure.dataError)
+            }
+            Terminal.write(sync.job.id + "\n")
+            guard watch else { return nil }
+            return try await Watch.follow(
+                jobID: sync.job.id, session: session, interval: Watch.defaultInterval(session.configuration))
+        }
+        if let status { throw ExitCode(status) }
+    }
+
+    /// The local check of `ftd validate`, before anything is uploaded.
+    private func checkFiles() throws {
+        let report: TrainingFileReport
+        do {
+            report = try TrainingFileValidator.validate(
+                path: trainingFile, validationFile: validationFile, model: model)
+        } catch {
+            throw Failure(message: error.description, code: Failure.noInput)
+        }
+        let stderr = FileHandle.standardError
+        if report.isValid {
+            stderr.write(
+                Data(
+                    "ftd: \(trainingFile): \(report.training.examples) examples, ~\(report.billedTokens.formatted()) billed tokens over \(report.epochs) epochs (an estimate: ftd validate says more)\n"
+                        .utf8))
+            return
+        }
+        for summary in [report.training] + (report.validation.map { [$0] } ?? []) where !summary.isValid {
+            stderr.write(Data(TrainingFileReportView.problemLines(summary, color: false).utf8))
+        }
+        let count = report.problemCount == 1 ? "1 problem" : "\(report.problemCount) problems"
+        if force {
+            stderr.write(Data("ftd: --force: uploading despite \(count)\n".utf8))
+            return
+        }
+        throw Failure(
+            message:
+                "\(count) in the training data, nothing uploaded: fix them (ftd validate) or submit with --force",
+            code: Failure.dataError)
+    }
+}

@@ -1,0 +1,104 @@
+import ArgumentParser
+import FTDCore
+import Foundation
+
+struct Try: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "try",
+        abstract: "Ask a fine-tuned model a question; with --compare, a base model beside it.",
+        discussion: """
+            MODEL_OR_JOB_ID is a model name (ft:…) or a job (its id or a unique prefix of a \
+            stored job), which stands for the model it made. Both requests go out at once; \
+            each answer shows its tokens (prompt + answer) and latency.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(
+        help: ArgumentHelp("The fine-tuned model, or the job that made it.", valueName: "model-or-job-id"))
+    var target: String
+
+    @Argument(help: "The user message.")
+    var question: String
+
+    @Option(help: "A system message sent first (e.g. the one of the training data).")
+    var system: String?
+
+    @Option(
+        help: ArgumentHelp("Also ask this model (e.g. the base model) and show both.", valueName: "model"))
+    var compare: String?
+
+    @Flag(help: "Print the answers as JSON.")
+    var json = false
+
+    func validate() throws {
+        if question.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw ValidationError("the question is empty")
+        }
+    }
+
+    func run() async throws {
+        try await WorkflowSession.with(global) { session in
+            let model = try await resolveModel(session)
+            var messages: [ChatMessage] = []
+            if let system { messages.append(ChatMessage(role: "system", content: system)) }
+            messages.append(ChatMessage(role: "user", content: question))
+
+            let api = session.api
+            async let fineTuned = Self.ask(api, model: model, role: "fine-tuned", messages: messages)
+            async let compared = Self.ask(api, model: compare, role: "compared", messages: messages)
+            let answers = try await [fineTuned, compared].compactMap { $0 }
+
+            if json {
+                Terminal.write(
+                    TryView.json(question: question, system: system, answers: answers).rendered() + "\n")
+            } else {
+                Terminal.write(
+                    TryView.render(
+                        question: question, answers: answers, width: Terminal.width,
+                        color: Terminal.stdoutSupportsColor))
+            }
+            if let failure = answers.compactMap(\.failure).first {
+                throw ExitCode(Failure.exitCode(for: failure))
+            }
+        }
+    }
+
+    /// A job stands for its fine-tuned model (read fresh from the API, and recorded).
+    private func resolveModel(_ session: WorkflowSession) async throws -> String {
+        let jobID: String
+        do {
+            jobID = try session.database.resolveJobID(target)
+        } catch StoreError.unknownJob {
+            guard target.hasPrefix("ftjob-") else { return target }
+            jobID = target
+        }
+        let job = try await session.cycle.syncJob(id: jobID).job
+        guard let model = job.fineTunedModel else {
+            throw Failure(
+                message:
+                    "\(job.id) has no fine-tuned model yet (status \(job.status)); try it once it has succeeded: ftd watch \(job.id)",
+                code: Failure.dataError)
+        }
+        return model
+    }
+
+    /// One request, timed; a failure becomes the answer's error so the other still shows.
+    private static func ask(_ api: OpenAIClient, model: String?, role: String, messages: [ChatMessage])
+        async throws
+        -> TryAnswer?
+    {
+        guard let model else { return nil }
+        let start = ContinuousClock.now
+        do {
+            let completion = try await api.chatCompletion(model: model, messages: messages)
+            return TryAnswer(
+                model: model, role: role, completion: completion, failure: nil,
+                latency: (ContinuousClock.now - start).inSeconds)
+        } catch let error as APIError {
+            return TryAnswer(
+                model: model, role: role, completion: nil, failure: error,
+                latency: (ContinuousClock.now - start).inSeconds)
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import ArgumentParser
+import FTDCore
+import Foundation
+import UnixSignals
+
+struct Watch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Follow one job live until it ends; exit 0 if it succeeded, 1 otherwise.",
+        discussion: """
+            On a terminal the view is redrawn in place: status, elapsed time, a progress \
+            bar with rate and ETA, the latest losses with sparklines, and the latest \
+            messages. Otherwise (a pipe, a log) it prints plain lines: status changes, new \
+            messages, and progress each tenth of the way. What it sees is recorded in the \
+            database like the daemon's cycles; hooks for it run in the daemon. Ctrl-C stops \
+            watching (exit 130); the job goes on.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The job: its id, or a unique prefix of a job in the local database.")
+    var jobID: String
+
+    @Option(help: "Seconds between looks (default: the configuration's poll.interval, at most 5).")
+    var interval: Int?
+
+    func validate() throws {
+        if let interval, interval < 1 { throw ValidationError("--interval must be at least 1 second") }
+    }
+
+    func run() async throws {
+        let status = try await WorkflowSession.with(global) { session in
+            try await Self.follow(
+                jobID: try session.resolveJobID(jobID), session: session,
+                interval: interval ?? Self.defaultInterval(session.configuration))
+        }
+        throw ExitCode(status)
+    }
+
+    /// Two requests a look (the job, its new events): a live view can afford one every
+    /// few seconds, where the daemon, following every job, uses `poll.interval`.
+    static func defaultInterval(_ configuration: Configuration) -> Int {
+        min(configuration.poll.interval, 5)
+    }
+
+    /// Follows the job until it ends or SIGINT/SIGTERM; returns the exit status.
+    static func follow(jobID: String, session: WorkflowSession, interval: Int) async throws -> Int32 {
+        let renderer = WatchRenderer(tty: Terminal.stdoutIsTTY, color: Terminal.stdoutSupportsColor)
+        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
+        return try await withThrowingTaskGroup(of: Int32.self) { group in
+            group.addTask {
+                for await _ in signals { return 130 }
+                return 130
+            }
+            group.addTask {
+                try await loop(jobID: jobID, session: session, interval: interval, renderer: renderer)
+            }
+            let status = try await group.next() ?? 1
+            group.cancelAll()
+            renderer.finish(interrupted: status == 130, jobID: jobID)
+            return status
+        }
+    }
+
+    private static func loop(jobID: String, session: WorkflowSession, interval: Int, renderer: WatchRenderer)
+        async throws -> Int32
+    {
+        while true {
+            let job: FineTuningJob
+            do {
+                job = try await session.cycle.syncJob(id: jobID).job
+            } catch let error as APIError where !error.isCredentialsRejected && error.httpStatus != 404 {
+                // A bad minute of the API is no reason to stop watching: say so and go on.
+                renderer.warn("\(error); trying again in \(interval) s")
+                try await Task.sleep(for: .seconds(interval))
+                continue
+            }
+            let detail = try session.database.jobDetail(id: job.id)
+            renderer.show(
+                WatchView.Frame(
+                    job: job, steps: detail.steps, events: detail.events,
+                    now: WatchView.Frame.now(job: job, events: detail.events)))
+            if job.isTerminal { return job.status == "succeeded" ? 0 : 1 }
+            try await Task.sleep(for: .seconds(interval))
+        }
+    }
+}
+
+/// Draws frames: in place on a TTY (the previous block is erased), as new plain lines
+/// otherwise. Only the watch loop's task calls it; the lock covers the final message.
+final class WatchRenderer: Sendable {
+    let tty: Bool
+    let color: Bool
+    private let state = Locked<(drawn: Int, previous: WatchView.Frame?)>((0, nil))
+
+    init(tty: Bool, color: Bool) {
+        self.tty = tty
+        self.color = color
+    }
+
+    func show(_ frame: WatchView.Frame) {
+        state.withLock { state in
+            if tty {
+                let lines = WatchView.screen(frame, width: Terminal.width, color: color)
+                // Up to the block's first line, clear to the end of the screen, redraw.
+                let erase = state.drawn > 0 ? "\u{1B}[\(state.drawn)F\u{1B}[J" : ""
+                Terminal.write(erase + lines.joined(separator: "\n") + "\n")
+                state.drawn = lines.count
+            } else {
+                let lines = WatchView.plainLines(frame, previous: state.previous)
+                if !lines.isEmpty { Terminal.write(lines.joined(separator: "\n") + "\n") }
+            }
+            state.previous = frame
+        }
+    }
+
+    func warn(_ message: String) {
+        state.withLock { state in
+            FileHandle.standardError.write(Data("ftd: \(message)\n".utf8))
+            if tty { state.drawn = 0 }  // the warning moved the cursor: keep the old block
+        }
+    }
+
+    func finish(interrupted: Bool, jobID: String) {
+        guard interrupted else { return }
+        FileHandle.standardError.write(
+            Data("ftd: stopped watching; \(jobID) goes on (ftd watch \(jobID) to follow it again)\n".utf8))
+    }
+}
