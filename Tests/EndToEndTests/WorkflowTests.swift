@@ -38,7 +38,8 @@ import Testing
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let demo = try FTDProcess(
-            [root.appendingPathComponent("scripts/workflow-demo").path, "40"], in: root,
+            // The script moves to the repository itself; the output files stay out of it.
+            [root.appendingPathComponent("scripts/workflow-demo").path, "40"], in: directory,
             environment: ["FTD_BIN": FTDProcess.binary.path, "TMPDIR": directory.path],
             executable: URL(fileURLWithPath: "/bin/bash"))
         let result = try await demo.wait(timeout: .seconds(100))
