@@ -9,6 +9,11 @@ import Testing
     static let elle = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("examples/elle.jsonl").path
 
+    /// The same examples, used as validation data: another file, another upload.
+    static var elleValidation: String {
+        Self.elle.replacingOccurrences(of: "elle.jsonl", with: "elle-validation.jsonl")
+    }
+
     /// A simulator endpoint, read the way the API's users would.
     static func get(_ sandbox: Sandbox, _ path: String) async throws -> Data {
         var request = HTTPClientRequest(url: sandbox.baseURL + path)
@@ -58,7 +63,9 @@ import Testing
     @Test func submitUploadsTheFileByteForByteAndCreatesTheJobWithTheGivenParameters() async throws {
         try await Sandbox.with { sandbox in
             let submit = try sandbox.start([
-                "submit", Self.elle, "--model", "gpt-4o-mini-2024-07-18", "--suffix", "elle", "--epochs", "3",
+                "submit", Self.elle, "--validation-file", Self.elleValidation, "--model",
+                "gpt-4o-mini-2024-07-18",
+                "--suffix", "elle", "--epochs", "3",
                 "--batch-size", "2", "--learning-rate-multiplier", "0.5", "--seed", "7", "--metadata",
                 "team=ml",
                 "run=1",
@@ -86,6 +93,10 @@ import Testing
             let file = try #require(job["training_file"] as? String)
             let uploaded = try await Self.get(sandbox, "/files/\(file)/content")
             #expect(uploaded == (try Data(contentsOf: URL(fileURLWithPath: Self.elle))))
+            let validation = try #require(job["validation_file"] as? String)
+            #expect(validation != file)
+            let uploadedValidation = try await Self.get(sandbox, "/files/\(validation)/content")
+            #expect(uploadedValidation == (try Data(contentsOf: URL(fileURLWithPath: Self.elleValidation))))
 
             // Recorded at once: history knows the job before any daemon ran.
             let stored = try await sandbox.jobs()
@@ -179,6 +190,35 @@ import Testing
             // What it saw is in the database, like the daemon's cycles.
             let jobs = try await sandbox.jobs()
             #expect(jobs.first?["status"] as? String == "succeeded")
+        }
+    }
+
+    /// On a terminal (a pseudo-terminal from util-linux's `script`) the view is one block,
+    /// redrawn in place: the cursor goes back up and the old block is cleared.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
+    func watchRedrawsInPlaceOnATerminal() async throws {
+        try await Sandbox.with { sandbox in
+            let id = try await Self.runningElle(sandbox)
+            // `script` takes one shell command: the values go in as variables, not spliced in.
+            let command = #"exec "$FTD" watch "$JOB" --interval 1 --config "$CONFIG""#
+            let watch = try FTDProcess(
+                ["-qfec", command, "/dev/null"], in: sandbox.directory,
+                environment: [
+                    "OPENAI_API_KEY": Sandbox.apiKey, "TERM": "xterm", "COLUMNS": "100", "NO_COLOR": "1",
+                    "FTD": FTDProcess.binary.path, "JOB": id, "CONFIG": sandbox.configPath,
+                ],
+                executable: URL(fileURLWithPath: "/usr/bin/script"))
+            sandbox.started.add(watch.process)
+            try await eventually("the first block") { watch.stdout.contains("\(id)  running") }
+            await sandbox.simulator.advanceClock(by: 120)
+            try await eventually("a redraw") { watch.stdout.contains("F\u{1B}[J") }
+            #expect(watch.stdout.contains(" steps  "), "a progress bar: \(watch.stdout)")
+            await sandbox.simulator.advanceClock(by: 3600)
+            let result = try await watch.wait(timeout: .seconds(60))
+            #expect(result.status == 0, "\(result.stdout)")
+            let last = try #require(result.stdout.components(separatedBy: "\u{1B}[J").last)
+            #expect(last.contains("\(id)  succeeded"), "\(last)")
+            #expect(last.contains("fine-tuned model: ft:"), "\(last)")
         }
     }
 

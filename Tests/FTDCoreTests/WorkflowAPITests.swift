@@ -75,11 +75,10 @@ struct WorkflowAPITests {
     @Test(arguments: [
         (APIError.Kind.timeout, true), (.transport, true), (.http(status: 500), true),
         (.http(status: 429), true),
-        (.http(status: 400), false), (.http(status: 401), false), (.http(status: 404), false),
+        (.http(status: 409), true), (.http(status: 400), false), (.http(status: 401), false),
+        (.http(status: 404), false), (.malformedResponse, true),
     ])
     func aCreateIsTriedAgainOnlyWhenItMayNotHaveHappened(kind: APIError.Kind, retry: Bool) {
-        #expect(
-            JobSubmitter.mayRetry(APIError(kind: kind, message: "", endpoint: "POST /fine_tuning/jobs"))
-                == retry)
+        #expect(APIError(kind: kind, message: "", endpoint: "POST /fine_tuning/jobs").isTransient == retry)
     }
 }

@@ -48,6 +48,15 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     /// 401/403: retrying or polling on will not help; the user must fix the key.
     public var isCredentialsRejected: Bool { httpStatus == 401 || httpStatus == 403 }
 
+    /// A failure `RetryPolicy` retries (no answer, a dropped or garbled one, 408, 409, 429,
+    /// 5xx): trying later may succeed, and the request may or may not have been carried out.
+    public var isTransient: Bool {
+        switch kind {
+        case .timeout, .transport, .malformedResponse: true
+        case .http(let status): RetryPolicy.isRetriedStatus(status)
+        }
+    }
+
     public var description: String {
         var text: String
         switch kind {

@@ -40,8 +40,8 @@ public struct MultipartForm: Sendable, Equatable {
         return body
     }
 
-    /// A name or file name inside a quoted header parameter: quotes, backslashes and line
-    /// breaks would end it early, so they are percent-encoded as browsers do.
+    /// A name or file name inside a quoted header parameter: a quote or a line break would
+    /// end it early, so they are percent-encoded as browsers do (RFC 7578, 4.2).
     static func quoted(_ text: String) -> String {
         var result = ""
         for character in text {

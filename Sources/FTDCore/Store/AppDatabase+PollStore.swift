@@ -101,6 +101,11 @@ extension AppDatabase: PollStore {
     {
         var record = JobRecord(job: job, observedAt: observedAt)
         let stored = try JobRecord.fetchOne(db, key: job.id)
+        // Several writers share the database (the daemon, `watch`, `submit`, `cancel`), each
+        // reading the API before it commits: an observation older than the stored one must
+        // not undo it (a stale `running` after a recorded `succeeded` would be a false
+        // transition, and fire the hooks of `succeeded` a second time later).
+        if let stored, stored.updatedAt > observedAt { return nil }
         if let stored {
             record.firstSeenAt = stored.firstSeenAt
             // A status change (even back to active) reopens the job's final sync.

@@ -37,10 +37,14 @@ public struct SubmitRequest: Sendable {
 /// Why a submission stopped, with what the user can do.
 public struct SubmitError: Error, Sendable, CustomStringConvertible {
     public var description: String
+    /// The API did not finish its part (processing, creating): try again later. Otherwise
+    /// the input was at fault.
+    public var apiUnavailable = false
 }
 
-/// Uploads the files, waits until the API has processed them, creates the job and records
-/// it at once, so that the daemon and `ftd history` know it from its first second.
+/// Uploads the files, waits until the API has processed them and creates the job. The
+/// caller records it at once (`PollCycle.sync`), so that the daemon and `ftd history`
+/// know it from its first second, after it has told the user the job's id.
 public struct JobSubmitter: Sendable {
     let api: OpenAIClient
     let cycle: PollCycle
@@ -56,19 +60,21 @@ public struct JobSubmitter: Sendable {
         self.progress = progress
     }
 
-    public func submit(_ request: SubmitRequest) async throws -> PollCycle.JobSync {
+    /// The created job, and when the request that created it was sent.
+    public func submit(_ request: SubmitRequest) async throws -> (job: FineTuningJob, sentAt: Int64) {
         let training = try await upload(request.trainingPath)
         var validation: UploadedFile?
         if let path = request.validationPath { validation = try await upload(path) }
         try await waitUntilProcessed(training)
         if let validation { try await waitUntilProcessed(validation) }
+        let sentAt = PollCycle.unixNow()
         let job = try await create(
             FineTuningJobRequest(
                 model: request.model, trainingFile: training.id, validationFile: validation?.id,
                 suffix: request.suffix, seed: request.seed, method: request.method, metadata: request.metadata
             ))
         progress("created \(job.id) (\(job.status))")
-        return try await cycle.sync(job)
+        return (job, sentAt)
     }
 
     func upload(_ path: String) async throws -> UploadedFile {
@@ -101,8 +107,8 @@ public struct JobSubmitter: Sendable {
             guard ContinuousClock.now < deadline else {
                 throw SubmitError(
                     description:
-                        "\(file.id) is still \(file.status ?? "unprocessed") after \(processingTimeout); submit again later with the same file"
-                )
+                        "the API has not processed \(file.id) after \(processingTimeout) (status \(file.status ?? "unknown")); nothing was created: submit again later",
+                    apiUnavailable: true)
             }
             if !announced {
                 progress("waiting for the API to process \(file.id)")
@@ -115,7 +121,8 @@ public struct JobSubmitter: Sendable {
 
     /// Creating a job costs money, so a request that may have reached the API (a timeout,
     /// a dropped connection, a 5xx) is not simply sent again: the newest jobs are checked
-    /// for one made from this training file (its id is new with this upload) first.
+    /// for one made from this training file (its id is new with this upload) first, and
+    /// once more after the last attempt.
     func create(_ request: FineTuningJobRequest) async throws -> FineTuningJob {
         let once = api.sendingOnce()
         var attempt = 0
@@ -123,10 +130,16 @@ public struct JobSubmitter: Sendable {
             attempt += 1
             do {
                 return try await once.createJob(request)
-            } catch let error as APIError where attempt <= api.maxRetries && Self.mayRetry(error) {
-                if let made = try await existingJob(trainingFile: request.trainingFile) {
+            } catch let error as APIError where error.isTransient {
+                if let made = try? await existingJob(trainingFile: request.trainingFile) {
                     progress("the API had created \(made.id) before the failure (\(error))")
                     return made
+                }
+                guard attempt <= api.maxRetries else {
+                    throw SubmitError(
+                        description:
+                            "creating the job failed: \(error); it may exist all the same: check the account's jobs (ftd run --once, then ftd history) before submitting again",
+                        apiUnavailable: true)
                 }
                 let delay = api.retryPolicy.backoff(retriesSoFar: attempt - 1, jitter: .random(in: 0...1))
                 progress("creating the job failed (\(error)); trying again in \(delay)")
@@ -135,13 +148,7 @@ public struct JobSubmitter: Sendable {
         }
     }
 
-    static func mayRetry(_ error: APIError) -> Bool {
-        switch error.kind {
-        case .timeout, .transport, .malformedResponse: true
-        case .http(let status): status == 408 || status == 409 || status == 429 || status >= 500
-        }
-    }
-
+    /// The newest jobs' page: a job created a moment ago is on it.
     private func existingJob(trainingFile: String) async throws -> FineTuningJob? {
         let page = try await api.listJobs(after: nil, limit: 20)
         return page.data.first { $0.trainingFile == trainingFile }

@@ -22,8 +22,10 @@ public struct TryAnswer: Sendable, Equatable {
 
     var text: String {
         if let error { return "(no answer: \(error))" }
-        if let content = completion?.content { return content }
-        if let refusal = completion?.refusal { return "(refused: \(refusal))" }
+        if let content = completion?.content {
+            return TerminalText.printable(content, keepingLineBreaks: true)
+        }
+        if let refusal = completion?.refusal { return "(refused: \(TerminalText.printable(refusal)))" }
         return "(an empty answer)"
     }
 

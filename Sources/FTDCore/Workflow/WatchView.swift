@@ -117,8 +117,8 @@ public enum WatchView {
 
     public static func messageLine(_ event: JobEvent, width: Int = 200) -> String {
         let level = event.level == "info" ? "" : "[\(event.level)] "
-        return TerminalText.elideEnd(
-            "  \(TerminalText.clock(event.createdAt))  \(level)\(event.message)", width)
+        let message = TerminalText.printable(event.message)
+        return TerminalText.elideEnd("  \(TerminalText.clock(event.createdAt))  \(level)\(message)", width)
     }
 
     /// What the user needs at the end: the model to try, or why the job failed.

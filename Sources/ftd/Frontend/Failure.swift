@@ -37,11 +37,12 @@ struct Failure: Error, CustomStringConvertible {
         }
     }
 
-    /// 401/403: the key; another 4xx but 408/429: the request itself (an unknown job, a
-    /// job that cannot be cancelled any more, a bad parameter); the rest: the API.
+    /// 401/403: the key; another 4xx that is not retried (408, 409, 429 are): the request
+    /// itself (an unknown job, a job that cannot be cancelled any more, a bad parameter);
+    /// the rest: the API.
     static func exitCode(for error: APIError) -> Int32 {
         if error.isCredentialsRejected { return noPermission }
-        if let status = error.httpStatus, (400..<500).contains(status), status != 408, status != 429 {
+        if let status = error.httpStatus, (400..<500).contains(status), !RetryPolicy.isRetriedStatus(status) {
             return dataError
         }
         return unavailable

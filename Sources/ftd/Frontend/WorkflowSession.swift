@@ -18,7 +18,7 @@ struct WorkflowSession {
     static func with<T>(_ global: GlobalOptions, _ body: (WorkflowSession) async throws -> T) async throws
         -> T
     {
-        let (configuration, apiKey) = try Run.load(global)
+        let (configuration, apiKey) = try Run.load(global, checkingHooks: false)
         // Their own output says what happened: the log only adds retries and failures.
         global.bootstrapLogging(quietLevel: .warning)
         let logger = Logger(label: "ftd")

@@ -27,6 +27,7 @@ struct JobActionOptions: ParsableArguments {
     func perform(_ action: Action) async throws {
         try await WorkflowSession.with(global) { session in
             let id = try session.resolveJobID(jobID)
+            let sentAt = PollCycle.unixNow()
             let job: FineTuningJob
             switch action {
             case .cancel: job = try await session.api.cancelJob(id: id)
@@ -35,7 +36,7 @@ struct JobActionOptions: ParsableArguments {
             }
             // The answer is a fact about the job like any cycle's: its status change is a
             // transition, with the hooks that fire on it.
-            let sync = try await session.cycle.sync(job)
+            let sync = try await session.cycle.sync(job, observedAt: sentAt)
             if json {
                 Terminal.write(String(decoding: job.raw.encoded(), as: UTF8.self) + "\n")
             } else if let change = sync.transitions.last {

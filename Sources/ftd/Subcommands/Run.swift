@@ -64,10 +64,14 @@ struct Run: AsyncParsableCommand {
 
     /// The configuration, checked whole before anything starts (and before a reload is
     /// accepted): the file, the hooks' programs and the API key.
-    static func load(_ global: GlobalOptions) throws -> (Configuration, apiKey: String) {
+    /// - Parameter checkingHooks: false for commands that never run a hook (the workflow
+    ///   commands): a hook only the daemon's user can run must not stop them.
+    static func load(_ global: GlobalOptions, checkingHooks: Bool = true) throws -> (
+        Configuration, apiKey: String
+    ) {
         let configuration = try global.loadConfiguration()
         let apiKey = try APIKeyResolver(environment: global.environment).resolve(configuration.api)
-        try HookCommandCheck(environment: global.environment).check(configuration.hooks)
+        if checkingHooks { try HookCommandCheck(environment: global.environment).check(configuration.hooks) }
         return (configuration, apiKey)
     }
 

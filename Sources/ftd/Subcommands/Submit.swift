@@ -67,7 +67,9 @@ struct Submit: AsyncParsableCommand {
         var pairs: [String: String] = [:]
         for item in metadata {
             guard let equals = item.firstIndex(of: "="), equals != item.startIndex else {
-                throw ValidationError("--metadata takes key=value pairs, got '\(item)'")
+                throw ValidationError(
+                    "--metadata takes key=value pairs, got '\(item)' (the training file goes before --metadata)"
+                )
             }
             pairs[String(item[..<equals])] = String(item[item.index(after: equals)...])
         }
@@ -89,16 +91,29 @@ struct Submit: AsyncParsableCommand {
             let submitter = JobSubmitter(api: session.api, cycle: session.cycle) { line in
                 FileHandle.standardError.write(Data("ftd: \(line)\n".utf8))
             }
-            let sync: PollCycle.JobSync
+            let created: (job: FineTuningJob, sentAt: Int64)
             do {
-                sync = try await submitter.submit(request)
+                created = try await submitter.submit(request)
             } catch let error as SubmitError {
-                throw Failure(message: error.description, code: Failure.dataError)
+                throw Failure(
+                    message: error.description,
+                    code: error.apiUnavailable ? Failure.unavailable : Failure.dataError)
             }
-            Terminal.write(sync.job.id + "\n")
+            // The id first: whatever happens next, a script knows the job it paid for.
+            Terminal.write(created.job.id + "\n")
+            do {
+                _ = try await session.cycle.sync(created.job, observedAt: created.sentAt)
+            } catch {
+                FileHandle.standardError.write(
+                    Data(
+                        "ftd: \(created.job.id) was created but not recorded: \(error); the daemon records it at its next cycle\n"
+                            .utf8))
+                if !watch { throw ExitCode(Failure.cannotCreate) }
+            }
             guard watch else { return nil }
             return try await Watch.follow(
-                jobID: sync.job.id, session: session, interval: Watch.defaultInterval(session.configuration))
+                jobID: created.job.id, session: session,
+                interval: Watch.defaultInterval(session.configuration))
         }
         if let status { throw ExitCode(status) }
     }

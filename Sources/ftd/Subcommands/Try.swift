@@ -7,8 +7,8 @@ struct Try: AsyncParsableCommand {
         commandName: "try",
         abstract: "Ask a fine-tuned model a question; with --compare, a base model beside it.",
         discussion: """
-            MODEL_OR_JOB_ID is a model name (ft:…) or a job (its id or a unique prefix of a \
-            stored job), which stands for the model it made. Both requests go out at once; \
+            MODEL_OR_JOB_ID is a model name (ft:…) or a job (ftjob-…, in full or a unique \
+            prefix of a stored job), which stands for the model it made. Both requests go out at once; \
             each answer shows its tokens (prompt + answer) and latency.
             """)
 
@@ -58,22 +58,20 @@ struct Try: AsyncParsableCommand {
                         question: question, answers: answers, width: Terminal.width,
                         color: Terminal.stdoutSupportsColor))
             }
-            if let failure = answers.compactMap(\.failure).first {
-                throw ExitCode(Failure.exitCode(for: failure))
+            if let failed = answers.first(where: { $0.failure != nil }), let failure = failed.failure {
+                throw Failure(
+                    message: "\(failed.model) gave no answer: \(failure)",
+                    code: Failure.exitCode(for: failure))
             }
         }
     }
 
-    /// A job stands for its fine-tuned model (read fresh from the API, and recorded).
+    /// A job (`ftjob-…`, or a unique prefix of a stored one written so) stands for its
+    /// fine-tuned model, read fresh from the API and recorded; anything else is a model
+    /// name, even one that happens to begin like a job id.
     private func resolveModel(_ session: WorkflowSession) async throws -> String {
-        let jobID: String
-        do {
-            jobID = try session.database.resolveJobID(target)
-        } catch StoreError.unknownJob {
-            guard target.hasPrefix("ftjob-") else { return target }
-            jobID = target
-        }
-        let job = try await session.cycle.syncJob(id: jobID).job
+        guard target.hasPrefix("ftjob-") else { return target }
+        let job = try await session.cycle.syncJob(id: try session.resolveJobID(target)).job
         guard let model = job.fineTunedModel else {
             throw Failure(
                 message:

@@ -68,7 +68,7 @@ struct Watch: AsyncParsableCommand {
             let job: FineTuningJob
             do {
                 job = try await session.cycle.syncJob(id: jobID).job
-            } catch let error as APIError where !error.isCredentialsRejected && error.httpStatus != 404 {
+            } catch let error as APIError where error.isTransient {
                 // A bad minute of the API is no reason to stop watching: say so and go on.
                 renderer.warn("\(error); trying again in \(interval) s")
                 try await Task.sleep(for: .seconds(interval))
