@@ -21,6 +21,9 @@ public struct TrainingFileReport: Sendable, Equatable {
     /// All problems of both files, also those not kept.
     public var problemCount: Int { training.problemCount + (validation?.problemCount ?? 0) }
 
+    /// "1 problem", "3 problems": what the commands' one-line errors say.
+    public var problemCountText: String { problemCount == 1 ? "1 problem" : "\(problemCount) problems" }
+
     /// Epochs of a job that leaves `n_epochs` to the API (`DefaultEpochs`).
     public var epochs: Int { DefaultEpochs.forExamples(training.examples) }
 

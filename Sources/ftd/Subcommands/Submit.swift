@@ -138,7 +138,7 @@ struct Submit: AsyncParsableCommand {
         for summary in [report.training] + (report.validation.map { [$0] } ?? []) where !summary.isValid {
             stderr.write(Data(TrainingFileReportView.problemLines(summary, color: false).utf8))
         }
-        let count = report.problemCount == 1 ? "1 problem" : "\(report.problemCount) problems"
+        let count = report.problemCountText
         if force {
             stderr.write(Data("ftd: --force: uploading despite \(count)\n".utf8))
             return

@@ -42,7 +42,7 @@ struct Validate: AsyncParsableCommand {
                 : TrainingFileReportView.render(
                     report, color: Terminal.stdoutSupportsColor, width: Terminal.width))
         if !report.isValid {
-            let count = report.problemCount == 1 ? "1 problem" : "\(report.problemCount) problems"
+            let count = report.problemCountText
             let files = [report.training.file] + (report.validation.map { [$0.file] } ?? [])
             throw Failure(
                 message:
