@@ -18,6 +18,8 @@ public struct SimulatorConfiguration: Sendable {
     public var scenario: Scenario
     /// Jobs that succeeded long ago, older than everything else, with their full history.
     public var finishedJobs: Int
+    /// Training steps of each finished job (30 unless set: 10 examples, 3 epochs).
+    public var finishedJobSteps: Int = 30
     /// Jobs that have been running for hours of simulated time and keep running.
     public var activeJobs: Int
     public var faults: [FaultRule]

@@ -2,7 +2,7 @@ extension SimulatorState {
     /// Puts the configured scenario's files and jobs in place, all relative to the clock's start.
     func seed(_ configuration: SimulatorConfiguration) {
         let start = now
-        seedFinishedJobs(configuration.finishedJobs, before: start)
+        seedFinishedJobs(configuration.finishedJobs, steps: configuration.finishedJobSteps, before: start)
         seedActiveJobs(configuration.activeJobs, at: start)
         switch configuration.scenario {
         case .elle:
@@ -17,16 +17,18 @@ extension SimulatorState {
         }
     }
 
-    /// Jobs that succeeded days ago, spaced 15 minutes apart, oldest first.
-    private func seedFinishedJobs(_ count: Int, before start: Double) {
+    /// Jobs that succeeded days ago, spaced 15 minutes apart, oldest first, each of
+    /// `steps` steps: 3 epochs when `steps` divides by 3, else one.
+    private func seedFinishedJobs(_ count: Int, steps: Int, before start: Double) {
         guard count > 0 else { return }
+        let epochs = steps % 3 == 0 ? 3 : 1
         let models = ["gpt-4o-mini-2024-07-18", "gpt-3.5-turbo-0125", "gpt-4o-2024-08-06"]
         for index in 0..<count {
             let created = start - 7 * 86_400 - Double(count - index) * 900
             addJob(
                 JobScript(
                     model: models[index % models.count], suffix: "archive-\(index + 1)",
-                    examples: 10, epochs: 3
+                    examples: max(1, steps / epochs), epochs: epochs
                 ),
                 createdAt: created
             )

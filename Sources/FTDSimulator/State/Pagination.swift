@@ -21,6 +21,20 @@ struct Pagination: Sendable, Equatable {
             guard let index = newestFirst.firstIndex(where: { id($0) == after }) else { return ([], false) }
             start = index + 1
         }
+        return page(of: newestFirst, from: start)
+    }
+
+    /// The same, finding `after` in `positions` (each id's index in `newestFirst`).
+    func page<Item>(of newestFirst: [Item], positions: [String: Int]) -> (items: [Item], hasMore: Bool) {
+        var start = 0
+        if let after {
+            guard let index = positions[after] else { return ([], false) }
+            start = index + 1
+        }
+        return page(of: newestFirst, from: start)
+    }
+
+    private func page<Item>(of newestFirst: [Item], from start: Int) -> (items: [Item], hasMore: Bool) {
         let end = min(newestFirst.count, start + limit)
         return (Array(newestFirst[start..<end]), end < newestFirst.count)
     }

@@ -54,8 +54,15 @@ extension SimulatorState {
     func events(of id: String, after: String?, limit: String?) throws(SimulatorAPIError) -> SimJSON {
         let job = try job(id)
         let pagination = Pagination(after: after, limit: limit, defaultLimit: 20)
-        let newestFirst = Array(JobTimeline(job: job).events(at: now).reversed())
-        let page = pagination.page(of: newestFirst, id: \.id)
+        let timeline = JobTimeline(job: job)
+        let now = self.now
+        let page: (items: [TimelineEvent], hasMore: Bool)
+        if ["succeeded", "failed", "cancelled"].contains(timeline.status(at: now)) {
+            let cached = finishedEvents.events(of: id) { timeline.events(at: now) }
+            page = pagination.page(of: cached.newestFirst, positions: cached.positions)
+        } else {
+            page = pagination.page(of: Array(timeline.events(at: now).reversed()), id: \.id)
+        }
         return APIObjects.list(page.items.map(APIObjects.event), hasMore: page.hasMore)
     }
 

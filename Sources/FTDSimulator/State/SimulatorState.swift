@@ -8,6 +8,7 @@ actor SimulatorState {
     var generator: SeededGenerator
     var jobs: [String: SimulatedJob] = [:]
     var files: [String: StoredFile] = [:]
+    var finishedEvents = FinishedEventsCache()
     private var faults: FaultInjector
     private var revokedKeys: Set<String>
     private var requests: [String] = []

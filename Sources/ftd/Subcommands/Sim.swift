@@ -27,6 +27,9 @@ struct Sim: AsyncParsableCommand {
     @Option(help: "Also seed this many jobs that finished long ago.")
     var finishedJobs = 0
 
+    @Option(help: "Training steps of each of those finished jobs.")
+    var finishedSteps = 30
+
     @Option(help: "Also seed this many long-running active jobs.")
     var activeJobs = 0
 
@@ -46,6 +49,7 @@ struct Sim: AsyncParsableCommand {
         guard finishedJobs >= 0, activeJobs >= 0 else {
             throw ValidationError("job counts must be 0 or more")
         }
+        guard finishedSteps >= 1 else { throw ValidationError("--finished-steps must be at least 1") }
         guard Scenario(rawValue: scenario) != nil else {
             throw ValidationError(
                 "--scenario must be one of: \(Scenario.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -65,6 +69,7 @@ struct Sim: AsyncParsableCommand {
         configuration.speed = speed
         configuration.scenario = Scenario(rawValue: scenario) ?? .elle
         configuration.finishedJobs = finishedJobs
+        configuration.finishedJobSteps = finishedSteps
         configuration.activeJobs = activeJobs
         configuration.faults = faults
         configuration.requestsPerWindow = rateLimit
