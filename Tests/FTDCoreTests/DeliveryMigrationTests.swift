@@ -19,6 +19,8 @@ struct DeliveryMigrationTests {
                     INSERT INTO transitions (job_id, from_status, to_status, observed_at, is_baseline)
                     VALUES ('ftjob-old', NULL, 'running', 10, 1);
                     INSERT INTO meta (key, value) VALUES ('baseline_completed_at', '10');
+                    INSERT INTO steps (job_id, step, train_loss) VALUES
+                        ('ftjob-old', 1, 1.5), ('ftjob-old', 3, 0.25), ('ftjob-old', 2, 0.75);
                     """)
         }
         try queue.close()
@@ -32,8 +34,12 @@ struct DeliveryMigrationTests {
 
         let database = try AppDatabase.open(path: path, groupReadable: false, logger: .quiet)
         let applied = try database.writer.read { db in try AppDatabase.migrator.appliedIdentifiers(db) }
-        #expect(applied == ["v1", "v2-hooks", "v3-graceful-stop"])
+        #expect(applied == ["v1", "v2-hooks", "v3-graceful-stop", "v4-step-summary"])
         #expect(try database.baselineCompleted())
+        // v4 fills the stored step summary from the steps already there.
+        let summary = try #require(try database.jobSummaries().first)
+        #expect(summary.steps == 3)
+        #expect(summary.lastTrainLoss == 0.25)
         let detail = try database.jobDetail(id: "ftjob-old")
         #expect(detail.transitions.map(\.to) == ["running"])
         #expect(detail.hookRuns.isEmpty)
@@ -55,13 +61,17 @@ struct DeliveryMigrationTests {
 
         let reader = try AppDatabase.openForReading(path: path, logger: .quiet)
         #expect(try reader.jobDetail(id: "ftjob-old").hookRuns.isEmpty)
+        // Without `v4-step-summary` the listing counts the steps itself.
+        let summary = try #require(try reader.jobSummaries().first)
+        #expect(summary.steps == 3)
+        #expect(summary.lastTrainLoss == 0.25)
         #expect(try reader.hookRuns(failedOnly: false, limit: 10).isEmpty)
     }
 
     @Test func aNewDatabaseHasEveryMigration() throws {
         let database = try AppDatabase.inMemory(logger: .quiet)
         let applied = try database.writer.read { db in try AppDatabase.migrator.appliedIdentifiers(db) }
-        #expect(applied == ["v1", "v2-hooks", "v3-graceful-stop"])
+        #expect(applied == ["v1", "v2-hooks", "v3-graceful-stop", "v4-step-summary"])
         for table in ["deliveries", "hook_runs"] {
             #expect(try database.writer.read { db in try db.tableExists(table) })
         }

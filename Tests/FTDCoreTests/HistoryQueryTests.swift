@@ -39,6 +39,24 @@ struct HistoryQueryTests {
         #expect(try database.jobSummaries(status: "succeeded", limit: 1).map(\.id) == ["ftjob-tie-b"])
     }
 
+    @Test func laterCyclesKeepTheStoredStepCountAndLastLoss() throws {
+        let database = try Self.database(
+            with: [S.job("ftjob-a", "running", createdAt: 100)],
+            steps: [LossStep(jobID: "ftjob-a", step: 1, trainLoss: 1.5)])
+        // Step 1 again (seen twice by the API), then two new ones, the highest in the middle.
+        _ = try database.record(
+            cycle: CycleRecord(
+                observedAt: 2, jobs: [S.job("ftjob-a", "running", createdAt: 100)],
+                steps: [
+                    LossStep(jobID: "ftjob-a", step: 1, trainLoss: 1.5),
+                    LossStep(jobID: "ftjob-a", step: 5, trainLoss: 0.25),
+                    LossStep(jobID: "ftjob-a", step: 4, trainLoss: 0.5),
+                ]))
+        let summary = try #require(try database.jobSummaries().first)
+        #expect(summary.steps == 3)
+        #expect(summary.lastTrainLoss == 0.25)
+    }
+
     struct Resolution: Sendable {
         var input: String
         var expected: Result<String, StoreError>

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// The queries behind `ftd history`. They only read, so they also work on a database
 /// opened with `AppDatabase.openForReading(path:)`.
@@ -34,58 +35,123 @@ extension AppDatabase {
     }
 
     /// One stored job with everything recorded about it. `id` is a full id: see
-    /// `resolveJobID(_:)`.
-    public func jobDetail(id: String) throws -> JobDetail {
+    /// `resolveJobID(_:)`. With `latestEvents`, only that many of the newest events are
+    /// read (`eventCount` still counts them all): a long job has hundreds of thousands.
+    public func jobDetail(id: String, latestEvents: Int? = nil) throws -> JobDetail {
         try writer.read { db in
             guard let summary = try Self.summaries(db, where: ("id = ?", [id]), limit: 1).first else {
                 throw StoreError.unknownJob(input: id)
             }
             let transitions = try TransitionRecord.fetchAll(
                 db, sql: "SELECT * FROM transitions WHERE job_id = ? ORDER BY id", arguments: [id])
-            let steps = try StepRecord.fetchAll(
-                db, sql: "SELECT * FROM steps WHERE job_id = ? ORDER BY step", arguments: [id])
+            let steps = try Self.steps(jobID: id, expected: summary.steps, db)
             let checkpoints = try CheckpointRecord.fetchAll(
                 db,
                 sql: """
                     SELECT * FROM checkpoints WHERE job_id = ?
                     ORDER BY step_number IS NULL, step_number, created_at, id
                     """, arguments: [id])
-            let events = try EventRecord.fetchAll(
-                db, sql: "SELECT * FROM events WHERE job_id = ? ORDER BY created_at, seq", arguments: [id])
-            return JobDetail(
-                summary: summary, transitions: transitions.map(\.transition), steps: steps.map(\.lossStep),
+            let events: [EventRecord]
+            let eventCount: Int
+            if let latestEvents {
+                events = try EventRecord.fetchAll(
+                    db,
+                    sql: "SELECT * FROM events WHERE job_id = ? ORDER BY created_at DESC, seq DESC LIMIT ?",
+                    arguments: [id, max(latestEvents, 0)]
+                ).reversed()
+                eventCount =
+                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events WHERE job_id = ?", arguments: [id])
+                    ?? 0
+            } else {
+                events = try EventRecord.fetchAll(
+                    db, sql: "SELECT * FROM events WHERE job_id = ? ORDER BY created_at, seq", arguments: [id]
+                )
+                eventCount = events.count
+            }
+            var detail = JobDetail(
+                summary: summary, transitions: transitions.map(\.transition), steps: steps,
                 checkpoints: checkpoints.map(\.checkpoint), events: events.map(\.event),
                 hookRuns: try Self.hookRunViews(jobID: id, db))
+            detail.eventCount = eventCount
+            return detail
         }
     }
 
-    /// One query for all summaries: the step count and the last loss come from
-    /// subqueries on the `(job_id, step)` primary key, never one query per job.
+    /// A job's loss steps, read straight from SQLite's columns: a job can have 100,000
+    /// of them, and decoding each row through GRDB's `Row` took most of `ftd history JOB`.
+    private static func steps(jobID: String, expected: Int, _ db: Database) throws -> [LossStep] {
+        let statement = try db.makeStatement(
+            sql: """
+                SELECT step, total_steps, train_loss, train_mean_token_accuracy, valid_loss,
+                    valid_mean_token_accuracy, full_valid_loss, full_valid_mean_token_accuracy
+                FROM steps WHERE job_id = ? ORDER BY step
+                """)
+        statement.arguments = [jobID]
+        let sqlite = statement.sqliteStatement
+        func integer(_ column: CInt) -> Int? {
+            sqlite3_column_type(sqlite, column) == SQLITE_NULL
+                ? nil : Int(sqlite3_column_int64(sqlite, column))
+        }
+        func real(_ column: CInt) -> Double? {
+            sqlite3_column_type(sqlite, column) == SQLITE_NULL ? nil : sqlite3_column_double(sqlite, column)
+        }
+        var steps: [LossStep] = []
+        steps.reserveCapacity(expected)
+        // The cursor steps the statement; its columns are read in place.
+        let rows = try Row.fetchCursor(statement)
+        while try rows.next() != nil {
+            steps.append(
+                LossStep(
+                    jobID: jobID, step: Int(sqlite3_column_int64(sqlite, 0)), totalSteps: integer(1),
+                    trainLoss: real(2), trainMeanTokenAccuracy: real(3), validLoss: real(4),
+                    validMeanTokenAccuracy: real(5), fullValidLoss: real(6),
+                    fullValidMeanTokenAccuracy: real(7)))
+        }
+        return steps
+    }
+
+    /// One query for all summaries, reading only the columns a summary shows (by
+    /// position: a listing can hold 10,000 jobs).
     private static func summaries(
         _ db: Database, where filter: (sql: String, arguments: [String])?, limit: Int?
     ) throws -> [JobSummary] {
-        let rows = try Row.fetchAll(
-            db, sql: summarySQL(filter: filter?.sql),
+        let stored = try db.columns(in: "jobs").contains { $0.name == "step_count" }
+        let rows = try Row.fetchCursor(
+            db, sql: summarySQL(filter: filter?.sql, storedStepSummary: stored),
             arguments: StatementArguments(filter?.arguments ?? []) + [limit.map { max($0, 0) } ?? -1])
-        return try rows.map { row in
-            let job = try JobRecord(row: row)
-            return JobSummary(
-                id: job.id, status: job.status, model: job.model, fineTunedModel: job.fineTunedModel,
-                createdAt: job.createdAt, finishedAt: job.finishedAt, trainedTokens: job.trainedTokens,
-                error: job.error, steps: row["step_count"], lastTrainLoss: row["last_train_loss"])
+        var summaries: [JobSummary] = []
+        while let row = try rows.next() {
+            let (code, message, param): (String?, String?, String?) = (row[7], row[8], row[9])
+            let error =
+                code == nil && message == nil && param == nil
+                ? nil : JobError(code: code, message: message, param: param)
+            summaries.append(
+                JobSummary(
+                    id: row[0], status: row[1], model: row[2], fineTunedModel: row[3], createdAt: row[4],
+                    finishedAt: row[5], trainedTokens: row[6], error: error, steps: row[10],
+                    lastTrainLoss: row[11]))
         }
+        return summaries
     }
 
-    static func summarySQL(filter: String?) -> String {
-        """
-        SELECT jobs.*,
-            (SELECT COUNT(*) FROM steps WHERE steps.job_id = jobs.id) AS step_count,
-            (SELECT train_loss FROM steps WHERE steps.job_id = jobs.id
-                ORDER BY step DESC LIMIT 1) AS last_train_loss
-        FROM jobs
-        \(filter.map { "WHERE " + $0 } ?? "")
-        ORDER BY created_at DESC, id DESC
-        LIMIT ?
-        """
+    /// The listing's query. A database the daemon has not yet migrated to
+    /// `v4-step-summary` (`ftd history` never migrates) gets the step count and last loss
+    /// from subqueries on the `(job_id, step)` primary key instead.
+    static func summarySQL(filter: String?, storedStepSummary: Bool = true) -> String {
+        let stepColumns =
+            storedStepSummary
+            ? "step_count, last_train_loss"
+            : """
+            (SELECT COUNT(*) FROM steps WHERE steps.job_id = jobs.id),
+                (SELECT train_loss FROM steps WHERE steps.job_id = jobs.id ORDER BY step DESC LIMIT 1)
+            """
+        return """
+            SELECT id, status, model, fine_tuned_model, created_at, finished_at, trained_tokens,
+                error_code, error_message, error_param, \(stepColumns)
+            FROM jobs
+            \(filter.map { "WHERE " + $0 } ?? "")
+            ORDER BY created_at DESC, id DESC
+            LIMIT ?
+            """
     }
 }

@@ -7,8 +7,11 @@ public struct JobDetail: Sendable, Equatable {
     public var steps: [LossStep]
     /// By step number, ascending.
     public var checkpoints: [Checkpoint]
-    /// In the order they happened.
+    /// In the order they happened; only the newest when the detail was read with
+    /// `latestEvents`.
     public var events: [JobEvent]
+    /// Every stored event of the job, including those not in `events`.
+    public var eventCount: Int
     public var hookRuns: [HookRunView]
 
     public init(
@@ -20,6 +23,7 @@ public struct JobDetail: Sendable, Equatable {
         self.steps = steps
         self.checkpoints = checkpoints
         self.events = events
+        self.eventCount = events.count
         self.hookRuns = hookRuns
     }
 }

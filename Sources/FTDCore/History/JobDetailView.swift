@@ -1,9 +1,12 @@
 /// `ftd history JOB`: the job's header, its status timeline, checkpoints, loss curve,
 /// hook runs and latest events, each line fitting the terminal.
 public enum JobDetailView {
-    public static func render(_ detail: JobDetail, options: HistoryRenderOptions, eventCount: Int = 8)
-        -> String
-    {
+    /// The newest events shown.
+    public static let eventCount = 8
+
+    public static func render(
+        _ detail: JobDetail, options: HistoryRenderOptions, eventCount: Int = JobDetailView.eventCount
+    ) -> String {
         let width = options.width
         var sections = [header(detail.summary, options: options)]
         sections.append(timeline(detail, options: options))
@@ -22,9 +25,8 @@ public enum JobDetailView {
         }
         if !detail.events.isEmpty {
             let shown = detail.events.suffix(eventCount)
-            let title =
-                shown.count < detail.events.count
-                ? "Last \(shown.count) of \(detail.events.count) events" : "Events"
+            let total = max(detail.eventCount, detail.events.count)
+            let title = shown.count < total ? "Last \(shown.count) of \(total) events" : "Events"
             sections.append([title] + shown.map { eventLine($0, width: width) })
         }
         // Coloured lines are laid out to fit already; cutting them could split an escape.

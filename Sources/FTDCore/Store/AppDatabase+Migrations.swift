@@ -98,6 +98,15 @@ extension AppDatabase {
                 t.add(column: "cut_by_stop", .boolean).notNull().defaults(to: false)
             }
         }
+        migrator.registerMigration("v4-step-summary") { db in
+            // What `ftd history` shows of each job's loss curve, kept with the job: counting
+            // a million steps for every listing took most of its time.
+            try db.alter(table: "jobs") { t in
+                t.add(column: "step_count", .integer).notNull().defaults(to: 0)
+                t.add(column: "last_train_loss", .double)
+            }
+            try db.execute(sql: "UPDATE jobs SET \(Self.stepSummaryAssignments(jobID: "jobs.id"))")
+        }
         return migrator
     }
 }

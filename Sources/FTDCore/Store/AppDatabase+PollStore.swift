@@ -73,11 +73,19 @@ extension AppDatabase: PollStore {
                 for event in batch.reversed() {
                     var record = EventRecord(event)
                     record.jobID = jobID
-                    try record.insert(db, onConflict: .ignore)
+                    try Self.insert(record, db)
                 }
             }
+            var stepJobs: Set<String> = []
             for step in cycle.steps where try storesChildren(step.jobID, "steps") {
                 try Self.merge(StepRecord(step), db)
+                stepJobs.insert(step.jobID)
+            }
+            for jobID in stepJobs {
+                try db.cachedStatement(
+                    sql: "UPDATE jobs SET \(Self.stepSummaryAssignments(jobID: "?1")) WHERE id = ?1"
+                )
+                .execute(arguments: [jobID])
             }
             for checkpoint in cycle.checkpoints
             where try storesChildren(checkpoint.jobID, "checkpoints") {
@@ -127,6 +135,21 @@ extension AppDatabase: PollStore {
         return false
     }
 
+    /// An event already stored is left as it is. A cached statement with plain
+    /// arguments: a cycle can store 100,000 events.
+    private static func insert(_ event: EventRecord, _ db: Database) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT OR IGNORE INTO events (id, job_id, created_at, level, type, message, data_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(
+            arguments: [
+                event.id, event.jobID, event.createdAt, event.level, event.type, event.message,
+                event.dataJSON,
+            ])
+    }
+
     /// A step seen again keeps what it knew: only non-null new values replace old ones.
     private static func merge(_ step: StepRecord, _ db: Database) throws {
         // Cached: a cycle can merge thousands of steps, and preparing is most of the cost.
@@ -150,6 +173,15 @@ extension AppDatabase: PollStore {
                 step.validLoss, step.validMeanTokenAccuracy, step.fullValidLoss,
                 step.fullValidMeanTokenAccuracy,
             ])
+    }
+
+    /// `jobs.step_count` and `jobs.last_train_loss` computed from `steps`, for the job
+    /// whose id is the SQL expression `jobID`.
+    static func stepSummaryAssignments(jobID: String) -> String {
+        """
+        step_count = (SELECT COUNT(*) FROM steps WHERE steps.job_id = \(jobID)),
+        last_train_loss = (SELECT train_loss FROM steps WHERE steps.job_id = \(jobID) ORDER BY step DESC LIMIT 1)
+        """
     }
 
     static func baselineTime(_ db: Database) throws -> Int64? {

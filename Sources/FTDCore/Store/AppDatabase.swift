@@ -114,7 +114,11 @@ public struct AppDatabase: Sendable {
         }
         let queue: DatabaseQueue
         do {
-            queue = try DatabaseQueue(path: path, configuration: configuration(readonly: true))
+            var configuration = configuration(readonly: true)
+            // Pages read in place rather than copied by a read() each: `ftd history` of a
+            // long job reads thousands of them.
+            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA mmap_size = 268435456") }
+            queue = try DatabaseQueue(path: path, configuration: configuration)
         } catch let error as DatabaseError {
             if error.resultCode == .SQLITE_NOTADB {
                 throw StoreError.notAnFTDDatabase(path: path, reason: "not an SQLite file")

@@ -4,6 +4,7 @@ import Foundation
 
 struct History: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "history",
         abstract: "Show the jobs in the local database, or one job's whole story.",
         discussion: """
             Reads only the local database: no API key, no network. JOB_ID may be the full \
@@ -40,7 +41,8 @@ struct History: AsyncParsableCommand {
 
         if let jobID {
             let id = try database.resolveJobID(jobID)
-            let detail = try database.jobDetail(id: id)
+            // The text shows the newest events only; JSON has them all.
+            let detail = try database.jobDetail(id: id, latestEvents: json ? nil : JobDetailView.eventCount)
             Terminal.write(
                 json
                     ? HistoryJSON.detail(detail).rendered() + "\n"
