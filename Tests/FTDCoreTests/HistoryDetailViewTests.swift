@@ -139,6 +139,7 @@ struct HistoryTextFormatTests {
 
     @Test(arguments: [
         (Int64(5), "5s"), (184, "3m04s"), (3_720, "1h02m"), (273_600, "3d04h"), (-3, "0s"),
+        (60, "1m00s"), (86_399, "23h59m"), (8_640_000, "100d00h"),
     ])
     func formatsDurations(_ seconds: Int64, _ text: String) {
         #expect(TerminalText.duration(seconds) == text)
@@ -154,7 +155,8 @@ struct HistoryTextFormatTests {
 
     @Test(arguments: [
         (1.52, "1.52"), (0.0012, "0.0012"), (5.731426301549693e-05, "5.7e-05"), (10.112, "10.112"),
-        (0, "0"),
+        (0, "0"), (-0.5, "-0.5"), (9.99996, "10"), (0.00099996, "1.0e-03"), (2.5e-07, "2.5e-07"),
+        (123456.78901, "123456.789"), (0.001, "0.001"), (-3e-05, "-3.0e-05"), (1e-300, "1.0e-300"),
     ])
     func formatsLosses(_ value: Double, _ text: String) {
         #expect(TerminalText.loss(value) == text)

@@ -7,23 +7,39 @@ enum LossChart {
     static let levels: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
 
     /// Lines of at most `width` characters; empty when no step has a train loss.
+    /// One pass per series and plain loops: a job can have 100,000 steps.
     static func render(_ steps: [LossStep], width: Int) -> [String] {
-        let train = steps.compactMap { step in step.trainLoss.map { (step.step, $0) } }
-        guard !train.isEmpty else { return [] }
-        let valid = steps.compactMap { step in step.validLoss.map { (step.step, $0) } }
-        let all = (train + valid).map(\.1).filter(\.isFinite)
-        guard let low = all.min(), let high = all.max() else { return [] }
+        var train: [(step: Int, loss: Double)] = []
+        var valid: [(step: Int, loss: Double)] = []
+        train.reserveCapacity(steps.count)
+        var low = Double.infinity
+        var high = -Double.infinity
+        var first = Int.max
+        var last = Int.min
+        var ascending = true
+        for (index, step) in steps.enumerated() {
+            if let loss = step.trainLoss {
+                train.append((step.step, loss))
+                if loss.isFinite { (low, high) = (min(low, loss), max(high, loss)) }
+            }
+            if let loss = step.validLoss {
+                valid.append((step.step, loss))
+                if loss.isFinite { (low, high) = (min(low, loss), max(high, loss)) }
+            }
+            (first, last) = (min(first, step.step), max(last, step.step))
+            if index > 0, steps[index - 1].step >= step.step { ascending = false }
+        }
+        guard !train.isEmpty, low <= high else { return [] }
 
         let top = TerminalText.loss(high)
         let bottom = TerminalText.loss(low)
         let labelWidth = max(top.count, bottom.count)
         let available = width - labelWidth - 4
-        guard available >= minPlotWidth else { return [sparkline(train.map(\.1), width: width)] }
+        guard available >= minPlotWidth else { return [sparkline(train.map { $0.loss }, width: width)] }
         // A short run spread over the whole width would be dots with gaps between them.
-        let plotWidth = min(available, max(minPlotWidth, Set(steps.map(\.step)).count))
+        let distinct = ascending ? steps.count : Set(steps.map { $0.step }).count
+        let plotWidth = min(available, max(minPlotWidth, distinct))
 
-        let first = steps.map(\.step).min() ?? 0
-        let last = steps.map(\.step).max() ?? 0
         var grid = Array(repeating: Array(repeating: Character(" "), count: plotWidth), count: height)
         func column(_ step: Int) -> Int {
             last == first ? 0 : (step - first) * (plotWidth - 1) / (last - first)
@@ -32,8 +48,15 @@ enum LossChart {
             guard high > low else { return height - 1 }
             return Int(((high - loss) / (high - low) * Double(height - 1)).rounded())
         }
-        for (x, losses) in Dictionary(grouping: train, by: { column($0.0) }) {
-            let mean = losses.map(\.1).reduce(0, +) / Double(losses.count)
+        var sums = Array(repeating: 0.0, count: plotWidth)
+        var counts = Array(repeating: 0, count: plotWidth)
+        for (step, loss) in train {
+            let x = column(step)
+            sums[x] += loss
+            counts[x] += 1
+        }
+        for x in 0..<plotWidth where counts[x] > 0 {
+            let mean = sums[x] / Double(counts[x])
             if mean.isFinite { grid[row(mean)][x] = "•" }
         }
         for (step, loss) in valid where loss.isFinite {

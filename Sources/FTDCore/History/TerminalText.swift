@@ -2,14 +2,24 @@ import Foundation
 
 /// Formatting shared by the history views. Widths count characters: the views draw with
 /// single-column characters only (box drawing, blocks, `→`, `…`).
+///
+/// Numbers are formatted by hand, not with `String(format:)`: `ftd history` formats
+/// several per job for 10,000 jobs, and Foundation's formatter made up most of its time.
 enum TerminalText {
     /// `2024-05-13 02:09:44`, always UTC, so the same database reads the same everywhere.
     static func utc(_ time: Int64) -> String {
         let (days, seconds) = floorDivide(time, 86_400)
         let (year, month, day) = civilDate(daysSinceEpoch: days)
-        return String(
-            format: "%04lld-%02lld-%02lld %02lld:%02lld:%02lld", year, month, day, seconds / 3600,
-            seconds % 3600 / 60, seconds % 60)
+        return zeroPadded(year, 4) + "-" + zeroPadded(month, 2) + "-" + zeroPadded(day, 2) + " "
+            + zeroPadded(seconds / 3600, 2) + ":" + zeroPadded(seconds % 3600 / 60, 2) + ":"
+            + zeroPadded(seconds % 60, 2)
+    }
+
+    /// `value` in decimal with at least `width` digits (`printf`'s `%0*lld`).
+    static func zeroPadded(_ value: Int64, _ width: Int) -> String {
+        let digits = String(value.magnitude)
+        let zeros = String(repeating: "0", count: max(width - (value < 0 ? 1 : 0) - digits.count, 0))
+        return (value < 0 ? "-" : "") + zeros + digits
     }
 
     static func utcDate(_ time: Int64) -> String { String(utc(time).prefix(10)) }
@@ -35,9 +45,9 @@ enum TerminalText {
         let s = max(seconds, 0)
         switch s {
         case ..<60: return "\(s)s"
-        case ..<3600: return String(format: "%lldm%02llds", s / 60, s % 60)
-        case ..<86_400: return String(format: "%lldh%02lldm", s / 3600, s % 3600 / 60)
-        default: return String(format: "%lldd%02lldh", s / 86_400, s % 86_400 / 3600)
+        case ..<3600: return "\(s / 60)m" + zeroPadded(s % 60, 2) + "s"
+        case ..<86_400: return "\(s / 3600)h" + zeroPadded(s % 3600 / 60, 2) + "m"
+        default: return "\(s / 86_400)d" + zeroPadded(s % 86_400 / 3600, 2) + "h"
         }
     }
 
@@ -54,15 +64,38 @@ enum TerminalText {
         }
     }
 
-    /// `1.52`, `0.0012`, `5.7e-05`: short, and never rounded to zero.
+    /// `1.52`, `0.0012`, `5.7e-05`: short, and never rounded to zero. Like `%.4f` with
+    /// its trailing zeros cut, below 0.001 like `%.1e`.
     static func loss(_ value: Double) -> String {
         guard value.isFinite else { return "\(value)" }
         if value == 0 { return "0" }
-        if abs(value) < 0.001 { return String(format: "%.1e", value) }
-        var text = String(format: "%.4f", value)
-        while text.hasSuffix("0") { text.removeLast() }
-        if text.hasSuffix(".") { text.removeLast() }
+        let sign = value < 0 ? "-" : ""
+        let magnitude = abs(value)
+        if magnitude < 0.001 { return sign + scientific(magnitude) }
+        // Beyond this, ten-thousandths no longer fit in an Int64; no loss is that large.
+        guard magnitude < 1e14 else { return "\(value)" }
+        let tenThousandths = Int64((magnitude * 10_000).rounded())
+        var text = sign + String(tenThousandths / 10_000)
+        var fraction = zeroPadded(tenThousandths % 10_000, 4)
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        if !fraction.isEmpty { text += "." + fraction }
         return text
+    }
+
+    /// `5.7e-05` for a positive `value`: one decimal, an exponent of two digits at least.
+    private static func scientific(_ value: Double) -> String {
+        var exponent = Int(log10(value).rounded(.down))
+        var tenths = Int64((value / pow(10, Double(exponent)) * 10).rounded())
+        // log10 can land one off near a power of ten, and 9.96 rounds up to 10.0.
+        if tenths >= 100 {
+            exponent += 1
+            tenths = Int64((value / pow(10, Double(exponent)) * 10).rounded())
+        } else if tenths < 10 {
+            exponent -= 1
+            tenths = Int64((value / pow(10, Double(exponent)) * 10).rounded())
+        }
+        return "\(tenths / 10).\(tenths % 10)e" + (exponent < 0 ? "-" : "+")
+            + zeroPadded(Int64(abs(exponent)), 2)
     }
 
     static func padRight(_ text: String, _ width: Int) -> String {
