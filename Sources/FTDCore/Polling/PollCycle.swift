@@ -6,7 +6,9 @@ import Logging
 /// the end, so a cycle cut short (a failed request, a cancelled task, a killed process)
 /// leaves the database exactly as the previous cycle left it, or with only complete
 /// batches. A job's events are kept only when their paging reached a stored event or the
-/// end of the list, so no gap can hide behind a stored event.
+/// end of the list, so no gap can hide behind a stored event. The baseline alone is
+/// committed in parts (`baselinePartEvents`): a first sync of 10,000 jobs would otherwise
+/// hold a million events in memory.
 public struct PollCycle: Sendable {
     public struct PageSizes: Sendable {
         public var jobs = 100
@@ -22,6 +24,9 @@ public struct PollCycle: Sendable {
     public var pageSizes = PageSizes()
     /// Jobs synced at once; bounded so a first sync of a large account stays polite.
     public var concurrency = 4
+    /// The baseline is committed in parts of about this many events or jobs.
+    public var baselinePartEvents = 5_000
+    public var baselinePartJobs = 500
     /// Each non-baseline transition becomes a pending delivery for every hook that fires
     /// on its new status, committed with the cycle.
     public var hooks: [HookSettings] = []
@@ -72,10 +77,47 @@ public struct PollCycle: Sendable {
         }
 
         let targets = try syncTargets(observed: observed, unfinished: unfinished)
-        let results = report.credentialsRejected ? [] : try await sync(targets)
+        let order = Dictionary(uniqueKeysWithValues: targets.enumerated().map { ($1.jobID, $0) })
+        var pending: [JobSyncResult] = []
+        var pendingEvents = 0
+        var committed: Set<String> = []
+        if !report.credentialsRejected {
+            try await sync(targets) { result in
+                pending.append(result)
+                pendingEvents += result.events.count
+                // The baseline of a large account holds every event it ever had: it is
+                // committed in parts, each job whole with its events, so memory stays
+                // bounded. Only the baseline: until it is recorded every cycle lists the
+                // whole account again, so a part committed before a crash hides nothing.
+                guard !baselineDone, pendingEvents >= baselinePartEvents || pending.count >= baselinePartJobs
+                else { return }
+                let ids = Set(pending.map(\.jobID))
+                try commit(
+                    observed.jobs.filter { ids.contains($0.id) }, pending, at: observedAt, final: false,
+                    report: &report)
+                committed.formUnion(ids)
+                pending.removeAll()
+                pendingEvents = 0
+            }
+        }
+        pending.sort { order[$0.jobID, default: 0] < order[$1.jobID, default: 0] }
+        try commit(
+            observed.jobs.filter { !committed.contains($0.id) }, pending, at: observedAt, final: true,
+            report: &report)
+        report.recorded = true
+        report.activeJobs = try activeJobCount()
+        return report
+    }
 
-        var record = CycleRecord(observedAt: observedAt, jobs: observed.jobs)
+    /// Records `jobs` with what `results` read of them in one transaction; only the
+    /// `final` part of a cycle may complete the baseline.
+    private func commit(
+        _ jobs: [FineTuningJob], _ results: [JobSyncResult], at observedAt: Int64, final: Bool,
+        report: inout CycleReport
+    ) throws {
+        var record = CycleRecord(observedAt: observedAt, jobs: jobs)
         record.hooks = hookSource?() ?? hooks
+        record.completesBaseline = final
         for result in results {
             report.requests += result.requests
             if let failure = result.failure {
@@ -88,12 +130,9 @@ public struct PollCycle: Sendable {
             record.checkpoints += result.checkpoints
             if result.completesFinalSync { record.finalSyncCompleted.insert(result.jobID) }
         }
-
-        report.transitions = try store.record(cycle: record)
-        report.recorded = true
-        for transition in report.transitions { log(transition) }
-        report.activeJobs = try activeJobCount()
-        return report
+        let transitions = try store.record(cycle: record)
+        for transition in transitions { log(transition) }
+        report.transitions += transitions
     }
 
     private func activeJobCount() throws -> Int {
@@ -137,9 +176,9 @@ public struct PollCycle: Sendable {
         return targets
     }
 
-    private func sync(_ targets: [SyncTarget]) async throws -> [JobSyncResult] {
-        var results: [JobSyncResult] = []
-        results.reserveCapacity(targets.count)
+    /// Syncs `targets`, `concurrency` at a time, handing each result to `take` as it
+    /// arrives (in no particular order).
+    private func sync(_ targets: [SyncTarget], take: (JobSyncResult) throws -> Void) async throws {
         try await withThrowingTaskGroup(of: JobSyncResult.self) { group in
             var pending = targets[...]
             for _ in 0..<max(1, concurrency) {
@@ -147,14 +186,12 @@ public struct PollCycle: Sendable {
                 group.addTask { try await self.sync(target) }
             }
             while let result = try await group.next() {
-                results.append(result)
+                try take(result)
                 if let target = pending.popFirst() {
                     group.addTask { try await self.sync(target) }
                 }
             }
         }
-        let order = Dictionary(uniqueKeysWithValues: targets.enumerated().map { ($1.jobID, $0) })
-        return results.sorted { order[$0.jobID, default: 0] < order[$1.jobID, default: 0] }
     }
 
     /// Events from the top until a stored one, then checkpoints when an event announced
