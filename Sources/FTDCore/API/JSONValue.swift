@@ -16,7 +16,7 @@ public enum JSONValue: Sendable, Equatable, Hashable {
     case object([String: JSONValue])
 }
 
-/// Encodable for `encoded()`. Decoding is `parse` (`JSONParser`); Foundation's
+/// Encodable, for `encodedByFoundation()` and whoever encodes a tree holding one. Decoding is `parse` (`JSONParser`); Foundation's
 /// `JSONDecoder` served before and traps on some malformed input.
 extension JSONValue: Encodable {
     public func encode(to encoder: any Encoder) throws {
@@ -38,14 +38,6 @@ extension JSONValue {
     /// the problem and its byte offset.
     public static func parse(_ data: Data) throws(APIDecodingError) -> JSONValue {
         try JSONParser.parse(data)
-    }
-
-    /// Compact JSON with sorted keys: stable bytes for storage and tests.
-    public func encoded() -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding a JSONValue cannot fail: every case maps onto a JSON value.
-        return (try? encoder.encode(self)) ?? Data("null".utf8)
     }
 
     public subscript(key: String) -> JSONValue? {

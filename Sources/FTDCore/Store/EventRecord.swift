@@ -18,7 +18,7 @@ extension EventRecord {
         self.init(
             seq: nil, id: event.id, jobID: event.jobID, createdAt: event.createdAt, level: event.level,
             type: event.type, message: event.message,
-            dataJSON: event.data.map { String(decoding: $0.encoded(), as: UTF8.self) })
+            dataJSON: event.data.map(\.encodedString))
     }
 
     var event: JobEvent {

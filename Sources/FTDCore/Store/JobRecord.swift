@@ -31,7 +31,7 @@ extension JobRecord {
             estimatedFinish: job.estimatedFinish, trainingFile: job.trainingFile,
             validationFile: job.validationFile, suffix: job.suffix, errorCode: job.error?.code,
             errorMessage: job.error?.message, errorParam: job.error?.param,
-            rawJSON: String(decoding: job.raw.encoded(), as: UTF8.self), firstSeenAt: observedAt,
+            rawJSON: job.raw.encodedString, firstSeenAt: observedAt,
             updatedAt: observedAt, finalSyncDone: false)
     }
 

@@ -1,0 +1,84 @@
+import Foundation
+
+extension JSONValue {
+    /// Compact JSON with sorted keys: stable bytes for storage and tests. Written by hand
+    /// to the same bytes as Foundation's `JSONEncoder` with `.sortedKeys` and
+    /// `.withoutEscapingSlashes`, which took most of the time of storing 100,000 events.
+    public func encoded() -> Data {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256)
+        guard write(to: &bytes) else { return Data("null".utf8) }
+        return Data(bytes)
+    }
+
+    /// The same as a `String`.
+    public var encodedString: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256)
+        guard write(to: &bytes) else { return "null" }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// False for a number JSON cannot hold (infinity, NaN), which `JSONEncoder` refuses.
+    private func write(to bytes: inout [UInt8]) -> Bool {
+        switch self {
+        case .null: bytes.append(contentsOf: "null".utf8)
+        case .bool(let value): bytes.append(contentsOf: (value ? "true" : "false").utf8)
+        case .int(let value): bytes.append(contentsOf: String(value).utf8)
+        case .double(let value):
+            guard value.isFinite else { return false }
+            var text = value.description
+            if text.hasSuffix(".0") { text.removeLast(2) }
+            bytes.append(contentsOf: text.utf8)
+        case .string(let value): Self.write(string: value, to: &bytes)
+        case .array(let values):
+            bytes.append(UInt8(ascii: "["))
+            for (index, value) in values.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                guard value.write(to: &bytes) else { return false }
+            }
+            bytes.append(UInt8(ascii: "]"))
+        case .object(let members):
+            bytes.append(UInt8(ascii: "{"))
+            // Code-point order, as `.sortedKeys` sorts.
+            let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            for (index, key) in keys.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                Self.write(string: key, to: &bytes)
+                bytes.append(UInt8(ascii: ":"))
+                guard members[key, default: .null].write(to: &bytes) else { return false }
+            }
+            bytes.append(UInt8(ascii: "}"))
+        }
+        return true
+    }
+
+    private static func write(string: String, to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: #"\""#.utf8)
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: #"\\"#.utf8)
+            case 0x08: bytes.append(contentsOf: #"\b"#.utf8)
+            case 0x09: bytes.append(contentsOf: #"\t"#.utf8)
+            case 0x0A: bytes.append(contentsOf: #"\n"#.utf8)
+            case 0x0C: bytes.append(contentsOf: #"\f"#.utf8)
+            case 0x0D: bytes.append(contentsOf: #"\r"#.utf8)
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: #"\u00"#.utf8)
+                bytes.append(hex[Int(byte >> 4)])
+                bytes.append(hex[Int(byte & 0xF)])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// What Foundation's encoder makes of the value: the reference `encoded()` is held to.
+    func encodedByFoundation() -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(self)) ?? Data("null".utf8)
+    }
+}
