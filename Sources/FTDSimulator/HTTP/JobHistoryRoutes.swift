@@ -8,7 +8,7 @@ struct JobHistoryRoutes: Sendable {
         let jobs = router.group("v1/fine_tuning/jobs")
         jobs.get(":id/events") { request, context in
             Response.json(
-                try await state.events(
+                text: try await state.events(
                     of: try context.parameters.require("id"),
                     after: request.query("after"), limit: request.query("limit")
                 )

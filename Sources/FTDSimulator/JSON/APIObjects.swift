@@ -100,6 +100,11 @@ enum APIObjects {
     }
 
     /// `{"object": "list", "data": [...], "has_more": ...}`, with `first_id`/`last_id` when asked.
+    /// `list` of items already written as JSON, as `list(…).serialized` would write it.
+    static func listText(_ data: [String], hasMore: Bool) -> String {
+        #"{"object":"list","data":["# + data.joined(separator: ",") + #"],"has_more":"# + "\(hasMore)}"
+    }
+
     static func list(_ data: [SimJSON], hasMore: Bool, ids: [String]? = nil) -> SimJSON {
         var pairs: [(String, SimJSON)] = [
             ("object", .string("list")), ("data", .array(data)), ("has_more", .bool(hasMore)),

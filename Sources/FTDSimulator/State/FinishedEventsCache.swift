@@ -1,9 +1,11 @@
-/// The events of a few finished jobs, newest first, with each event's position. A
-/// finished job's events never change, and building 100,000 of them again for every page
-/// of 100 would make the simulator, not the client, the slow side of a large sync.
+/// The events of a few finished jobs, newest first and already written as JSON, with each
+/// event's position. A finished job's events never change, and building and writing
+/// 100,000 of them again for every page of 100 would make the simulator, not the client,
+/// the slow side of a large sync.
 struct FinishedEventsCache: Sendable {
     struct Entry: Sendable {
-        let newestFirst: [TimelineEvent]
+        /// Each event as the events endpoint writes it (`APIObjects.event`), newest first.
+        let newestFirst: [String]
         let positions: [String: Int]
     }
 
@@ -23,11 +25,11 @@ struct FinishedEventsCache: Sendable {
             entries[jobID] = (cached.entry, uses)
             return cached.entry
         }
-        let newestFirst = Array(build().reversed())
+        let events = build().reversed()
         var positions: [String: Int] = [:]
-        positions.reserveCapacity(newestFirst.count)
-        for (index, event) in newestFirst.enumerated() { positions[event.id] = index }
-        let entry = Entry(newestFirst: newestFirst, positions: positions)
+        positions.reserveCapacity(events.count)
+        for (index, event) in events.enumerated() { positions[event.id] = index }
+        let entry = Entry(newestFirst: events.map { APIObjects.event($0).serialized }, positions: positions)
         if entries.count >= capacity, let oldest = entries.min(by: { $0.value.lastUse < $1.value.lastUse }) {
             entries[oldest.key] = nil
         }

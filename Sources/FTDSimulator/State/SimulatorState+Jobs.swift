@@ -51,19 +51,19 @@ extension SimulatorState {
         return APIObjects.job(job, JobTimeline(job: job).snapshot(at: now))
     }
 
-    func events(of id: String, after: String?, limit: String?) throws(SimulatorAPIError) -> SimJSON {
+    /// A page of the job's events, as the JSON text of the answer.
+    func events(of id: String, after: String?, limit: String?) throws(SimulatorAPIError) -> String {
         let job = try job(id)
         let pagination = Pagination(after: after, limit: limit, defaultLimit: 20)
         let timeline = JobTimeline(job: job)
         let now = self.now
-        let page: (items: [TimelineEvent], hasMore: Bool)
-        if ["succeeded", "failed", "cancelled"].contains(timeline.status(at: now)) {
-            let cached = finishedEvents.events(of: id) { timeline.events(at: now) }
-            page = pagination.page(of: cached.newestFirst, positions: cached.positions)
-        } else {
-            page = pagination.page(of: Array(timeline.events(at: now).reversed()), id: \.id)
+        guard ["succeeded", "failed", "cancelled"].contains(timeline.status(at: now)) else {
+            let page = pagination.page(of: Array(timeline.events(at: now).reversed()), id: \.id)
+            return APIObjects.list(page.items.map(APIObjects.event), hasMore: page.hasMore).serialized
         }
-        return APIObjects.list(page.items.map(APIObjects.event), hasMore: page.hasMore)
+        let cached = finishedEvents.events(of: id) { timeline.events(at: now) }
+        let page = pagination.page(of: cached.newestFirst, positions: cached.positions)
+        return APIObjects.listText(page.items, hasMore: page.hasMore)
     }
 
     func checkpoints(of id: String, after: String?, limit: String?) throws(SimulatorAPIError) -> SimJSON {
