@@ -4,6 +4,8 @@ import Foundation
 @main
 struct FTD: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        // Every command names itself: deriving a name from the type costs a scan of the
+        // binary's protocol conformances per command at each start.
         commandName: "ftd",
         abstract: "Watches fine-tuning jobs, keeps their history, runs hooks on every change.",
         discussion: """

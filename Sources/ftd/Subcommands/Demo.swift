@@ -7,6 +7,7 @@ import Logging
 
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "demo",
         abstract: "Watch a simulated fine-tuning job from start to finish (about 20 s).",
         discussion: """
             Starts the built-in simulator on a free loopback port, runs the daemon against \

@@ -5,11 +5,13 @@ import Logging
 
 struct Hooks: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "hooks",
         abstract: "List, inspect and try the configured hooks.",
         subcommands: [List.self, Runs.self, Test.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The configured hooks and what fires them.")
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "The configured hooks and what fires them.")
 
         @OptionGroup var global: GlobalOptions
 
@@ -21,6 +23,7 @@ struct Hooks: AsyncParsableCommand {
 
     struct Runs: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "runs",
             abstract: "Recent deliveries: pending, succeeded, or failed after N attempts.")
 
         @OptionGroup var global: GlobalOptions
@@ -55,6 +58,7 @@ struct Hooks: AsyncParsableCommand {
 
     struct Test: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "test",
             abstract: "Run one hook now, exactly as the daemon would, and show what it did.",
             discussion: """
                 Uses a stored job (--job) or a synthetic transition to --status. Nothing is \

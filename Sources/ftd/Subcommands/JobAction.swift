@@ -50,6 +50,7 @@ struct JobActionOptions: ParsableArguments {
 
 struct Cancel: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "cancel",
         abstract: "Cancel a job (POST /fine_tuning/jobs/ID/cancel) and record its new status.")
     @OptionGroup var options: JobActionOptions
     func run() async throws { try await options.perform(.cancel) }
@@ -57,6 +58,7 @@ struct Cancel: AsyncParsableCommand {
 
 struct Pause: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "pause",
         abstract: "Pause a running job (its checkpoint is kept) and record its new status.")
     @OptionGroup var options: JobActionOptions
     func run() async throws { try await options.perform(.pause) }
@@ -64,6 +66,7 @@ struct Pause: AsyncParsableCommand {
 
 struct Resume: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "resume",
         abstract: "Resume a paused job and record its new status.")
     @OptionGroup var options: JobActionOptions
     func run() async throws { try await options.perform(.resume) }

@@ -6,6 +6,7 @@ import Logging
 
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "run",
         abstract: "Poll the fine-tuning API on a timer until SIGTERM/SIGINT (the daemon).",
         discussion: """
             Every job, status change, event, loss step and checkpoint is kept in the \

@@ -6,6 +6,7 @@ import UnixSignals
 
 struct Sim: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "sim",
         abstract: "Serve a local OpenAI-compatible fine-tuning API simulator on 127.0.0.1.",
         discussion: """
             Try ftd, hooks and scripts without an account or a bill:

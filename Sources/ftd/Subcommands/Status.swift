@@ -4,6 +4,7 @@ import Foundation
 
 struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "status",
         abstract: "Whether the daemon runs, how its last cycle went, what is active and pending.",
         discussion: """
             Reads the daemon's lock and the local database: no API key, no network. Exits 0 \

@@ -4,6 +4,7 @@ import Foundation
 
 struct Submit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "submit",
         abstract: "Check, upload and start a fine-tuning job; record it; print its id.",
         discussion: """
             The training file (and the validation file) is checked first, as `ftd validate` \

@@ -4,6 +4,7 @@ import Foundation
 
 struct Validate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "validate",
         abstract: "Check a chat-format training file before uploading it, and estimate its tokens.",
         discussion: """
             Reports each problem the API's validation would refuse as FILE:LINE: message \

@@ -5,6 +5,7 @@ import UnixSignals
 
 struct Watch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "watch",
         abstract: "Follow one job live until it ends; exit 0 if it succeeded, 1 otherwise.",
         discussion: """
             On a terminal the view is redrawn in place: status, elapsed time, a progress \
