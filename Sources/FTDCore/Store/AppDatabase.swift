@@ -34,7 +34,15 @@ public struct AppDatabase: Sendable {
         let database: AppDatabase
         do {
             var configuration = configuration(readonly: false)
-            configuration.prepareDatabase { db in try Self.keepWALFiles(db) }
+            configuration.prepareDatabase { db in
+                try Self.keepWALFiles(db)
+                // The writer keeps SQLite's 2 MB page cache for a cycle's large
+                // transactions; each reader answers small indexed queries.
+                if db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -512") }
+            }
+            // The cycle reads from up to `PollCycle.concurrency` tasks; two readers serve
+            // them, and every reader costs a page cache and its prepared statements.
+            configuration.maximumReaderCount = 2
             if existed { try checkWritableAndIntact(path: path, configuration: configuration) }
             let pool = try DatabasePool(path: path, configuration: configuration)
             database = try AppDatabase(
