@@ -14,23 +14,49 @@ public enum JobTableView {
         let header = Cells(
             id: "JOB ID", status: "STATUS", model: "MODEL", created: "CREATED", duration: "DURATION",
             steps: "STEPS", loss: "LOSS", fineTuned: "FINE-TUNED MODEL")
-        let widths = Widths(measuring: [header] + rows)
+        var widths = Widths(measuring: rows)
+        widths.widen(toFit: header)
+        // One string, appended to in place: 10,000 jobs make 20,000 lines.
+        var out = ""
+        out.reserveCapacity((rows.count + 2) * 2 * (options.width + 1))
 
         if let layout = widths.singleLine(fitting: options.width) {
             var header = header
             if layout.fineTuned < header.fineTuned.count { header.fineTuned = "FINE-TUNED" }
-            let lines =
-                [header.line(layout, status: nil, color: false)]
-                + zip(rows, jobs).map { $0.line(layout, status: $1.status, color: options.color) }
-            return lines.joined(separator: "\n") + "\n"
+            header.appendLine(to: &out, layout, status: nil, color: false)
+            for (row, job) in zip(rows, jobs) {
+                row.appendLine(to: &out, layout, status: job.status, color: options.color)
+            }
+            return out
         }
         let layout = widths.twoLine(fitting: options.width)
-        var lines = [header.firstLine(layout, status: nil, color: false), "  MODEL → FINE-TUNED MODEL"]
+        header.appendFirstLine(to: &out, layout, status: nil, color: false)
+        out += "  MODEL → FINE-TUNED MODEL\n"
         for (row, job) in zip(rows, jobs) {
-            lines.append(row.firstLine(layout, status: job.status, color: options.color))
-            lines.append(row.secondLine(width: options.width))
+            row.appendFirstLine(to: &out, layout, status: job.status, color: options.color)
+            out += row.secondLine(width: options.width) + "\n"
         }
-        return lines.joined(separator: "\n") + "\n"
+        return out
+    }
+
+    /// `text` and the spaces that make it `width` characters wide.
+    static func append(_ text: String, padRight width: Int, to out: inout String) {
+        out += text
+        let missing = width - text.count
+        if missing > 0 { out.append(contentsOf: repeatElement(Character(" "), count: missing)) }
+    }
+
+    static func append(_ text: String, padLeft width: Int, to out: inout String) {
+        let missing = width - text.count
+        if missing > 0 { out.append(contentsOf: repeatElement(Character(" "), count: missing)) }
+        out += text
+    }
+
+    /// Ends the line begun at `start` (a UTF-8 offset): padding after the last column is
+    /// noise in a terminal and in tests.
+    static func endLine(_ out: inout String, from start: Int) {
+        while out.utf8.count > start, out.utf8.last == UInt8(ascii: " ") { out.removeLast() }
+        out += "\n"
     }
 
     static func emptyHint(statusFilter: String?) -> String {
@@ -65,30 +91,40 @@ extension JobTableView {
     struct Cells {
         var id, status, model, created, duration, steps, loss, fineTuned: String
 
-        func line(_ w: Widths, status: String?, color: Bool) -> String {
-            let parts = [
-                TerminalText.padRight(id, w.id),
-                paintedStatus(width: w.status, status: status, color: color),
-                TerminalText.padRight(TerminalText.elideEnd(model, w.model), w.model),
-                TerminalText.padRight(created, w.created),
-                TerminalText.padLeft(duration, w.duration),
-                TerminalText.padLeft(steps, w.steps),
-                TerminalText.padRight(loss, w.loss),
-                TerminalText.elideMiddle(fineTuned, w.fineTuned),
-            ]
-            return trimmed(parts.joined(separator: gap))
+        func appendLine(to out: inout String, _ w: Widths, status: String?, color: Bool) {
+            let start = out.utf8.count
+            append(id, padRight: w.id, to: &out)
+            out += gap
+            appendStatus(to: &out, width: w.status, status: status, color: color)
+            out += gap
+            append(TerminalText.elideEnd(model, w.model), padRight: w.model, to: &out)
+            out += gap
+            append(created, padRight: w.created, to: &out)
+            out += gap
+            append(duration, padLeft: w.duration, to: &out)
+            out += gap
+            append(steps, padLeft: w.steps, to: &out)
+            out += gap
+            append(loss, padRight: w.loss, to: &out)
+            out += gap
+            out += TerminalText.elideMiddle(fineTuned, w.fineTuned)
+            endLine(&out, from: start)
         }
 
-        func firstLine(_ w: Widths, status: String?, color: Bool) -> String {
-            let parts = [
-                TerminalText.padRight(id, w.id),
-                paintedStatus(width: w.status, status: status, color: color),
-                TerminalText.padRight(created, w.created),
-                TerminalText.padLeft(duration, w.duration),
-                TerminalText.padLeft(steps, w.steps),
-                loss,
-            ]
-            return trimmed(parts.joined(separator: w.separator))
+        func appendFirstLine(to out: inout String, _ w: Widths, status: String?, color: Bool) {
+            let start = out.utf8.count
+            append(id, padRight: w.id, to: &out)
+            out += w.separator
+            appendStatus(to: &out, width: w.status, status: status, color: color)
+            out += w.separator
+            append(created, padRight: w.created, to: &out)
+            out += w.separator
+            append(duration, padLeft: w.duration, to: &out)
+            out += w.separator
+            append(steps, padLeft: w.steps, to: &out)
+            out += w.separator
+            out += loss
+            endLine(&out, from: start)
         }
 
         func secondLine(width: Int) -> String {
@@ -102,17 +138,10 @@ extension JobTableView {
             return "  " + shownModel + arrow + TerminalText.elideMiddle(fineTuned, max(rest, 1))
         }
 
-        private func paintedStatus(width: Int, status: String?, color: Bool) -> String {
-            let text = TerminalText.padRight(TerminalText.elideEnd(self.status, width), width)
-            guard let status else { return text }
-            return StatusStyle.paint(text, status: status, color: color)
-        }
-
-        /// Padding after the last column is noise in a terminal and in tests.
-        private func trimmed(_ line: String) -> String {
-            var line = line
-            while line.hasSuffix(" ") { line.removeLast() }
-            return line
+        private func appendStatus(to out: inout String, width: Int, status: String?, color: Bool) {
+            let shown = TerminalText.elideEnd(self.status, width)
+            guard let status, color else { return append(shown, padRight: width, to: &out) }
+            out += StatusStyle.paint(TerminalText.padRight(shown, width), status: status, color: true)
         }
     }
 
@@ -121,14 +150,19 @@ extension JobTableView {
         var separator = gap
 
         init(measuring rows: [Cells]) {
-            id = rows.map(\.id.count).max() ?? 0
-            status = rows.map(\.status.count).max() ?? 0
-            model = rows.map(\.model.count).max() ?? 0
-            created = rows.map(\.created.count).max() ?? 0
-            duration = rows.map(\.duration.count).max() ?? 0
-            steps = rows.map(\.steps.count).max() ?? 0
-            loss = rows.map(\.loss.count).max() ?? 0
-            fineTuned = rows.map(\.fineTuned.count).max() ?? 0
+            (id, status, model, created, duration, steps, loss, fineTuned) = (0, 0, 0, 0, 0, 0, 0, 0)
+            for row in rows { widen(toFit: row) }
+        }
+
+        mutating func widen(toFit row: Cells) {
+            id = max(id, row.id.count)
+            status = max(status, row.status.count)
+            model = max(model, row.model.count)
+            created = max(created, row.created.count)
+            duration = max(duration, row.duration.count)
+            steps = max(steps, row.steps.count)
+            loss = max(loss, row.loss.count)
+            fineTuned = max(fineTuned, row.fineTuned.count)
         }
 
         /// Every column on one line, the model columns shrunk if need be, or nil.
