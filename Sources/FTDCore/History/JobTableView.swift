@@ -16,47 +16,62 @@ public enum JobTableView {
             steps: "STEPS", loss: "LOSS", fineTuned: "FINE-TUNED MODEL")
         var widths = Widths(measuring: rows)
         widths.widen(toFit: header)
-        // One string, appended to in place: 10,000 jobs make 20,000 lines.
-        var out = ""
-        out.reserveCapacity((rows.count + 2) * 2 * (options.width + 1))
+        // UTF-8 bytes appended in place, one string at the end: 10,000 jobs make 20,000
+        // lines, and building them as strings was most of ftd history's time.
+        var out = TextBuffer(capacity: (rows.count + 2) * 2 * (options.width + 1))
 
         if let layout = widths.singleLine(fitting: options.width) {
             var header = header
-            if layout.fineTuned < header.fineTuned.count { header.fineTuned = "FINE-TUNED" }
+            if layout.fineTuned < TerminalText.width(header.fineTuned) { header.fineTuned = "FINE-TUNED" }
             header.appendLine(to: &out, layout, status: nil, color: false)
             for (row, job) in zip(rows, jobs) {
                 row.appendLine(to: &out, layout, status: job.status, color: options.color)
             }
-            return out
+            return out.text
         }
         let layout = widths.twoLine(fitting: options.width)
         header.appendFirstLine(to: &out, layout, status: nil, color: false)
-        out += "  MODEL → FINE-TUNED MODEL\n"
+        out.append("  MODEL → FINE-TUNED MODEL")
+        out.endLine(from: 0)
         for (row, job) in zip(rows, jobs) {
             row.appendFirstLine(to: &out, layout, status: job.status, color: options.color)
-            out += row.secondLine(width: options.width) + "\n"
+            row.appendSecondLine(to: &out, width: options.width)
         }
-        return out
+        return out.text
     }
 
-    /// `text` and the spaces that make it `width` characters wide.
-    static func append(_ text: String, padRight width: Int, to out: inout String) {
-        out += text
-        let missing = width - text.count
-        if missing > 0 { out.append(contentsOf: repeatElement(Character(" "), count: missing)) }
-    }
+    /// Text as UTF-8 bytes, with the padding the table's columns need.
+    struct TextBuffer {
+        private(set) var bytes: [UInt8] = []
 
-    static func append(_ text: String, padLeft width: Int, to out: inout String) {
-        let missing = width - text.count
-        if missing > 0 { out.append(contentsOf: repeatElement(Character(" "), count: missing)) }
-        out += text
-    }
+        init(capacity: Int) { bytes.reserveCapacity(capacity) }
 
-    /// Ends the line begun at `start` (a UTF-8 offset): padding after the last column is
-    /// noise in a terminal and in tests.
-    static func endLine(_ out: inout String, from start: Int) {
-        while out.utf8.count > start, out.utf8.last == UInt8(ascii: " ") { out.removeLast() }
-        out += "\n"
+        var count: Int { bytes.count }
+        var text: String { String(decoding: bytes, as: UTF8.self) }
+
+        mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
+        mutating func spaces(_ count: Int) {
+            if count > 0 { bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: count)) }
+        }
+
+        /// `text` and the spaces that make it `width` characters wide.
+        mutating func append(_ text: String, padRight width: Int) {
+            append(text)
+            spaces(width - TerminalText.width(text))
+        }
+
+        mutating func append(_ text: String, padLeft width: Int) {
+            spaces(width - TerminalText.width(text))
+            append(text)
+        }
+
+        /// Ends the line begun at byte `start`: padding after the last column is noise in
+        /// a terminal and in tests.
+        mutating func endLine(from start: Int) {
+            while bytes.count > start, bytes.last == UInt8(ascii: " ") { bytes.removeLast() }
+            bytes.append(UInt8(ascii: "\n"))
+        }
     }
 
     static func emptyHint(statusFilter: String?) -> String {
@@ -91,57 +106,66 @@ extension JobTableView {
     struct Cells {
         var id, status, model, created, duration, steps, loss, fineTuned: String
 
-        func appendLine(to out: inout String, _ w: Widths, status: String?, color: Bool) {
-            let start = out.utf8.count
-            append(id, padRight: w.id, to: &out)
-            out += gap
+        func appendLine(to out: inout TextBuffer, _ w: Widths, status: String?, color: Bool) {
+            let start = out.count
+            out.append(id, padRight: w.id)
+            out.append(gap)
             appendStatus(to: &out, width: w.status, status: status, color: color)
-            out += gap
-            append(TerminalText.elideEnd(model, w.model), padRight: w.model, to: &out)
-            out += gap
-            append(created, padRight: w.created, to: &out)
-            out += gap
-            append(duration, padLeft: w.duration, to: &out)
-            out += gap
-            append(steps, padLeft: w.steps, to: &out)
-            out += gap
-            append(loss, padRight: w.loss, to: &out)
-            out += gap
-            out += TerminalText.elideMiddle(fineTuned, w.fineTuned)
-            endLine(&out, from: start)
+            out.append(gap)
+            out.append(TerminalText.elideEnd(model, w.model), padRight: w.model)
+            out.append(gap)
+            out.append(created, padRight: w.created)
+            out.append(gap)
+            out.append(duration, padLeft: w.duration)
+            out.append(gap)
+            out.append(steps, padLeft: w.steps)
+            out.append(gap)
+            out.append(loss, padRight: w.loss)
+            out.append(gap)
+            out.append(TerminalText.elideMiddle(fineTuned, w.fineTuned))
+            out.endLine(from: start)
         }
 
-        func appendFirstLine(to out: inout String, _ w: Widths, status: String?, color: Bool) {
-            let start = out.utf8.count
-            append(id, padRight: w.id, to: &out)
-            out += w.separator
+        func appendFirstLine(to out: inout TextBuffer, _ w: Widths, status: String?, color: Bool) {
+            let start = out.count
+            out.append(id, padRight: w.id)
+            out.append(w.separator)
             appendStatus(to: &out, width: w.status, status: status, color: color)
-            out += w.separator
-            append(created, padRight: w.created, to: &out)
-            out += w.separator
-            append(duration, padLeft: w.duration, to: &out)
-            out += w.separator
-            append(steps, padLeft: w.steps, to: &out)
-            out += w.separator
-            out += loss
-            endLine(&out, from: start)
+            out.append(w.separator)
+            out.append(created, padRight: w.created)
+            out.append(w.separator)
+            out.append(duration, padLeft: w.duration)
+            out.append(w.separator)
+            out.append(steps, padLeft: w.steps)
+            out.append(w.separator)
+            out.append(loss)
+            out.endLine(from: start)
         }
 
-        func secondLine(width: Int) -> String {
+        func appendSecondLine(to out: inout TextBuffer, width: Int) {
+            let start = out.count
             let available = width - 2
-            guard fineTuned != "-" else { return "  " + TerminalText.elideEnd(model, available) }
+            out.append("  ")
+            if fineTuned == "-" {
+                out.append(TerminalText.elideEnd(model, available))
+                return out.endLine(from: start)
+            }
             let arrow = " → "
             let modelWidth = min(
-                model.count, max(minModelWidth, available - arrow.count - fineTuned.count))
+                TerminalText.width(model),
+                max(minModelWidth, available - arrow.count - TerminalText.width(fineTuned)))
             let shownModel = TerminalText.elideEnd(model, modelWidth)
-            let rest = available - shownModel.count - arrow.count
-            return "  " + shownModel + arrow + TerminalText.elideMiddle(fineTuned, max(rest, 1))
+            let rest = available - TerminalText.width(shownModel) - arrow.count
+            out.append(shownModel)
+            out.append(arrow)
+            out.append(TerminalText.elideMiddle(fineTuned, max(rest, 1)))
+            out.endLine(from: start)
         }
 
-        private func appendStatus(to out: inout String, width: Int, status: String?, color: Bool) {
+        private func appendStatus(to out: inout TextBuffer, width: Int, status: String?, color: Bool) {
             let shown = TerminalText.elideEnd(self.status, width)
-            guard let status, color else { return append(shown, padRight: width, to: &out) }
-            out += StatusStyle.paint(TerminalText.padRight(shown, width), status: status, color: true)
+            guard let status, color else { return out.append(shown, padRight: width) }
+            out.append(StatusStyle.paint(TerminalText.padRight(shown, width), status: status, color: true))
         }
     }
 
@@ -155,14 +179,14 @@ extension JobTableView {
         }
 
         mutating func widen(toFit row: Cells) {
-            id = max(id, row.id.count)
-            status = max(status, row.status.count)
-            model = max(model, row.model.count)
-            created = max(created, row.created.count)
-            duration = max(duration, row.duration.count)
-            steps = max(steps, row.steps.count)
-            loss = max(loss, row.loss.count)
-            fineTuned = max(fineTuned, row.fineTuned.count)
+            id = max(id, TerminalText.width(row.id))
+            status = max(status, TerminalText.width(row.status))
+            model = max(model, TerminalText.width(row.model))
+            created = max(created, TerminalText.width(row.created))
+            duration = max(duration, TerminalText.width(row.duration))
+            steps = max(steps, TerminalText.width(row.steps))
+            loss = max(loss, TerminalText.width(row.loss))
+            fineTuned = max(fineTuned, TerminalText.width(row.fineTuned))
         }
 
         /// Every column on one line, the model columns shrunk if need be, or nil.

@@ -22,7 +22,10 @@ enum TerminalText {
         return (value < 0 ? "-" : "") + zeros + digits
     }
 
-    static func utcDate(_ time: Int64) -> String { String(utc(time).prefix(10)) }
+    static func utcDate(_ time: Int64) -> String {
+        let (year, month, day) = civilDate(daysSinceEpoch: floorDivide(time, 86_400).0)
+        return zeroPadded(year, 4) + "-" + zeroPadded(month, 2) + "-" + zeroPadded(day, 2)
+    }
 
     /// Text from the API made safe for a terminal: control characters (escape sequences
     /// included) that could move the cursor, clear the screen or retitle the window become
@@ -98,24 +101,32 @@ enum TerminalText {
             + zeroPadded(Int64(abs(exponent)), 2)
     }
 
+    /// Characters in `text`: for ASCII, its bytes, without walking grapheme clusters.
+    static func width(_ text: String) -> Int {
+        let ascii = text.utf8.withContiguousStorageIfAvailable { bytes in bytes.allSatisfy { $0 < 0x80 } }
+        return ascii == true ? text.utf8.count : text.count
+    }
+
     static func padRight(_ text: String, _ width: Int) -> String {
-        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+        let count = self.width(text)
+        return count >= width ? text : text + String(repeating: " ", count: width - count)
     }
 
     static func padLeft(_ text: String, _ width: Int) -> String {
-        text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
+        let count = self.width(text)
+        return count >= width ? text : String(repeating: " ", count: width - count) + text
     }
 
     /// Keeps the start: model names and messages read from the left.
     static func elideEnd(_ text: String, _ width: Int) -> String {
-        guard text.count > width else { return text }
+        guard self.width(text) > width else { return text }
         guard width > 1 else { return String(text.prefix(max(width, 0))) }
         return String(text.prefix(width - 1)) + "…"
     }
 
     /// Keeps both ends: a fine-tuned model's distinctive part is its suffix and id.
     static func elideMiddle(_ text: String, _ width: Int) -> String {
-        guard text.count > width else { return text }
+        guard self.width(text) > width else { return text }
         guard width > 2 else { return String(text.prefix(max(width, 0))) }
         let tail = (width - 1) / 2
         return String(text.prefix(width - 1 - tail)) + "…" + String(text.suffix(tail))
