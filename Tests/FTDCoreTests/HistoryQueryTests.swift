@@ -143,3 +143,33 @@ struct HistoryQueryTests {
                 .split(separator: "\n").allSatisfy { $0.count <= 80 })
     }
 }
+
+/// `step_summaries` is kept by triggers, whoever writes the steps: an older ftd still
+/// running after an upgrade writes them without knowing the table.
+struct StepSummaryTriggerTests {
+    @Test func stepsWrittenWithPlainSQLKeepTheSummary() throws {
+        let database = try HistoryQueryTests.database(with: [
+            StoreSample.job("ftjob-a", "running", createdAt: 1)
+        ])
+        func summary() throws -> JobSummary { try #require(try database.jobSummaries().first) }
+        try database.writer.write { db in
+            try db.execute(
+                sql:
+                    "INSERT INTO steps (job_id, step, train_loss) VALUES ('ftjob-a', 2, 0.5), ('ftjob-a', 1, 0.9)"
+            )
+        }
+        #expect(try summary().steps == 2)
+        #expect(try summary().lastTrainLoss == 0.5)
+        // A later value for the highest step, then a value for a lower one.
+        try database.writer.write { db in
+            try db.execute(sql: "UPDATE steps SET train_loss = 0.4 WHERE job_id = 'ftjob-a' AND step = 2")
+            try db.execute(sql: "UPDATE steps SET train_loss = 0.8 WHERE job_id = 'ftjob-a' AND step = 1")
+        }
+        #expect(try summary().lastTrainLoss == 0.4)
+        try database.writer.write { db in
+            try db.execute(sql: "DELETE FROM steps WHERE job_id = 'ftjob-a' AND step = 2")
+        }
+        #expect(try summary().steps == 1)
+        #expect(try summary().lastTrainLoss == 0.8)
+    }
+}

@@ -22,10 +22,6 @@ struct StoreQueryPlanTests {
             "SELECT * FROM events WHERE job_id = ? ORDER BY created_at DESC, seq DESC LIMIT ?",
             ["ftjob-a", 8] as StatementArguments
         ),
-        (
-            "UPDATE jobs SET \(AppDatabase.stepSummaryAssignments(jobID: "?1")) WHERE id = ?1",
-            ["ftjob-a"] as StatementArguments
-        ),
         ("SELECT * FROM steps WHERE job_id = ? ORDER BY step", ["ftjob-a"] as StatementArguments),
         (
             "SELECT * FROM events WHERE job_id = ? ORDER BY created_at, seq",
@@ -62,8 +58,6 @@ struct StoreQueryPlanTests {
                     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200)
                     INSERT INTO steps (job_id, step, train_loss) SELECT jobs.id, n.i, 1.0 / n.i FROM jobs, n
                     """)
-            // What migration v4 does to the steps already stored.
-            try db.execute(sql: "UPDATE jobs SET \(AppDatabase.stepSummaryAssignments(jobID: "jobs.id"))")
         }
         let summaries = try database.jobSummaries(limit: 3)
         #expect(summaries.map(\.id) == ["ftjob-00500", "ftjob-00499", "ftjob-00498"])

@@ -115,7 +115,7 @@ extension AppDatabase {
     private static func summaries(
         _ db: Database, where filter: (sql: String, arguments: [String])?, limit: Int?
     ) throws -> [JobSummary] {
-        let stored = try db.columns(in: "jobs").contains { $0.name == "step_count" }
+        let stored = try db.tableExists("step_summaries")
         let rows = try Row.fetchCursor(
             db, sql: summarySQL(filter: filter?.sql, storedStepSummary: stored),
             arguments: StatementArguments(filter?.arguments ?? []) + [limit.map { max($0, 0) } ?? -1])
@@ -134,21 +134,22 @@ extension AppDatabase {
         return summaries
     }
 
-    /// The listing's query. A database the daemon has not yet migrated to
-    /// `v4-step-summary` (`ftd history` never migrates) gets the step count and last loss
-    /// from subqueries on the `(job_id, step)` primary key instead.
+    /// The listing's query: the step count and last loss from `step_summaries`. A
+    /// database the daemon has not yet migrated to `v4-step-summary` (`ftd history` never
+    /// migrates) gets them from subqueries on the `(job_id, step)` primary key instead.
     static func summarySQL(filter: String?, storedStepSummary: Bool = true) -> String {
         let stepColumns =
             storedStepSummary
-            ? "step_count, last_train_loss"
+            ? "COALESCE(step_summaries.step_count, 0), step_summaries.last_train_loss"
             : """
             (SELECT COUNT(*) FROM steps WHERE steps.job_id = jobs.id),
                 (SELECT train_loss FROM steps WHERE steps.job_id = jobs.id ORDER BY step DESC LIMIT 1)
             """
+        let join = storedStepSummary ? " LEFT JOIN step_summaries ON step_summaries.job_id = jobs.id" : ""
         return """
             SELECT id, status, model, fine_tuned_model, created_at, finished_at, trained_tokens,
                 error_code, error_message, error_param, \(stepColumns)
-            FROM jobs
+            FROM jobs\(join)
             \(filter.map { "WHERE " + $0 } ?? "")
             ORDER BY created_at DESC, id DESC
             LIMIT ?

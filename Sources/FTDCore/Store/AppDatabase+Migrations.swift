@@ -99,13 +99,43 @@ extension AppDatabase {
             }
         }
         migrator.registerMigration("v4-step-summary") { db in
-            // What `ftd history` shows of each job's loss curve, kept with the job: counting
-            // a million steps for every listing took most of its time.
-            try db.alter(table: "jobs") { t in
-                t.add(column: "step_count", .integer).notNull().defaults(to: 0)
-                t.add(column: "last_train_loss", .double)
-            }
-            try db.execute(sql: "UPDATE jobs SET \(Self.stepSummaryAssignments(jobID: "jobs.id"))")
+            // What `ftd history` lists of each job's loss curve, kept beside the job:
+            // counting a million steps for every listing took most of its time. Triggers
+            // keep it, so that every writer does, an older ftd still running included.
+            try db.execute(
+                sql: """
+                    CREATE TABLE step_summaries (
+                        job_id TEXT PRIMARY KEY NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+                        step_count INTEGER NOT NULL,
+                        last_step INTEGER NOT NULL,
+                        last_train_loss REAL
+                    ) WITHOUT ROWID;
+                    INSERT INTO step_summaries (job_id, step_count, last_step)
+                        SELECT job_id, COUNT(*), MAX(step) FROM steps GROUP BY job_id;
+                    UPDATE step_summaries SET last_train_loss = (
+                        SELECT train_loss FROM steps
+                        WHERE steps.job_id = step_summaries.job_id AND steps.step = step_summaries.last_step);
+                    CREATE TRIGGER steps_summary_after_insert AFTER INSERT ON steps BEGIN
+                        INSERT INTO step_summaries (job_id, step_count, last_step, last_train_loss)
+                        VALUES (NEW.job_id, 1, NEW.step, NEW.train_loss)
+                        ON CONFLICT (job_id) DO UPDATE SET
+                            step_count = step_count + 1,
+                            last_train_loss = CASE WHEN NEW.step >= last_step THEN NEW.train_loss ELSE last_train_loss END,
+                            last_step = MAX(last_step, NEW.step);
+                    END;
+                    CREATE TRIGGER steps_summary_after_update AFTER UPDATE ON steps BEGIN
+                        UPDATE step_summaries SET last_train_loss = NEW.train_loss
+                        WHERE job_id = NEW.job_id AND last_step = NEW.step;
+                    END;
+                    CREATE TRIGGER steps_summary_after_delete AFTER DELETE ON steps BEGIN
+                        UPDATE step_summaries SET
+                            step_count = step_count - 1,
+                            last_step = COALESCE((SELECT MAX(step) FROM steps WHERE job_id = OLD.job_id), 0),
+                            last_train_loss = (
+                                SELECT train_loss FROM steps WHERE job_id = OLD.job_id ORDER BY step DESC LIMIT 1)
+                        WHERE job_id = OLD.job_id;
+                    END;
+                    """)
         }
         return migrator
     }

@@ -76,16 +76,9 @@ extension AppDatabase: PollStore {
                     try Self.insert(record, db)
                 }
             }
-            var stepJobs: Set<String> = []
+            // Triggers keep `step_summaries` (migration v4).
             for step in cycle.steps where try storesChildren(step.jobID, "steps") {
                 try Self.merge(StepRecord(step), db)
-                stepJobs.insert(step.jobID)
-            }
-            for jobID in stepJobs {
-                try db.cachedStatement(
-                    sql: "UPDATE jobs SET \(Self.stepSummaryAssignments(jobID: "?1")) WHERE id = ?1"
-                )
-                .execute(arguments: [jobID])
             }
             for checkpoint in cycle.checkpoints
             where try storesChildren(checkpoint.jobID, "checkpoints") {
@@ -173,15 +166,6 @@ extension AppDatabase: PollStore {
                 step.validLoss, step.validMeanTokenAccuracy, step.fullValidLoss,
                 step.fullValidMeanTokenAccuracy,
             ])
-    }
-
-    /// `jobs.step_count` and `jobs.last_train_loss` computed from `steps`, for the job
-    /// whose id is the SQL expression `jobID`.
-    static func stepSummaryAssignments(jobID: String) -> String {
-        """
-        step_count = (SELECT COUNT(*) FROM steps WHERE steps.job_id = \(jobID)),
-        last_train_loss = (SELECT train_loss FROM steps WHERE steps.job_id = \(jobID) ORDER BY step DESC LIMIT 1)
-        """
     }
 
     static func baselineTime(_ db: Database) throws -> Int64? {
