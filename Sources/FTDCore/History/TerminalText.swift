@@ -67,37 +67,60 @@ enum TerminalText {
         }
     }
 
-    /// `1.52`, `0.0012`, `5.7e-05`: short, and never rounded to zero. Like `%.4f` with
-    /// its trailing zeros cut, below 0.001 like `%.1e`.
+    /// `1.52`, `0.0012`, `5.7e-05`: short, and never rounded to zero. Exactly `%.4f`
+    /// with its trailing zeros cut, below 0.001 `%.1e`: by hand, except on a rounding tie
+    /// (where `printf` looks at the exact binary value) and out of the usual range.
     static func loss(_ value: Double) -> String {
         guard value.isFinite else { return "\(value)" }
         if value == 0 { return "0" }
         let sign = value < 0 ? "-" : ""
         let magnitude = abs(value)
-        if magnitude < 0.001 { return sign + scientific(magnitude) }
-        // Beyond this, ten-thousandths no longer fit in an Int64; no loss is that large.
-        guard magnitude < 1e14 else { return "\(value)" }
-        let tenThousandths = Int64((magnitude * 10_000).rounded())
-        var text = sign + String(tenThousandths / 10_000)
-        var fraction = zeroPadded(tenThousandths % 10_000, 4)
-        while fraction.hasSuffix("0") { fraction.removeLast() }
-        if !fraction.isEmpty { text += "." + fraction }
+        if magnitude < 0.001 {
+            if magnitude >= 1e-300, let text = scientific(magnitude) { return sign + text }
+            return String(format: "%.1e", value)
+        }
+        let scaled = magnitude * 10_000
+        guard magnitude < 1e9, !isNearTie(scaled, tolerance: scaled.ulp * 4) else {
+            return trimmingZeros(String(format: "%.4f", value))
+        }
+        let tenThousandths = Int64(scaled.rounded())
+        return sign
+            + trimmingZeros(String(tenThousandths / 10_000) + "." + zeroPadded(tenThousandths % 10_000, 4))
+    }
+
+    private static func trimmingZeros(_ fixed: String) -> String {
+        var text = fixed
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
         return text
     }
 
-    /// `5.7e-05` for a positive `value`: one decimal, an exponent of two digits at least.
-    private static func scientific(_ value: Double) -> String {
+    /// Whether `value` is so close to a half that rounding it may not be what rounding
+    /// the exact decimal value would be.
+    private static func isNearTie(_ value: Double, tolerance: Double) -> Bool {
+        abs(value - value.rounded(.down) - 0.5) <= tolerance
+    }
+
+    /// `5.7e-05` for a positive `value` (1e-300 up to 0.001): one decimal, an exponent
+    /// of two digits at least; nil on a rounding tie.
+    private static func scientific(_ value: Double) -> String? {
         var exponent = Int(log10(value).rounded(.down))
-        var tenths = Int64((value / pow(10, Double(exponent)) * 10).rounded())
-        // log10 can land one off near a power of ten, and 9.96 rounds up to 10.0.
+        var tenths = value / pow(10, Double(exponent)) * 10
+        // log10 can land one off near a power of ten.
         if tenths >= 100 {
             exponent += 1
-            tenths = Int64((value / pow(10, Double(exponent)) * 10).rounded())
+            tenths /= 10
         } else if tenths < 10 {
             exponent -= 1
-            tenths = Int64((value / pow(10, Double(exponent)) * 10).rounded())
+            tenths *= 10
         }
-        return "\(tenths / 10).\(tenths % 10)e" + (exponent < 0 ? "-" : "+")
+        guard !isNearTie(tenths, tolerance: 1e-9) else { return nil }
+        var rounded = Int64(tenths.rounded())
+        if rounded >= 100 {  // 9.96e-05 is 1.0e-04
+            exponent += 1
+            rounded /= 10
+        }
+        return "\(rounded / 10).\(rounded % 10)e" + (exponent < 0 ? "-" : "+")
             + zeroPadded(Int64(abs(exponent)), 2)
     }
 
