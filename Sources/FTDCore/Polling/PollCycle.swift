@@ -7,8 +7,8 @@ import Logging
 /// leaves the database exactly as the previous cycle left it, or with only complete
 /// batches. A job's events are kept only when their paging reached a stored event or the
 /// end of the list, so no gap can hide behind a stored event. The baseline alone is
-/// committed in parts (`baselinePartEvents`): a first sync of 10,000 jobs would otherwise
-/// hold a million events in memory.
+/// committed in parts when it is large (`baselinePartEvents`): a first sync of 10,000 jobs
+/// would otherwise hold a million events, 1.1 GB, in memory.
 public struct PollCycle: Sendable {
     public struct PageSizes: Sendable {
         public var jobs = 100
@@ -24,9 +24,10 @@ public struct PollCycle: Sendable {
     public var pageSizes = PageSizes()
     /// Jobs synced at once; bounded so a first sync of a large account stays polite.
     public var concurrency = 4
-    /// The baseline is committed in parts of about this many events or jobs.
-    public var baselinePartEvents = 5_000
-    public var baselinePartJobs = 500
+    /// A baseline is committed in parts of about this many events or jobs, so that
+    /// memory stays bounded (about 1 KB an event); a smaller one is one transaction.
+    public var baselinePartEvents = 50_000
+    public var baselinePartJobs = 2_000
     /// Each non-baseline transition becomes a pending delivery for every hook that fires
     /// on its new status, committed with the cycle.
     public var hooks: [HookSettings] = []
