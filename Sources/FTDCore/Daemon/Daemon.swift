@@ -43,7 +43,6 @@ public struct Daemon: Sendable {
         keyVariables.withLock { $0 = [configuration.api.apiKeyEnv] }
         let live = LiveConfiguration(snapshot(configuration, apiKey: apiKey, health: health))
         let deliveries = DeliveryService(live: live, logger: logger)
-        ProcessMemory.limitArenas()
         let poller = PollerService(live: live, health: health, logger: logger) { tick in
             ProcessMemory.releaseFreeMemory()
             let pending = self.report(tick, health: health)

@@ -18,7 +18,7 @@ public enum JobTableView {
         widths.widen(toFit: header)
         // UTF-8 bytes appended in place, one string at the end: 10,000 jobs make 20,000
         // lines, and building them as strings was most of ftd history's time.
-        var out = TextBuffer(capacity: (rows.count + 2) * 2 * (options.width + 1))
+        var out = TextBuffer(capacity: (rows.count + 2) * 2 * (min(options.width, 240) + 1))
 
         if let layout = widths.singleLine(fitting: options.width) {
             var header = header

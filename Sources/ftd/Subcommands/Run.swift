@@ -27,6 +27,9 @@ struct Run: AsyncParsableCommand {
         // until then the default action would end the process (and systemd would not
         // restart it: death by SIGHUP counts as clean).
         if !once { _ = signal(SIGHUP, SIG_IGN) }
+        // Before any thread of the HTTP client or the database starts: the arenas those
+        // threads would make first are kept for good.
+        ProcessMemory.limitArenas()
         let (configuration, apiKey) = try Self.load(global)
         let keys = APIKeyResolver(environment: global.environment)
         global.bootstrapLogging()
