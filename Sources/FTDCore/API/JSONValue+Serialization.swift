@@ -74,11 +74,4 @@ extension JSONValue {
         }
         bytes.append(UInt8(ascii: "\""))
     }
-
-    /// What Foundation's encoder makes of the value: the reference `encoded()` is held to.
-    func encodedByFoundation() -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(self)) ?? Data("null".utf8)
-    }
 }

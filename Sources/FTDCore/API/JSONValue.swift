@@ -16,23 +16,6 @@ public enum JSONValue: Sendable, Equatable, Hashable {
     case object([String: JSONValue])
 }
 
-/// Encodable, for `encodedByFoundation()` and whoever encodes a tree holding one. Decoding is `parse` (`JSONParser`); Foundation's
-/// `JSONDecoder` served before and traps on some malformed input.
-extension JSONValue: Encodable {
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .null: try container.encodeNil()
-        case .bool(let value): try container.encode(value)
-        case .int(let value): try container.encode(value)
-        case .double(let value): try container.encode(value)
-        case .string(let value): try container.encode(value)
-        case .array(let value): try container.encode(value)
-        case .object(let value): try container.encode(value)
-        }
-    }
-}
-
 extension JSONValue {
     /// Parses a whole body (`JSONParser`). When the bytes are not JSON, the error names
     /// the problem and its byte offset.

@@ -68,6 +68,6 @@ public enum TokenEstimate {
     }
 
     static func tokens(inJSON value: JSONValue) -> Int {
-        tokens(inText: String(decoding: value.encoded(), as: UTF8.self))
+        tokens(inText: value.encodedString)
     }
 }

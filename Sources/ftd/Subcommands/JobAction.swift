@@ -38,7 +38,7 @@ struct JobActionOptions: ParsableArguments {
             // transition, with the hooks that fire on it.
             let sync = try await session.cycle.sync(job, observedAt: sentAt)
             if json {
-                Terminal.write(String(decoding: job.raw.encoded(), as: UTF8.self) + "\n")
+                Terminal.write(job.raw.encodedString + "\n")
             } else if let change = sync.transitions.last {
                 Terminal.write("\(job.id): \(action.pastTense): \(change.from ?? "new") → \(change.to)\n")
             } else {

@@ -1,0 +1,27 @@
+import Foundation
+
+@testable import FTDCore
+
+/// Foundation's way of writing a JSON tree, which `JSONValue.encoded()` replaced in ftd:
+/// `JSONSerializationTests` holds the hand-written encoder to its bytes.
+extension JSONValue: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .int(let value): try container.encode(value)
+        case .double(let value): try container.encode(value)
+        case .string(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        }
+    }
+
+    /// What `JSONEncoder` with sorted keys and unescaped slashes makes of the value.
+    func encodedByFoundation() -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(self)) ?? Data("null".utf8)
+    }
+}
