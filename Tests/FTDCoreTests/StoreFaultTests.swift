@@ -192,6 +192,42 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
     }
 
+    /// The daemon reads every page at its start; a workflow command does not, and meets a
+    /// damaged page only if it reads it.
+    @Test func onlyTheDaemonChecksEveryPageAtOpen() throws {
+        let root = try S.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let path = root.appendingPathComponent("ftd.sqlite3").path
+        do {
+            let database = try AppDatabase.open(path: path, groupReadable: false, logger: S.logger)
+            var cycle = CycleRecord(observedAt: 1, jobs: [S.job("ftjob-a", "running")])
+            cycle.events["ftjob-a"] = (0..<3000).map {
+                S.event(
+                    "ftevent-\($0)", job: "ftjob-a", at: 1000 + Int64($0), String(repeating: "m", count: 200))
+            }
+            _ = try database.record(cycle: cycle)
+        }
+        let queue = try DatabaseQueue(path: path)
+        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        try queue.close()
+        // Garbage over the last pages: events written last, which opening never reads.
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: path))
+        let size = try handle.seekToEnd()
+        try handle.seek(toOffset: size - 8 * 4096)
+        try handle.write(contentsOf: Data(repeating: 0xA5, count: 8 * 4096))
+        try handle.close()
+
+        #expect {
+            try AppDatabase.open(path: path, groupReadable: false, logger: S.logger)
+        } throws: { error in
+            guard case .corrupt = error as? StoreError else { return false }
+            return true
+        }
+        let command = try AppDatabase.open(
+            path: path, groupReadable: false, checkingIntegrity: false, logger: S.logger)
+        #expect(try command.jobSummaries().map(\.id) == ["ftjob-a"])
+    }
+
     // MARK: The poller
 
     /// A store whose every call fails with `fault`, as a full or replaced database does.

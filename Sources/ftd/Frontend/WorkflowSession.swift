@@ -23,8 +23,10 @@ struct WorkflowSession {
         global.bootstrapLogging(quietLevel: .warning)
         let logger = Logger(label: "ftd")
         let storage = configuration.storage
+        // The daemon checks the file's pages at its start; this command only records.
         let database = try AppDatabase.open(
-            path: storage.database, groupReadable: storage.groupReadable, logger: logger)
+            path: storage.database, groupReadable: storage.groupReadable, checkingIntegrity: false,
+            logger: logger)
         return try await HTTPClient.withProcessClient { httpClient in
             let api = OpenAIClient(
                 settings: configuration.api, apiKey: apiKey, httpClient: httpClient, logger: logger)
