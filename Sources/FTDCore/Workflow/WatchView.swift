@@ -43,6 +43,9 @@ public enum WatchView {
 
     /// Messages shown under the progress on a TTY.
     static let recentMessages = 6
+    /// The newest events a look reads: enough for the recent messages, the progress
+    /// rate's window and everything new since the previous look.
+    public static let eventWindow = 500
 
     /// The block a TTY redraws: header, progress, losses, the latest messages.
     public static func screen(_ frame: Frame, width: Int, color: Bool) -> [String] {

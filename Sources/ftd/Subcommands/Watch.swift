@@ -75,7 +75,10 @@ struct Watch: AsyncParsableCommand {
                 try await Task.sleep(for: .seconds(interval))
                 continue
             }
-            let detail = try session.database.jobDetail(id: job.id)
+            // The newest events only: a long job has hundreds of thousands, and a look
+            // needs its recent messages, the last steps' times and what is new since the
+            // previous look (never near this many at one look every few seconds).
+            let detail = try session.database.jobDetail(id: job.id, latestEvents: WatchView.eventWindow)
             renderer.show(
                 WatchView.Frame(
                     job: job, steps: detail.steps, events: detail.events,
