@@ -32,8 +32,7 @@ struct JobSubmitterTests {
         let api = OpenAIClient(
             settings: settings, apiKey: "sk-submit", httpClient: .tests, logger: .quiet,
             retryPolicy: RetryPolicy(maxRetries: maxRetries, baseDelay: 0.01, maxDelay: 0.05))
-        let cycle = PollCycle(api: api, store: try AppDatabase.inMemory(), logger: .quiet)
-        var submitter = JobSubmitter(api: api, cycle: cycle) { _ in }
+        var submitter = JobSubmitter(api: api) { _ in }
         submitter.processingPollInterval = .milliseconds(10)
         return submitter
     }

@@ -47,16 +47,14 @@ public struct SubmitError: Error, Sendable, CustomStringConvertible {
 /// know it from its first second, after it has told the user the job's id.
 public struct JobSubmitter: Sendable {
     let api: OpenAIClient
-    let cycle: PollCycle
     /// One line for the user per step (uploading, processing, created).
     let progress: @Sendable (String) -> Void
     /// How long to wait for the API to process an uploaded file.
     public var processingTimeout: Duration = .seconds(600)
     public var processingPollInterval: Duration = .seconds(1)
 
-    public init(api: OpenAIClient, cycle: PollCycle, progress: @escaping @Sendable (String) -> Void) {
+    public init(api: OpenAIClient, progress: @escaping @Sendable (String) -> Void) {
         self.api = api
-        self.cycle = cycle
         self.progress = progress
     }
 

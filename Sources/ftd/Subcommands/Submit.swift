@@ -89,7 +89,7 @@ struct Submit: AsyncParsableCommand {
         request.metadata = try parsedMetadata()
 
         let status: Int32? = try await WorkflowSession.with(global) { session in
-            let submitter = JobSubmitter(api: session.api, cycle: session.cycle) { line in
+            let submitter = JobSubmitter(api: session.api) { line in
                 FileHandle.standardError.write(Data("ftd: \(line)\n".utf8))
             }
             let created: (job: FineTuningJob, sentAt: Int64)
