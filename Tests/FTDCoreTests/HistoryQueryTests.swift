@@ -101,6 +101,28 @@ struct HistoryQueryTests {
         #expect(message.contains("ftjob-abc, ftjob-abd"))
     }
 
+    /// `ftd history JOB` shows the newest events and how many there are; `--json` all of
+    /// them, in the order they happened (SPEC section 6), equal seconds included.
+    @Test func theDetailCanReadOnlyTheNewestEventsAndStillCountThemAll() throws {
+        let database = try AppDatabase.inMemory()
+        var cycle = CycleRecord(observedAt: 1, jobs: [S.job("ftjob-a", "running")])
+        // Newest first, as the API sends them; two share each second.
+        cycle.events["ftjob-a"] = (0..<12).reversed().map {
+            S.event("ftevent-\($0)", job: "ftjob-a", at: 100 + Int64($0 / 2))
+        }
+        _ = try database.record(cycle: cycle)
+
+        let all = try database.jobDetail(id: "ftjob-a")
+        #expect(all.events.map(\.id) == (0..<12).map { "ftevent-\($0)" })
+        #expect(all.eventCount == 12)
+        let newest = try database.jobDetail(id: "ftjob-a", latestEvents: 5)
+        #expect(newest.events.map(\.id) == (7..<12).map { "ftevent-\($0)" })
+        #expect(newest.eventCount == 12)
+        #expect(
+            JobDetailView.render(newest, options: HistoryRenderOptions(now: 200), eventCount: 5)
+                .contains("Last 5 of 12 events"))
+    }
+
     @Test func anUnknownJobHasNoDetail() throws {
         let database = try AppDatabase.inMemory()
         #expect(throws: StoreError.unknownJob(input: "ftjob-nope")) {

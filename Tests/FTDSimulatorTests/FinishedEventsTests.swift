@@ -6,12 +6,18 @@ import Testing
 /// The events of finished jobs are built and written once, then paged from the cache:
 /// the pages must be exactly what building them anew gives.
 struct FinishedEventsTests {
-    @Test func cachedPagesAreThePagesBuiltAnew() async throws {
+    /// A seeded simulator state with `jobs` finished jobs of `steps` steps each.
+    static func state(finishedJobs jobs: Int, steps: Int) async -> SimulatorState {
         var configuration = SimulatorConfiguration(clock: .manual(start: 1_715_566_184), scenario: .empty)
-        configuration.finishedJobs = 2
-        configuration.finishedJobSteps = 301
+        configuration.finishedJobs = jobs
+        configuration.finishedJobSteps = steps
         let state = SimulatorState(configuration: configuration, logger: Logger(label: "test"))
         await state.seed(configuration)
+        return state
+    }
+
+    @Test func cachedPagesAreThePagesBuiltAnew() async throws {
+        let state = await Self.state(finishedJobs: 2, steps: 301)
         for job in await state.jobs.values {
             let now = await state.now
             let newestFirst = Array(JobTimeline(job: job).events(at: now).reversed())
@@ -36,11 +42,7 @@ struct FinishedEventsTests {
     }
 
     @Test func finishedJobsHaveTheConfiguredSteps() async throws {
-        var configuration = SimulatorConfiguration(clock: .manual(start: 1_715_566_184), scenario: .empty)
-        configuration.finishedJobs = 3
-        configuration.finishedJobSteps = 100
-        let state = SimulatorState(configuration: configuration, logger: Logger(label: "test"))
-        await state.seed(configuration)
+        let state = await Self.state(finishedJobs: 3, steps: 100)
         let steps = await state.jobs.values.map { JobTimeline(job: $0).script.totalSteps }
         #expect(steps == [100, 100, 100])
     }
