@@ -169,6 +169,20 @@ import Testing
         }
     }
 
+    /// SPEC section 1: 69 when the API cannot be reached or keeps failing, as for
+    /// `ftd run --once`; a refusal (a 4xx that is not retried) is 65, above.
+    @Test func aCancelTheAPIKeepsFailingExitsWith69() async throws {
+        try await Sandbox.with { sandbox in
+            let id = try await Self.runningElle(sandbox)
+            await sandbox.simulator.addFault(try FaultRule.parse("500:count=10:path=/cancel"))
+            let cancel = try await sandbox.ftd(["cancel", id])
+            #expect(cancel.status == 69, "\(cancel.stderr)")
+            // The retry is logged as a warning; the last line says what failed.
+            let last = try #require(cancel.stderr.split(separator: "\n").last)
+            #expect(last.hasPrefix("ftd: POST /fine_tuning/jobs/\(id)/cancel: HTTP 500"), "\(cancel.stderr)")
+        }
+    }
+
     static func objectFrom(_ value: Any) throws -> [String: Any] {
         try #require(value as? [String: Any])
     }
