@@ -1,18 +1,13 @@
 import Foundation
 
-/// The real API payloads in `../shared/fixtures` (beside the clone), or in
-/// `$FTD_FIXTURES` when set.
+/// The real API payloads, kept in the repository at `Tests/Fixtures` so that a clone with
+/// nothing beside it passes its tests. `FixtureCopyTests` keeps them identical to the
+/// project's shared copy when one stands beside the clone.
 enum Fixtures {
-    static var directory: URL {
-        if let path = ProcessInfo.processInfo.environment["FTD_FIXTURES"] {
-            return URL(fileURLWithPath: path)
-        }
-        // Tests/FTDCoreTests/Fixtures.swift -> repository root -> ../shared/fixtures
-        return URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-            .appendingPathComponent("shared/fixtures")
-    }
+    /// Tests/FTDCoreTests/Fixtures.swift → Tests/Fixtures
+    static let directory = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures")
 
     static func data(_ name: String) throws -> Data {
         try Data(contentsOf: directory.appendingPathComponent(name))

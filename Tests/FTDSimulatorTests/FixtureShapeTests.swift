@@ -6,13 +6,11 @@ import Testing
 /// The simulator's JSON must have the real API's fields: compare key sets with the fixtures.
 @Suite("Shapes match the fixtures")
 struct FixtureShapeTests {
-    /// `../shared/fixtures` beside the clone, or `$FTD_FIXTURES` (which `scripts/test`
-    /// sets when the clone stands elsewhere), as FTDCoreTests' `Fixtures` reads them.
-    static let fixtures =
-        ProcessInfo.processInfo.environment["FTD_FIXTURES"].map { URL(fileURLWithPath: $0) }
-        ?? URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("../shared/fixtures").standardizedFileURL
+    /// The real API payloads kept in the repository (`Tests/Fixtures`), as FTDCoreTests'
+    /// `Fixtures` reads them.
+    static let fixtures = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures")
 
     static func fixture(_ name: String) throws -> SimJSON {
         let data = try Data(contentsOf: fixtures.appendingPathComponent(name))

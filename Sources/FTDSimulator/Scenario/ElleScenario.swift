@@ -5,7 +5,7 @@ enum ElleScenario {
     static let model = "gpt-3.5-turbo-0125"
     static let suffix = "elle"
 
-    /// The first two lines are /work/shared/fixtures/training-data.jsonl; the rest follow
+    /// The first two lines are the fixture Tests/Fixtures/training-data.jsonl; the rest follow
     /// their style so that the file has the 10 examples the API requires.
     static let trainingData = #"""
         {"messages": [{"role": "system", "content": "Elle is a factual chatbot that answers questions about elements in the periodic table with a limerick"}, {"role": "user", "content": "Tell me about Gallium"}, {"role": "assistant", "content": "Gallium, oh gallium, so light - Melts in your hand, oh what a sight - At 86 degrees - Its liquid with ease - And in semiconductors, it's out of sight"}]}
