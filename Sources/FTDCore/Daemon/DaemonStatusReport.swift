@@ -100,7 +100,8 @@ public struct DaemonStatusReport: Sendable, Equatable {
         }
         if let error = stored.lastError {
             lines.append(
-                "last error:         \(when(error.finishedAt)): \(error.error ?? error.result.rawValue)")
+                "last error:         \(when(error.finishedAt)): "
+                    + TerminalSanitizer.clean(error.error ?? error.result.rawValue))
         } else {
             lines.append("last error:         none")
         }

@@ -37,7 +37,7 @@ public enum StatusLine {
 
     /// The first line, at most 80 characters: systemctl shows the status on one line.
     static func shortened(_ text: String) -> String {
-        let line = text.split(separator: "\n").first.map(String.init) ?? ""
+        let line = TerminalSanitizer.clean(text.split(separator: "\n").first.map(String.init) ?? "")
         return line.count <= 80 ? line : String(line.prefix(79)) + "…"
     }
 }

@@ -39,18 +39,22 @@ public enum DeliveryTableView {
         } else {
             exit = delivery.lastExitCode.map(String.init) ?? "-"
         }
+        let clean = { (text: String) in TerminalSanitizer.clean(text) }
         return [
-            delivery.deliveryID, delivery.hook, delivery.status, String(delivery.attempts), exit,
+            clean(delivery.deliveryID), clean(delivery.hook), clean(delivery.status),
+            String(delivery.attempts),
+            exit,
             TerminalText.relative(delivery.createdAt, now: now),
         ]
     }
 
     static func detail(_ delivery: DeliveryView) -> String {
+        // The job id and statuses came from the API, the stderr line from the hook.
         var text = "  " + delivery.jobID + ": " + (delivery.from ?? "new") + " → " + delivery.to
         if delivery.status != "succeeded", let line = delivery.lastStderrLine {
             text += "  stderr: " + line
         }
-        return text
+        return TerminalSanitizer.clean(text)
     }
 
     private static func line(_ cells: [String], widths: [Int], status: String?, color: Bool) -> String {

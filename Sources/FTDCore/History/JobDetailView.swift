@@ -36,15 +36,19 @@ public enum JobDetailView {
         }.joined(separator: "\n\n") + "\n"
     }
 
+    /// Every text of the API goes through this before it is laid out or elided.
+    private static func clean(_ text: String) -> String { TerminalSanitizer.clean(text) }
+
     static func header(_ job: JobSummary, options: HistoryRenderOptions) -> [String] {
         var lines = [
-            job.id + "  " + StatusStyle.paint(job.status, status: job.status, color: options.color)
+            clean(job.id) + "  "
+                + StatusStyle.paint(clean(job.status), status: job.status, color: options.color)
         ]
         func field(_ name: String, _ value: String) {
             lines.append("  " + TerminalText.padRight(name, 10) + value)
         }
-        let model = job.model ?? "-"
-        if let fineTuned = job.fineTunedModel {
+        let model = job.model.map(clean) ?? "-"
+        if let fineTuned = job.fineTunedModel.map(clean) {
             let room = options.width - 12 - model.count - 3
             field("model", model + " → " + TerminalText.elideMiddle(fineTuned, max(room, 12)))
         } else {
@@ -59,9 +63,9 @@ public enum JobDetailView {
         }
         if let tokens = job.trainedTokens { field("trained", "\(tokens) tokens") }
         if let error = job.error {
-            let code = error.code.map { $0 + ": " } ?? ""
-            let param = error.param.map { " (\($0))" } ?? ""
-            field("error", code + (error.message ?? "no message") + param)
+            let code = error.code.map { clean($0) + ": " } ?? ""
+            let param = error.param.map { " (\(clean($0)))" } ?? ""
+            field("error", code + (error.message.map(clean) ?? "no message") + param)
         }
         return lines
     }
@@ -69,7 +73,7 @@ public enum JobDetailView {
     /// Each status with when it was seen and how long it lasted until the next one.
     static func timeline(_ detail: JobDetail, options: HistoryRenderOptions) -> [String] {
         guard !detail.transitions.isEmpty else { return ["Timeline", "  no status recorded"] }
-        let statusWidth = detail.transitions.map(\.to.count).max() ?? 0
+        let statusWidth = detail.transitions.map { clean($0.to).count }.max() ?? 0
         var lines = ["Timeline (UTC)"]
         for (index, transition) in detail.transitions.enumerated() {
             var lasted = ""
@@ -80,7 +84,7 @@ public enum JobDetailView {
                 lasted = TerminalText.duration(options.now - transition.observedAt) + " so far"
             }
             let status = StatusStyle.paint(
-                TerminalText.padRight(transition.to, statusWidth), status: transition.to,
+                TerminalText.padRight(clean(transition.to), statusWidth), status: transition.to,
                 color: options.color)
             var line = "  " + TerminalText.utc(transition.observedAt) + "  " + status + "  " + lasted
             while line.hasSuffix(" ") { line.removeLast() }
@@ -98,7 +102,7 @@ public enum JobDetailView {
         if let valid = checkpoint.metrics?["valid_loss"]?.doubleValue {
             metrics += "  valid " + TerminalText.loss(valid)
         }
-        let name = checkpoint.fineTunedModelCheckpoint ?? checkpoint.id
+        let name = clean(checkpoint.fineTunedModelCheckpoint ?? checkpoint.id)
         let room = width - 2 - step.count - metrics.count
         return "  " + step + TerminalText.elideMiddle(name, max(room, 12)) + metrics
     }
@@ -106,17 +110,14 @@ public enum JobDetailView {
     static func hookRunLine(_ run: HookRunView, width: Int) -> String {
         let exit = run.exitCode.map { "exit \($0)" } ?? "killed"
         let duration = run.durationMs.map { "\($0) ms" } ?? ""
-        return "  " + TerminalText.utc(run.startedAt) + "  " + run.hook + " #\(run.attempt)  "
-            + run.status + "  " + exit + (duration.isEmpty ? "" : "  " + duration)
-    }
-
-    private static func oneLine(_ text: String) -> String {
-        String(text.map { $0.isNewline ? " " : $0 })
+        return "  " + TerminalText.utc(run.startedAt) + "  " + clean(run.hook) + " #\(run.attempt)  "
+            + clean(run.status) + "  " + exit + (duration.isEmpty ? "" : "  " + duration)
     }
 
     static func eventLine(_ event: JobEvent, width: Int) -> String {
         let prefix =
-            "  " + TerminalText.utc(event.createdAt) + "  " + TerminalText.padRight(event.level, 5) + "  "
-        return prefix + TerminalText.elideEnd(oneLine(event.message), max(width - prefix.count, 1))
+            "  " + TerminalText.utc(event.createdAt) + "  " + TerminalText.padRight(clean(event.level), 5)
+            + "  "
+        return prefix + TerminalText.elideEnd(clean(event.message), max(width - prefix.count, 1))
     }
 }

@@ -94,11 +94,14 @@ public enum JobTableView {
                 duration = TerminalText.duration(now - created)
             }
         }
+        // API text, made safe before it is measured and elided.
+        let clean = { (text: String) in TerminalSanitizer.clean(text) }
         return Cells(
-            id: job.id, status: job.status, model: job.model ?? "-",
+            id: clean(job.id), status: clean(job.status), model: job.model.map(clean) ?? "-",
             created: job.createdAt.map { TerminalText.relative($0, now: now) } ?? "-",
             duration: duration, steps: job.steps > 0 ? String(job.steps) : "-",
-            loss: job.lastTrainLoss.map(TerminalText.loss) ?? "-", fineTuned: job.fineTunedModel ?? "-")
+            loss: job.lastTrainLoss.map(TerminalText.loss) ?? "-",
+            fineTuned: job.fineTunedModel.map(clean) ?? "-")
     }
 }
 

@@ -27,19 +27,6 @@ enum TerminalText {
         return zeroPadded(year, 4) + "-" + zeroPadded(month, 2) + "-" + zeroPadded(day, 2)
     }
 
-    /// Text from the API made safe for a terminal: control characters (escape sequences
-    /// included) that could move the cursor, clear the screen or retitle the window become
-    /// spaces; line breaks too, unless kept.
-    static func printable(_ text: String, keepingLineBreaks: Bool = false) -> String {
-        String(
-            String.UnicodeScalarView(
-                text.unicodeScalars.map { scalar in
-                    if scalar == "\n", keepingLineBreaks { return scalar }
-                    let value = scalar.value
-                    return value < 0x20 || value == 0x7F || (0x80...0x9F).contains(value) ? " " : scalar
-                }))
-    }
-
     /// `02:09:44`, UTC like `utc(_:)`.
     static func clock(_ time: Int64) -> String { String(utc(time).suffix(8)) }
 

@@ -76,9 +76,9 @@ public struct LineLogHandler: LogHandler {
             line = "\(timestamp(time, timeZone)) \(level.rawValue) "
         }
         if label != "ftd" { line += "[\(label)] " }
-        line += oneLine(message)
+        line += loggable(message)
         for key in metadata.keys.sorted() {
-            line += " \(key)=\(quoted(oneLine("\(metadata[key]!)")))"
+            line += " \(key)=\(quoted(loggable("\(metadata[key]!)")))"
         }
         return line + "\n"
     }
@@ -113,10 +113,19 @@ public struct LineLogHandler: LogHandler {
         }
     }
 
-    static func oneLine(_ text: String) -> String {
-        guard text.contains(where: \.isNewline) else { return text }
-        return text.replacingOccurrences(of: "\r\n", with: "\\n").replacingOccurrences(of: "\n", with: "\\n")
-            .replacingOccurrences(of: "\r", with: "\\r")
+    /// The most of a message or a metadata value one line keeps: a record quoting an API
+    /// answer (an error body, an event page) must not fill the journal.
+    public static let maxTextLength = 2_000
+
+    /// One line, whatever came from the API or a hook: control characters and
+    /// bidirectional controls shown as escapes (`\n`, `\x1b`), cut to `maxTextLength`
+    /// characters. The cut comes after escaping: it may shorten an escape's text, never
+    /// let a control character through.
+    static func loggable(_ text: String) -> String {
+        let visible = TerminalSanitizer.visible(text)
+        guard visible.utf8.count > maxTextLength, visible.count > maxTextLength else { return visible }
+        let rest = visible.count - maxTextLength
+        return String(visible.prefix(maxTextLength)) + "… (\(rest) more characters)"
     }
 
     static func quoted(_ value: String) -> String {

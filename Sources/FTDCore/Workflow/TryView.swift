@@ -23,9 +23,9 @@ public struct TryAnswer: Sendable, Equatable {
     var text: String {
         if let error { return "(no answer: \(error))" }
         if let content = completion?.content {
-            return TerminalText.printable(content, keepingLineBreaks: true)
+            return TerminalSanitizer.clean(content, keepingLineBreaks: true)
         }
-        if let refusal = completion?.refusal { return "(refused: \(TerminalText.printable(refusal)))" }
+        if let refusal = completion?.refusal { return "(refused: \(TerminalSanitizer.clean(refusal)))" }
         return "(an empty answer)"
     }
 

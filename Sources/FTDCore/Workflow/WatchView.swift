@@ -62,8 +62,11 @@ public enum WatchView {
     /// `ftjob-x  running  gpt-4o-mini → ft:…  elapsed 4m 10s`
     static func header(_ frame: Frame, color: Bool) -> String {
         let job = frame.job
-        var parts = [job.id, StatusStyle.paint(job.status, status: job.status, color: color)]
-        if let model = job.model { parts.append(job.fineTunedModel.map { "\(model) → \($0)" } ?? model) }
+        let clean = { (text: String) in TerminalSanitizer.clean(text) }
+        var parts = [clean(job.id), StatusStyle.paint(clean(job.status), status: job.status, color: color)]
+        if let model = job.model.map(clean) {
+            parts.append(job.fineTunedModel.map { "\(model) → \(clean($0))" } ?? model)
+        }
         if let created = job.createdAt {
             let end = job.isTerminal ? (job.finishedAt ?? frame.now) : frame.now
             parts.append(
@@ -119,8 +122,8 @@ public enum WatchView {
     }
 
     public static func messageLine(_ event: JobEvent, width: Int = 200) -> String {
-        let level = event.level == "info" ? "" : "[\(event.level)] "
-        let message = TerminalText.printable(event.message)
+        let level = event.level == "info" ? "" : "[\(TerminalSanitizer.clean(event.level))] "
+        let message = TerminalSanitizer.clean(event.message)
         return TerminalText.elideEnd("  \(TerminalText.clock(event.createdAt))  \(level)\(message)", width)
     }
 
@@ -128,11 +131,13 @@ public enum WatchView {
     public static func finalLine(_ job: FineTuningJob) -> String? {
         switch job.status {
         case "succeeded":
-            return job.fineTunedModel.map { "fine-tuned model: \($0)  (try it: ftd try \(job.id) \"…\")" }
+            return job.fineTunedModel.map {
+                TerminalSanitizer.clean("fine-tuned model: \($0)  (try it: ftd try \(job.id) \"…\")")
+            }
         case "failed":
             let error = job.error
             let detail = [error?.code, error?.message].compactMap { $0 }.joined(separator: ": ")
-            return "failed" + (detail.isEmpty ? "" : ": \(detail)")
+            return "failed" + (detail.isEmpty ? "" : ": " + TerminalSanitizer.clean(detail))
         case "cancelled":
             return "cancelled"
         default:

@@ -51,7 +51,8 @@ struct Failure: Error, CustomStringConvertible {
     /// Prints the failure and returns the error ArgumentParser should exit with.
     static func map(_ error: any Error) -> any Error {
         guard let failure = classify(error) else { return error }  // usage errors, --help
-        FileHandle.standardError.write(Data("ftd: \(failure.message)\n".utf8))
+        // A failure can quote the API (its error message): printed, it must not drive the terminal.
+        FileHandle.standardError.write(Data("ftd: \(TerminalSanitizer.clean(failure.message))\n".utf8))
         return ExitCode(failure.code)
     }
 
