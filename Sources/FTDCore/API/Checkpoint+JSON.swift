@@ -9,7 +9,7 @@ extension Checkpoint {
         self.init(
             id: try reader.requiredString("id"),
             jobID: reader.string("fine_tuning_job_id") ?? jobID ?? "",
-            createdAt: reader.int64("created_at"),
+            createdAt: reader.time("created_at"),
             stepNumber: reader.int("step_number") ?? metrics?["step"]?.intValue,
             fineTunedModelCheckpoint: reader.string("fine_tuned_model_checkpoint"),
             metrics: metrics

@@ -45,6 +45,23 @@ struct JSONObjectReader {
 
     func string(_ key: String) -> String? { value(key)?.stringValue }
 
+    /// The unix seconds ftd believes: from 1970 to the end of year 9999. A time outside
+    /// them (`-2^63`, milliseconds sent as seconds) is no fact about a job, and arithmetic
+    /// on it overflows; the job's raw JSON keeps what was sent.
+    public static let plausibleTimes: ClosedRange<Int64> = 0...253_402_300_799
+
+    /// An optional time (`finished_at`, …): nil when absent or implausible.
+    func time(_ key: String) -> Int64? {
+        int64(key).flatMap { Self.plausibleTimes.contains($0) ? $0 : nil }
+    }
+
+    /// A required time (an event's `created_at`): an implausible one is clamped into
+    /// `plausibleTimes`, so that one absurd event cannot make its whole page unreadable.
+    func requiredTime(_ key: String) throws(APIDecodingError) -> Int64 {
+        let time = try requiredInt64(key)
+        return min(max(time, Self.plausibleTimes.lowerBound), Self.plausibleTimes.upperBound)
+    }
+
     func int64(_ key: String) -> Int64? { value(key)?.int64Value }
 
     func int(_ key: String) -> Int? { value(key)?.intValue }

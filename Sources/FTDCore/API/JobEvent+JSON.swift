@@ -8,7 +8,7 @@ extension JobEvent {
         self.init(
             id: try reader.requiredString("id"),
             jobID: jobID,
-            createdAt: try reader.requiredInt64("created_at"),
+            createdAt: try reader.requiredTime("created_at"),
             level: reader.string("level") ?? "info",
             type: reader.string("type"),
             message: try Self.message(reader),

@@ -56,10 +56,16 @@ public enum JobDetailView {
         }
         field("created", job.createdAt.map { TerminalText.utc($0) + " UTC" } ?? "-")
         if let finished = job.finishedAt {
-            let took = job.createdAt.map { "  (took \(TerminalText.duration(finished - $0)))" } ?? ""
+            let took =
+                job.createdAt.map {
+                    "  (took \(TerminalText.duration(TerminalText.seconds(from: $0, to: finished))))"
+                }
+                ?? ""
             field("finished", TerminalText.utc(finished) + " UTC" + took)
         } else if let created = job.createdAt, !JobStatus.isTerminal(job.status) {
-            field("running", TerminalText.duration(options.now - created) + " so far")
+            field(
+                "running",
+                TerminalText.duration(TerminalText.seconds(from: created, to: options.now)) + " so far")
         }
         if let tokens = job.trainedTokens { field("trained", "\(tokens) tokens") }
         if let error = job.error {
@@ -79,9 +85,12 @@ public enum JobDetailView {
             var lasted = ""
             if index + 1 < detail.transitions.count {
                 lasted = TerminalText.duration(
-                    detail.transitions[index + 1].observedAt - transition.observedAt)
+                    TerminalText.seconds(
+                        from: transition.observedAt, to: detail.transitions[index + 1].observedAt))
             } else if !JobStatus.isTerminal(transition.to) {
-                lasted = TerminalText.duration(options.now - transition.observedAt) + " so far"
+                lasted =
+                    TerminalText.duration(TerminalText.seconds(from: transition.observedAt, to: options.now))
+                    + " so far"
             }
             let status = StatusStyle.paint(
                 TerminalText.padRight(clean(transition.to), statusWidth), status: transition.to,

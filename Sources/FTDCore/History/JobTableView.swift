@@ -89,9 +89,9 @@ public enum JobTableView {
         var duration = "-"
         if let created = job.createdAt {
             if let finished = job.finishedAt {
-                duration = TerminalText.duration(finished - created)
+                duration = TerminalText.duration(TerminalText.seconds(from: created, to: finished))
             } else if !JobStatus.isTerminal(job.status) {
-                duration = TerminalText.duration(now - created)
+                duration = TerminalText.duration(TerminalText.seconds(from: created, to: now))
             }
         }
         // API text, made safe before it is measured and elided.

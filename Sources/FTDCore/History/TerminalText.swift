@@ -43,7 +43,7 @@ enum TerminalText {
 
     /// `12m ago` for the last week, then the date.
     static func relative(_ time: Int64, now: Int64) -> String {
-        let age = now - time
+        let age = seconds(from: time, to: now)
         switch age {
         case ..<0: return utcDate(time)
         case ..<60: return "just now"
@@ -142,9 +142,23 @@ enum TerminalText {
         return String(text.prefix(width - 1 - tail)) + "…" + String(text.suffix(tail))
     }
 
+    /// `a / b` rounded down and its remainder, for any `a` (`Int64.min` included) and `b > 0`.
     private static func floorDivide(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
-        let quotient = a >= 0 ? a / b : (a - b + 1) / b
-        return (quotient, a - quotient * b)
+        var quotient = a / b
+        var remainder = a % b
+        if remainder < 0 {
+            quotient -= 1
+            remainder += b
+        }
+        return (quotient, remainder)
+    }
+
+    /// Seconds from `start` to `end`, saturating instead of trapping: a database may
+    /// hold times from before ftd checked them (`-2^63`), and one row must not stop
+    /// `ftd history` for every job.
+    static func seconds(from start: Int64, to end: Int64) -> Int64 {
+        let (difference, overflow) = end.subtractingReportingOverflow(start)
+        return overflow ? (end > start ? .max : .min) : difference
     }
 
     /// Howard Hinnant's days-to-civil: exact for any day, no calendar or locale involved.

@@ -26,17 +26,19 @@ public struct WatchProgress: Sendable, Equatable {
         let window = points.suffix(rateWindow)
         var rate: Double?
         if let first = window.first, last.time > first.time, last.step > first.step {
-            rate = Double(last.step - first.step) / Double(last.time - first.time)
+            // In Double: steps and times come from the API and may be absurd.
+            rate = (Double(last.step) - Double(first.step)) / (Double(last.time) - Double(first.time))
         }
         var progress = WatchProgress(
             step: last.step, totalSteps: totalSteps, rate: rate, secondsLeft: nil, fromEstimatedFinish: false)
         if let estimatedFinish, estimatedFinish > 0 {
-            progress.secondsLeft = max(0, estimatedFinish - now)
+            progress.secondsLeft = max(0, TerminalText.seconds(from: now, to: estimatedFinish))
             progress.fromEstimatedFinish = true
         } else if let rate, let totalSteps, totalSteps >= last.step {
             // Measured up to the last event, which may be a while ago.
-            let left = Double(totalSteps - last.step) / rate - Double(now - last.time)
-            progress.secondsLeft = Int64(max(0, left).rounded())
+            let left = (Double(totalSteps) - Double(last.step)) / rate - (Double(now) - Double(last.time))
+            // A year at most: beyond that the rate says nothing, and Int64(_:) traps on huge values.
+            progress.secondsLeft = Int64(min(max(0, left), 366 * 86_400).rounded())
         }
         return progress
     }

@@ -70,7 +70,8 @@ public enum WatchView {
         if let created = job.createdAt {
             let end = job.isTerminal ? (job.finishedAt ?? frame.now) : frame.now
             parts.append(
-                (job.isTerminal ? "took " : "elapsed ") + TerminalText.duration(max(0, end - created)))
+                (job.isTerminal ? "took " : "elapsed ")
+                    + TerminalText.duration(max(0, TerminalText.seconds(from: created, to: end))))
         }
         return parts.joined(separator: "  ")
     }

@@ -1,0 +1,31 @@
+import Foundation
+import Testing
+
+/// A job stored with `finished_at = -2^63` (written before ftd checked times, or by hand)
+/// must not break `ftd history` for every job (issue 19, item 4).
+@Suite struct AbsurdStoredTimeTests {
+    @Test func historyReadsAJobWithAnAbsurdStoredTime() async throws {
+        guard DatabaseProbe.hasSQLite3 else {
+            Issue.record("sqlite3 is missing: scripts/install-deps installs it")
+            return
+        }
+        try await Sandbox.with { sandbox in
+            #expect(try await sandbox.ftd(["run", "--once"]).status == 0)
+            let id = try #require(try await sandbox.jobs().first?["id"] as? String)
+            try await DatabaseProbe.must(
+                """
+                /usr/bin/sqlite3 '\(sandbox.databasePath)' "
+                UPDATE jobs SET finished_at = -9223372036854775808, status = 'succeeded';
+                UPDATE events SET created_at = 9223372036854775807;
+                UPDATE transitions SET observed_at = -9223372036854775808;"
+                """, in: sandbox.directory)
+            for arguments in [
+                ["history"], ["history", id], ["history", "--json"], ["history", id, "--json"],
+            ] {
+                let result = try await sandbox.ftd(arguments, environment: [:])
+                #expect(result.status == 0, "\(arguments): \(result.stderr)")
+                #expect(result.stdout.contains(id), "\(arguments)")
+            }
+        }
+    }
+}
