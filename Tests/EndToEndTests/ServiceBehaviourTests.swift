@@ -42,6 +42,21 @@ import Testing
         }
     }
 
+    @Test func aReloadWithAnAbsurdlyDeepFileIsRejectedAndTheDaemonGoesOn() async throws {
+        try await Sandbox.with { sandbox in
+            let daemon = try sandbox.start(["run"])
+            try await eventually("the daemon's first cycle") { daemon.stderr.contains("ready") }
+            let deep = "[" + String(repeating: "a.", count: 200_000) + "a]\n"
+            try deep.write(toFile: sandbox.configPath, atomically: true, encoding: .utf8)
+            daemon.signal(SIGHUP)
+            try await eventually("the rejected reload") { daemon.stderr.contains("reload rejected") }
+            daemon.signal(SIGTERM)
+            let result = try await daemon.wait(timeout: .seconds(20))
+            #expect(
+                result.status == 0, "the daemon died instead of keeping its configuration: \(result.stderr)")
+        }
+    }
+
     @Test func aReloadThatMovesTheKeyToAnotherVariableLeaksNeitherToHooks() async throws {
         try await Sandbox.with { sandbox in
             let seen = sandbox.directory.appendingPathComponent("env").path
