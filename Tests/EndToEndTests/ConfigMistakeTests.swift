@@ -50,6 +50,9 @@ import Testing
             name: "empty key file", extra: "[api]\napi_key_file = \"EMPTY_KEY\"", environment: [:],
             names: "api.api_key_file"),
         Mistake(
+            name: "key file readable by every user", extra: "[api]\napi_key_file = \"OPEN_KEY\"",
+            environment: [:], names: "mode 0644"),
+        Mistake(
             name: "empty key variable", extra: "", environment: ["OPENAI_API_KEY": " "],
             names: "OPENAI_API_KEY"),
         Mistake(name: "bad base URL", extra: "[api]\nbase_url = \"ftp://x\"", names: "api.base_url"),
@@ -66,12 +69,17 @@ import Testing
             chmod(notExecutable, 0o644)
             let emptyKey = sandbox.directory.appendingPathComponent("key").path
             try "\n".write(toFile: emptyKey, atomically: true, encoding: .utf8)
+            chmod(emptyKey, 0o600)
+            let openKey = sandbox.directory.appendingPathComponent("open-key").path
+            try "sk-open-1234567890\n".write(toFile: openKey, atomically: true, encoding: .utf8)
+            chmod(openKey, 0o644)
             if let extra = mistake.extra {
                 // [api] and [poll] tables would be defined twice: start a fresh file then.
                 let own = extra.contains("[api]") || extra.contains("[poll]")
                 let text =
                     extra.replacingOccurrences(of: "NOT_EXECUTABLE", with: notExecutable)
                     .replacingOccurrences(of: "EMPTY_KEY", with: emptyKey)
+                    .replacingOccurrences(of: "OPEN_KEY", with: openKey)
                 if own {
                     try "[storage]\ndatabase = \"\(sandbox.databasePath)\"\n\n\(text)\n".write(
                         toFile: sandbox.configPath, atomically: true, encoding: .utf8)

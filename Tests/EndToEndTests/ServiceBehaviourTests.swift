@@ -57,10 +57,15 @@ import Testing
         }
     }
 
-    @Test func aReloadThatMovesTheKeyToAnotherVariableLeaksNeitherToHooks() async throws {
+    @Test func aReloadThatMovesTheKeyToAnotherVariableLeaksNeitherToHooksNorToProc() async throws {
         try await Sandbox.with { sandbox in
             let seen = sandbox.directory.appendingPathComponent("env").path
-            let hook = HookTests.hookConfig("env", command: "'env > \(seen)-$FTD_STATUS'")
+            // The hook also reads the daemon's own start-up environment, as /proc shows it.
+            let hook = HookTests.hookConfig(
+                "env",
+                command:
+                    "'env > \(seen)-$FTD_STATUS; tr \"\\000\" \"\\n\" < /proc/$PPID/environ > \(seen)-daemon-$FTD_STATUS'"
+            )
             try sandbox.writeConfig(hook)
             let keys = ["KEY_ONE": "sk-one-\(UUID().uuidString)", "KEY_TWO": "sk-two-\(UUID().uuidString)"]
             func configure(_ variable: String) throws {
@@ -82,8 +87,11 @@ import Testing
             #expect(try await daemon.wait(timeout: .seconds(20)).status == 0)
             let environment = try String(contentsOfFile: seen + "-queued", encoding: .utf8)
             #expect(environment.contains("FTD_STATUS=queued"))
+            let daemonEnvironment = try String(contentsOfFile: seen + "-daemon-queued", encoding: .utf8)
+            #expect(daemonEnvironment.contains("PATH="), "the hook could not read /proc/$PPID/environ")
             for (name, key) in keys {
                 #expect(!environment.contains(key), "\(name) reached the hook after the reload")
+                #expect(!daemonEnvironment.contains(key), "\(name) is readable in /proc/$PPID/environ")
             }
         }
     }

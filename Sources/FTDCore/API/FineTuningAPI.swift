@@ -34,7 +34,8 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public init(kind: Kind, message: String, endpoint: String, requestID: String? = nil, attempts: Int = 1) {
         self.kind = kind
-        self.message = message
+        // The API's text may echo the request's Authorization header.
+        self.message = SecretRedactor.redact(message)
         self.endpoint = endpoint
         self.requestID = requestID
         self.attempts = attempts

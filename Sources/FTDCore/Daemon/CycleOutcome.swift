@@ -32,7 +32,8 @@ public struct CycleOutcome: Sendable, Equatable, Codable {
         self.requests = requests
         self.transitions = transitions
         self.failedRequests = failedRequests
-        self.error = error
+        // Stored in the database and shown by `ftd status`: never with a key in it.
+        self.error = error.map(SecretRedactor.redact)
         self.nextCycleAt = nextCycleAt
     }
 

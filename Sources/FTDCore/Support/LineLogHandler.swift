@@ -117,12 +117,12 @@ public struct LineLogHandler: LogHandler {
     /// answer (an error body, an event page) must not fill the journal.
     public static let maxTextLength = 2_000
 
-    /// One line, whatever came from the API or a hook: control characters and
+    /// One line, whatever came from the API or a hook: API keys masked, control characters and
     /// bidirectional controls shown as escapes (`\n`, `\x1b`), cut to `maxTextLength`
     /// characters. The cut comes after escaping: it may shorten an escape's text, never
     /// let a control character through.
     static func loggable(_ text: String) -> String {
-        let visible = TerminalSanitizer.visible(text)
+        let visible = TerminalSanitizer.visible(SecretRedactor.redact(text))
         guard visible.utf8.count > maxTextLength, visible.count > maxTextLength else { return visible }
         let rest = visible.count - maxTextLength
         return String(visible.prefix(maxTextLength)) + "… (\(rest) more characters)"

@@ -52,7 +52,7 @@ struct Failure: Error, CustomStringConvertible {
     static func map(_ error: any Error) -> any Error {
         guard let failure = classify(error) else { return error }  // usage errors, --help
         // A failure can quote the API (its error message): printed, it must not drive the terminal.
-        FileHandle.standardError.write(Data("ftd: \(TerminalSanitizer.clean(failure.message))\n".utf8))
+        FileHandle.standardError.write(Data("ftd: \(TerminalSanitizer.clean(SecretRedactor.redact(failure.message)))\n".utf8))
         return ExitCode(failure.code)
     }
 

@@ -17,8 +17,10 @@ struct GlobalOptions: ParsableArguments {
 
     var environment: [String: String] { ProcessInfo.processInfo.environment }
 
-    func loadConfiguration() throws -> Configuration {
-        try ConfigurationLoader(environment: environment).load(explicitPath: config)
+    /// - Parameter environment: the process's own unless given (the daemon keeps the one
+    ///   it started with).
+    func loadConfiguration(environment: [String: String]? = nil) throws -> Configuration {
+        try ConfigurationLoader(environment: environment ?? self.environment).load(explicitPath: config)
     }
 
     func bootstrapLogging(quietLevel: Logger.Level = .info) {

@@ -30,8 +30,13 @@ struct Run: AsyncParsableCommand {
         // Before any thread of the HTTP client or the database starts: the arenas those
         // threads would make first are kept for good.
         ProcessMemory.limitArenas()
-        let (configuration, apiKey) = try Self.load(global)
-        let keys = APIKeyResolver(environment: global.environment)
+        // The environment as started, kept for reloads: the key variable is scrubbed from
+        // the process below, so that hooks cannot read it from /proc/$PPID/environ.
+        let environment = global.environment
+        let (configuration, apiKey) = try Self.load(global, environment: environment)
+        ProcessSecrets.scrubEnvironmentVariable(configuration.api.apiKeyEnv)
+        ProcessSecrets.closeProcessToItsUser()
+        let keys = APIKeyResolver(environment: environment)
         global.bootstrapLogging()
         let logger = Logger(label: "ftd")
         let storage = configuration.storage
@@ -60,7 +65,11 @@ struct Run: AsyncParsableCommand {
                 let global = global
                 let daemon = Daemon(
                     database: database, httpClient: httpClient, notifier: SystemdNotifier(),
-                    loader: { try Self.load(global) }, logger: logger)
+                    loader: {
+                        let loaded = try Self.load(global, environment: environment)
+                        ProcessSecrets.scrubEnvironmentVariable(loaded.0.api.apiKeyEnv)
+                        return loaded
+                    }, logger: logger)
                 try await daemon.run(configuration: configuration, apiKey: apiKey)
             }
         }
@@ -70,12 +79,14 @@ struct Run: AsyncParsableCommand {
     /// accepted): the file, the hooks' programs and the API key.
     /// - Parameter checkingHooks: false for commands that never run a hook (the workflow
     ///   commands): a hook only the daemon's user can run must not stop them.
-    static func load(_ global: GlobalOptions, checkingHooks: Bool = true) throws -> (
-        Configuration, apiKey: String
-    ) {
-        let configuration = try global.loadConfiguration()
-        let apiKey = try APIKeyResolver(environment: global.environment).resolve(configuration.api)
-        if checkingHooks { try HookCommandCheck(environment: global.environment).check(configuration.hooks) }
+    /// - Parameter environment: the process's, unless the daemon kept its start-up copy.
+    static func load(
+        _ global: GlobalOptions, checkingHooks: Bool = true, environment: [String: String]? = nil
+    ) throws -> (Configuration, apiKey: String) {
+        let environment = environment ?? global.environment
+        let configuration = try global.loadConfiguration(environment: environment)
+        let apiKey = try APIKeyResolver(environment: environment).resolve(configuration.api)
+        if checkingHooks { try HookCommandCheck(environment: environment).check(configuration.hooks) }
         return (configuration, apiKey)
     }
 
