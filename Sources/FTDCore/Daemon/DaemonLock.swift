@@ -29,8 +29,11 @@ public final class DaemonLock: Sendable {
         let path = path(forDatabase: database)
         let mode: mode_t = groupReadable ? 0o640 : 0o600
         try DatabaseFileModes(groupReadable: groupReadable).createParentDirectories(of: database)
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, mode)
+        // Never through a symbolic link: ftd chmods and truncates what it opens here, and
+        // a link planted at this path would make it do that to the link's target.
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, mode)
         guard descriptor >= 0 else {
+            if errno == ELOOP { throw DaemonLockError.symbolicLink(path: path) }
             throw DaemonLockError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
         }
         var lock = flock()
@@ -56,7 +59,7 @@ public final class DaemonLock: Sendable {
     /// when the lock file cannot be read (another user's daemon, say).
     public static func probe(database: String) -> DaemonLockState {
         let path = path(forDatabase: database)
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard descriptor >= 0 else {
             return errno == ENOENT ? .stopped : .unknown(reason: String(cString: strerror(errno)))
         }
@@ -96,6 +99,7 @@ public enum DaemonLockState: Sendable, Equatable {
 public enum DaemonLockError: Error, Sendable, Equatable, CustomStringConvertible {
     case held(database: String, pid: Int32?)
     case cannotOpen(path: String, reason: String)
+    case symbolicLink(path: String)
 
     public var description: String {
         switch self {
@@ -103,6 +107,9 @@ public enum DaemonLockError: Error, Sendable, Equatable, CustomStringConvertible
             let who = pid.flatMap { $0 > 0 ? "ftd (pid \($0))" : nil } ?? "ftd"
             return
                 "another \(who) is already running on \(database): stop it first (systemctl stop ftd), or give this one its own storage.database"
+        case .symbolicLink(let path):
+            return
+                "the lock file \(path) is a symbolic link, which ftd never follows (it would change the link's target): remove it (rm \(path)) and start ftd again"
         case .cannotOpen(let path, let reason):
             return
                 "cannot open the lock file \(path): \(reason); ftd writes it beside the database: make that directory writable for the user ftd runs as, on a file system mounted read-write"

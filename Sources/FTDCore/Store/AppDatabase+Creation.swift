@@ -11,8 +11,11 @@ extension AppDatabase {
     /// replace a database another process created meanwhile).
     static func createMigrated(at path: String, modes: DatabaseFileModes) throws {
         let temporary = path + ".creating-\(getpid())"
+        // A leftover of an earlier process with this pid, or anything planted there (a
+        // symbolic link), goes: the file must be created here, new.
+        unlink(temporary)
         defer { unlink(temporary) }
-        try modes.createFileIfMissing(temporary)
+        try modes.createNewFile(temporary)
         do {
             let queue = try DatabaseQueue(path: temporary)
             try queue.writeWithoutTransaction { db in

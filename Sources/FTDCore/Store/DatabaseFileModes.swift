@@ -31,9 +31,10 @@ struct DatabaseFileModes: Sendable, Equatable {
     }
 
     /// Creates the database file with its mode before SQLite does, so that it never
-    /// exists with wider permissions, even for an instant.
-    func createFileIfMissing(_ path: String) throws {
-        let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, file)
+    /// exists with wider permissions, even for an instant. It must not exist yet, as
+    /// anything: a symbolic link planted at the path is refused, never followed.
+    func createNewFile(_ path: String) throws {
+        let fd = open(path, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC | O_NOFOLLOW, file)
         guard fd >= 0 else {
             throw StoreError.cannotOpen(path: path, reason: errnoText())
         }
@@ -44,7 +45,23 @@ struct DatabaseFileModes: Sendable, Equatable {
     func applyToDatabaseFiles(_ path: String) throws {
         for candidate in [path] + OpenedDatabaseFiles.companionSuffixes.map({ path + $0 })
         where FileManager.default.fileExists(atPath: candidate) {
-            try apply(file, to: candidate)
+            try applyWithoutFollowing(file, to: candidate)
+        }
+    }
+
+    /// `chmod` through a descriptor opened without following a symbolic link: a link
+    /// planted as `ftd.sqlite3-wal` must not make ftd change the mode of its target.
+    private func applyWithoutFollowing(_ mode: mode_t, to path: String) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        guard fd >= 0 else {
+            let reason =
+                errno == ELOOP
+                ? "it is a symbolic link, which ftd never follows: remove it" : errnoText()
+            throw StoreError.cannotSetPermissions(path: path, reason: reason)
+        }
+        defer { close(fd) }
+        if fchmod(fd, mode) != 0 {
+            throw StoreError.cannotSetPermissions(path: path, reason: errnoText())
         }
     }
 

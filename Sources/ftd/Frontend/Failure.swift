@@ -52,7 +52,8 @@ struct Failure: Error, CustomStringConvertible {
     static func map(_ error: any Error) -> any Error {
         guard let failure = classify(error) else { return error }  // usage errors, --help
         // A failure can quote the API (its error message): printed, it must not drive the terminal.
-        FileHandle.standardError.write(Data("ftd: \(TerminalSanitizer.clean(SecretRedactor.redact(failure.message)))\n".utf8))
+        let message = TerminalSanitizer.clean(SecretRedactor.redact(failure.message))
+        FileHandle.standardError.write(Data("ftd: \(message)\n".utf8))
         return ExitCode(failure.code)
     }
 
@@ -69,7 +70,7 @@ struct Failure: Error, CustomStringConvertible {
         case let error as DaemonLockError:
             switch error {
             case .held: return Failure(message: "\(error)", code: temporaryFailure)
-            case .cannotOpen: return Failure(message: "\(error)", code: cannotCreate)
+            case .cannotOpen, .symbolicLink: return Failure(message: "\(error)", code: cannotCreate)
             }
         case is ExitCode, is CleanExit, is ValidationError:
             return nil
