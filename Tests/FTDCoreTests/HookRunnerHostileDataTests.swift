@@ -51,4 +51,22 @@ import Testing
         let parsed = try JSONValue.parse(Data(contentsOf: stdinFile))
         #expect(parsed["job"]?["error"]?["message"]?.stringValue == message)
     }
+
+    /// Issue 19, item 5: a NUL in a job field no longer makes the environment invalid.
+    @Test func aNULInAJobFieldStillRunsTheHookAndStdinKeepsTheExactValue() async throws {
+        let dir = try HookTestKit.makeTempDirectory()
+        let message = "before\u{0}after"
+        let payload = Self.payload(message: message)
+        let messageFile = dir.appendingPathComponent("message")
+        let stdinFile = dir.appendingPathComponent("stdin")
+        let result = await HookTestKit.runner().run(
+            HookTestKit.hook(
+                .shell(
+                    "printf '%s' \"$FTD_ERROR_MESSAGE\" > '\(messageFile.path)'; cat > '\(stdinFile.path)'")),
+            environment: payload.environment, stdin: payload.stdin)
+        #expect(result.outcome == .succeeded, "\(result.stderr)")
+        #expect(try String(contentsOf: messageFile, encoding: .utf8) == "before\u{FFFD}after")
+        let parsed = try JSONValue.parse(Data(contentsOf: stdinFile))
+        #expect(parsed["job"]?["error"]?["message"]?.stringValue == message)
+    }
 }
