@@ -11,8 +11,11 @@ extension AppDatabase: PollStore {
     public func knownJobs(ids: [String]) throws -> [String: KnownJob] {
         guard !ids.isEmpty else { return [:] }
         return try read { db in
-            let records = try JobRecord.fetchAll(db, keys: Array(Set(ids)))
-            return Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0.knownJob) })
+            var known: [String: KnownJob] = [:]
+            for batch in Self.variableBatches(Array(Set(ids))) {
+                for record in try JobRecord.fetchAll(db, keys: batch) { known[record.id] = record.knownJob }
+            }
+            return known
         }
     }
 
@@ -33,13 +36,28 @@ extension AppDatabase: PollStore {
     public func storedEventIDs(jobID: String, among eventIDs: [String]) throws -> Set<String> {
         guard !eventIDs.isEmpty else { return [] }
         return try read { db in
-            let ids = try String.fetchAll(
-                db,
-                sql: """
-                    SELECT id FROM events
-                    WHERE job_id = ? AND id IN (\(databaseQuestionMarks(count: eventIDs.count)))
-                    """, arguments: StatementArguments([jobID] + eventIDs))
-            return Set(ids)
+            var stored: Set<String> = []
+            for batch in Self.variableBatches(eventIDs) {
+                let ids = try String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT id FROM events
+                        WHERE job_id = ? AND id IN (\(databaseQuestionMarks(count: batch.count)))
+                        """, arguments: StatementArguments([jobID] + batch))
+                stored.formUnion(ids)
+            }
+            return stored
+        }
+    }
+
+    /// The most values one statement binds, with room for a few more. SQLite refuses more
+    /// than its build allows (32,766 in a stock build, 999 before 3.32): an events page of
+    /// 250,000 ids once made every cycle fail with "too many SQL variables".
+    static let maxVariablesPerStatement = 900
+
+    static func variableBatches(_ values: [String]) -> [ArraySlice<String>] {
+        stride(from: 0, to: values.count, by: maxVariablesPerStatement).map {
+            values[$0..<min($0 + maxVariablesPerStatement, values.count)]
         }
     }
 
