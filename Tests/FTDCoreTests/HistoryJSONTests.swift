@@ -111,4 +111,32 @@ struct HistoryJSONTests {
     @Test func controlCharactersAreEscaped() {
         #expect(OrderedJSON.string("a\u{01}b\\/é").rendered() == #""a\u0001b\\/é""#)
     }
+
+    /// SPEC §6: events ascending by `created_at`; for equal `created_at`, the reverse of
+    /// the API's newest-first order, across two cycles' pages.
+    @Test func eventsAreInTheOrderTheyHappenedEqualSecondsIncluded() throws {
+        let database = try AppDatabase.inMemory()
+        func event(_ id: String, _ time: Int64) -> JobEvent {
+            JobEvent(id: id, jobID: "ftjob-a", createdAt: time, message: id)
+        }
+        // Newest first, as the API lists them: e3, e2 and e1 share a second.
+        _ = try database.record(
+            cycle: CycleRecord(
+                observedAt: 7, jobs: [S.job("ftjob-a", "running", createdAt: 5)],
+                events: [
+                    "ftjob-a": [
+                        event("e4", 20), event("e3", 10), event("e2", 10), event("e1", 10), event("e0", 5),
+                    ]
+                ]))
+        _ = try database.record(
+            cycle: CycleRecord(
+                observedAt: 8, jobs: [S.job("ftjob-a", "running", createdAt: 5)],
+                events: ["ftjob-a": [event("e7", 30), event("e6", 20), event("e5", 20)]]))
+        let json = try JSONValue.parse(
+            Data(HistoryJSON.detail(try database.jobDetail(id: "ftjob-a")).rendered(pretty: false).utf8))
+        let ids = json["events"]?.arrayValue?.compactMap { $0["id"]?.stringValue }
+        #expect(ids == ["e0", "e1", "e2", "e3", "e4", "e5", "e6", "e7"])
+        let times = json["events"]?.arrayValue?.compactMap { $0["created_at"]?.int64Value }
+        #expect(times == [5, 10, 10, 10, 20, 20, 20, 30])
+    }
 }

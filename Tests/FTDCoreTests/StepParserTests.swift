@@ -22,6 +22,24 @@ import Testing
             message: "Step 300/300: training loss=0.00, validation loss=0.00, full validation loss=0.05",
             step: 300, total: 300, train: 0, valid: 0, fullValid: 0.05),
         MessageCase(message: "Step 7/10: training loss=nan", step: nil),
+        MessageCase(
+            message: "Step 7/10: training loss=0.31, validation loss=nan", step: 7, total: 10, train: 0.31),
+        MessageCase(
+            message: "Step 8/10: training loss=0.25, full validation loss=0.40", step: 8, total: 10,
+            train: 0.25,
+            fullValid: 0.40),
+        MessageCase(
+            message: "Step 9/10: training loss=0.2, validation loss=0.3, full validation loss=inf", step: 9,
+            total: 10, train: 0.2, valid: 0.3),
+        MessageCase(message: "Step 100/100: training loss=0.00", step: 100, total: 100, train: 0),
+        MessageCase(message: "Step 0/100: training loss=3.10", step: 0, total: 100, train: 3.1),
+        MessageCase(message: "Step -1/100: training loss=3.10", step: nil),
+        MessageCase(message: "Step 3/10: validation loss=0.5", step: nil),
+        MessageCase(message: "Step 3/10: training loss=1e-3", step: 3, total: 10, train: 0.001),
+        MessageCase(message: "The job has successfully completed", step: nil),
+        MessageCase(
+            message: "New fine-tuned model created: ft:gpt-3.5-turbo-0125:bitnbot::9OFWzNjz", step: nil),
+        MessageCase(message: "Validating training file: file-JdAJcagdOTG6ACNlFWzuzmyV", step: nil),
         MessageCase(message: "Fine-tuning job started", step: nil),
         MessageCase(message: "Step x/10: training loss=1", step: nil),
         MessageCase(message: "Step 5/10 training loss=1", step: nil),
