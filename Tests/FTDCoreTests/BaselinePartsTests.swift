@@ -24,6 +24,9 @@ struct BaselinePartsTests {
         func storedEventIDs(jobID: String, among eventIDs: [String]) throws -> Set<String> {
             try database.storedEventIDs(jobID: jobID, among: eventIDs)
         }
+        func eventResumeCursor(jobID: String) throws -> String? {
+            try database.eventResumeCursor(jobID: jobID)
+        }
         func record(cycle: CycleRecord) throws -> [Transition] {
             let count = parts.withLock { parts in
                 parts.append(

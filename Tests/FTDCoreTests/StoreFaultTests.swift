@@ -237,6 +237,7 @@ import Testing
         func knownJobs(ids: [String]) throws -> [String: KnownJob] { throw fault }
         func jobsNeedingSync() throws -> [KnownJob] { throw fault }
         func storedEventIDs(jobID: String, among eventIDs: [String]) throws -> Set<String> { throw fault }
+        func eventResumeCursor(jobID: String) throws -> String? { throw fault }
         func record(cycle: CycleRecord) throws -> [Transition] { throw fault }
     }
 

@@ -28,6 +28,20 @@ public struct PollCycle: Sendable {
     /// memory stays bounded (about 1 KB an event); a smaller one is one transaction.
     public var baselinePartEvents = 50_000
     public var baselinePartJobs = 2_000
+    /// The most pages one cycle reads of one list: a list that never ends (a buggy or
+    /// hostile server answering `has_more` forever with fresh ids) must neither hold the
+    /// cycle nor fill memory. A job's events past the limit are read by the next cycles
+    /// (`PollStore.eventResumeCursor`); a jobs or checkpoints list past it is an error of
+    /// that request: no real account has 100,000 fine-tuning jobs, nor a job 10,000
+    /// checkpoints.
+    public var pageLimits = PageLimits()
+
+    public struct PageLimits: Sendable {
+        public var jobs = 1_000
+        public var events = 500
+        public var checkpoints = 100
+        public init() {}
+    }
     /// Each non-baseline transition becomes a pending delivery for every hook that fires
     /// on its new status, committed with the cycle.
     public var hooks: [HookSettings] = []
@@ -129,6 +143,7 @@ public struct PollCycle: Sendable {
             if !result.events.isEmpty { record.events[result.jobID] = result.events }
             record.steps += result.events.compactMap(StepParser.step(from:))
             record.checkpoints += result.checkpoints
+            record.apply(result.resumeCursor, jobID: result.jobID)
             if result.completesFinalSync { record.finalSyncCompleted.insert(result.jobID) }
         }
         let transitions = try store.record(cycle: record)
@@ -146,7 +161,11 @@ public struct PollCycle: Sendable {
         into observed: inout ObservedJobs, baselineDone: Bool, report: inout CycleReport
     ) async throws {
         var after: String?
+        var cursors: Set<String> = []
         repeat {
+            guard cursors.count < pageLimits.jobs else {
+                throw ListPaging.endless("jobs", pages: pageLimits.jobs, endpoint: "GET /fine_tuning/jobs")
+            }
             report.requests += 1
             let page = try await api.listJobs(after: after, limit: pageSizes.jobs)
             page.data.forEach { observed.add($0) }
@@ -155,6 +174,9 @@ public struct PollCycle: Sendable {
                 if page.data.allSatisfy({ known[$0.id] != nil }) { return }
             }
             guard page.hasMore, let last = page.data.last else { return }
+            guard cursors.insert(last.id).inserted else {
+                throw ListPaging.repeated("jobs", cursor: last.id, endpoint: "GET /fine_tuning/jobs")
+            }
             after = last.id
         } while true
     }
@@ -201,22 +223,31 @@ public struct PollCycle: Sendable {
     func sync(_ target: SyncTarget) async throws -> JobSyncResult {
         var result = JobSyncResult(jobID: target.jobID)
         do {
+            var budget = pageLimits.events
+            // From the top, down to what is stored.
             var pager = EventPager()
-            var after: String?
-            repeat {
-                result.requests += 1
-                let page = try await api.listEvents(
-                    jobID: target.jobID, after: after, limit: pageSizes.events)
-                let stored = try store.storedEventIDs(jobID: target.jobID, among: page.data.map(\.id))
-                after = pager.take(page: page, storedIDs: stored)
-            } while after != nil
-            let events = pager.newEvents
+            var next = try await readEvents(
+                of: target.jobID, after: nil, into: &pager, budget: &budget, &result)
+            var events = pager.newEvents
+            if let next {
+                // The budget ran out above what is stored: the next cycles read on from here.
+                result.resumeCursor = .set(next)
+            } else if let gap = try store.eventResumeCursor(jobID: target.jobID) {
+                // An earlier cycle's budget ran out: read on below it, to the list's end.
+                var backfill = EventPager(stopsAtStoredEvents: false)
+                next = try await readEvents(
+                    of: target.jobID, after: gap, into: &backfill, budget: &budget, &result)
+                let seen = Set(events.map(\.id))
+                events += backfill.newEvents.filter { !seen.contains($0.id) }
+                result.resumeCursor = next.map { .set($0) } ?? .clear
+            }
 
             if target.isTerminal || events.contains(where: \.announcesCheckpoint) {
                 result.checkpoints = try await allCheckpoints(jobID: target.jobID, requests: &result.requests)
             }
             result.events = events
-            result.completesFinalSync = target.isTerminal
+            // A final sync is complete only when no part of the events is left unread.
+            result.completesFinalSync = target.isTerminal && next == nil
         } catch let error as APIError {
             result = JobSyncResult(jobID: target.jobID, requests: result.requests, failure: error)
         }
@@ -227,11 +258,19 @@ public struct PollCycle: Sendable {
         var checkpoints: [Checkpoint] = []
         var seen: Set<String> = []
         var after: String?
+        var cursors: Set<String> = []
+        let endpoint = "GET /fine_tuning/jobs/\(jobID)/checkpoints"
         repeat {
+            guard cursors.count < pageLimits.checkpoints else {
+                throw ListPaging.endless("checkpoints", pages: pageLimits.checkpoints, endpoint: endpoint)
+            }
             requests += 1
             let page = try await api.listCheckpoints(jobID: jobID, after: after, limit: pageSizes.checkpoints)
             checkpoints += page.data.filter { seen.insert($0.id).inserted }
             after = page.hasMore ? page.data.last?.id : nil
+            if let cursor = after, !cursors.insert(cursor).inserted {
+                throw ListPaging.repeated("checkpoints", cursor: cursor, endpoint: endpoint)
+            }
         } while after != nil
         return checkpoints
     }
@@ -287,4 +326,5 @@ struct JobSyncResult: Sendable {
     var checkpoints: [Checkpoint] = []
     var completesFinalSync = false
     var failure: APIError?
+    var resumeCursor: ResumeCursorChange = .unchanged
 }

@@ -61,6 +61,17 @@ extension AppDatabase: PollStore {
         }
     }
 
+    /// `meta` key of a job's event resume cursor: a few jobs at most ever have one, so it
+    /// needs no table of its own.
+    static func eventResumeKey(_ jobID: String) -> String { "events_resume_after:" + jobID }
+
+    public func eventResumeCursor(jobID: String) throws -> String? {
+        try read { db in
+            try String.fetchOne(
+                db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [Self.eventResumeKey(jobID)])
+        }
+    }
+
     public func record(cycle: CycleRecord) throws -> [Transition] {
         try write { db in
             let isBaseline = try Self.baselineTime(db) == nil
@@ -101,6 +112,15 @@ extension AppDatabase: PollStore {
             for checkpoint in cycle.checkpoints
             where try storesChildren(checkpoint.jobID, "checkpoints") {
                 try CheckpointRecord(checkpoint).insert(db, onConflict: .ignore)
+            }
+            for (jobID, cursor) in cycle.eventResumeCursors.sorted(by: { $0.key < $1.key })
+            where try storesChildren(jobID, "events") {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                    arguments: [Self.eventResumeKey(jobID), cursor])
+            }
+            for jobID in cycle.eventResumeCleared.sorted() {
+                try db.execute(sql: "DELETE FROM meta WHERE key = ?", arguments: [Self.eventResumeKey(jobID)])
             }
             for jobID in cycle.finalSyncCompleted.sorted() {
                 try db.cachedStatement(sql: "UPDATE jobs SET final_sync_done = 1 WHERE id = ?")

@@ -18,6 +18,10 @@ public struct CycleRecord: Sendable {
     /// Terminal jobs whose final events and checkpoints are now all stored: no later
     /// cycle requests anything for them.
     public var finalSyncCompleted: Set<String>
+    /// Jobs whose events are read only down to this id so far (`PollStore.eventResumeCursor`).
+    public var eventResumeCursors: [String: String] = [:]
+    /// Jobs whose events have now been read to the end: their cursor goes.
+    public var eventResumeCleared: Set<String> = []
     /// The configured hooks: each non-baseline transition becomes one pending delivery
     /// per hook that fires on its new status, in the same transaction.
     public var hooks: [HookSettings] = []
@@ -66,6 +70,9 @@ public protocol PollStore: Sendable {
     func jobsNeedingSync() throws -> [KnownJob]
     /// Which of `eventIDs` of the job are already stored.
     func storedEventIDs(jobID: String, among eventIDs: [String]) throws -> Set<String>
+    /// Where reading the job's events stopped when an earlier cycle's page budget ran out:
+    /// events older than this id may not be stored yet. Nil when none are missing.
+    func eventResumeCursor(jobID: String) throws -> String?
     /// Writes the cycle in one transaction and returns the transitions it recorded, in
     /// order. The first cycle recorded against a database without a baseline is the
     /// baseline: its transitions have `isBaseline == true`.

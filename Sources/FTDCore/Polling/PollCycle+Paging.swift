@@ -1,0 +1,64 @@
+/// Paging that must end: the limits and checks of SPEC section 3's lists against a server
+/// that never says `has_more: false` (issue 19, item 3).
+extension PollCycle {
+    /// Pages `jobID`'s events from `after` into `pager` while `budget` lasts. Returns the
+    /// cursor to read on from when the budget ran out first, nil when the pager is done.
+    func readEvents(
+        of jobID: String, after start: String?, into pager: inout EventPager, budget: inout Int,
+        _ result: inout JobSyncResult
+    ) async throws -> String? {
+        var after = start
+        repeat {
+            guard budget > 0 else { return after }
+            budget -= 1
+            result.requests += 1
+            let page = try await api.listEvents(jobID: jobID, after: after, limit: pageSizes.events)
+            let stored = try store.storedEventIDs(jobID: jobID, among: page.data.map(\.id))
+            after = pager.take(page: page, storedIDs: stored)
+        } while after != nil
+        if pager.isRepeating {
+            throw ListPaging.repeated(
+                "events", cursor: pager.newEvents.last?.id ?? "?",
+                endpoint: "GET /fine_tuning/jobs/\(jobID)/events")
+        }
+        return nil
+    }
+}
+
+/// What a job's sync does to its event resume cursor.
+enum ResumeCursorChange: Sendable, Equatable {
+    case unchanged
+    /// Events below this id are still to be read.
+    case set(String)
+    /// Every event has been read.
+    case clear
+}
+
+extension CycleRecord {
+    mutating func apply(_ change: ResumeCursorChange, jobID: String) {
+        switch change {
+        case .unchanged: break
+        case .set(let cursor): eventResumeCursors[jobID] = cursor
+        case .clear: eventResumeCleared.insert(jobID)
+        }
+    }
+}
+
+/// A list the API would have ftd page forever: an error of that request, as a malformed
+/// answer is. The cycle records what else it got, and the next cycle tries again.
+enum ListPaging {
+    static func repeated(_ list: String, cursor: String, endpoint: String) -> APIError {
+        APIError(
+            kind: .malformedResponse,
+            message:
+                "the \(list) list answered has_more again with a page that ends at \(cursor), already read: it would never end, so ftd stopped paging it this cycle",
+            endpoint: endpoint)
+    }
+
+    static func endless(_ list: String, pages: Int, endpoint: String) -> APIError {
+        APIError(
+            kind: .malformedResponse,
+            message: "the \(list) list did not end after \(pages) pages: ftd stopped paging it this cycle",
+            endpoint: endpoint)
+    }
+}
