@@ -4,8 +4,9 @@ import Testing
 
 /// Hooks as a user configures them, run by the built `ftd` (SPEC section 5).
 @Suite struct HookTests {
-    static func hookConfig(_ name: String, on: String = "\"*\"", command: String, timeout: Int = 60) -> String
-    {
+    static func hookConfig(
+        _ name: String, on: String = "\"*\"", command: String, timeout: Int = 60, retries: Int = 1
+    ) -> String {
         """
 
         [[hooks]]
@@ -13,7 +14,7 @@ import Testing
         on = [\(on)]
         command = \(command)
         timeout = \(timeout)
-        retries = 1
+        retries = \(retries)
         """
     }
 

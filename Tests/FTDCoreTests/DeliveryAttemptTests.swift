@@ -73,6 +73,24 @@ struct DeliveryAttemptTests {
         #expect(byID[pending[1].id]?.status == .failed && byID[pending[1].id]?.doneAt == 301)
     }
 
+    @Test func aNoteOnCompletionGoesToTheLastAttemptOnce() throws {
+        let (database, delivery) = try Self.oneDelivery()
+        for time in [1_000, 1_001] as [Int64] {
+            let (runID, _) = try database.beginAttempt(deliveryID: delivery.id, startedAt: time)
+            try database.finishAttempt(runID: runID, result: D.result(exit: 1, at: time))
+        }
+        try database.completeDelivery(id: delivery.id, succeeded: false, at: 1_002, note: "\nwhy\n")
+        // Already done: a second completion changes nothing, its note included.
+        try database.completeDelivery(id: delivery.id, succeeded: false, at: 1_003, note: "\nagain\n")
+        let stderr = try database.writer.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT stderr FROM hook_runs WHERE delivery_id = ? ORDER BY attempt",
+                arguments: [delivery.id])
+        }
+        #expect(stderr == ["", "\nwhy\n"])
+        #expect(try database.hookRuns().first?.lastStderrLine == "why")
+    }
+
     @Test func unknownIDsAreReported() throws {
         let (database, _) = try Self.oneDelivery()
         #expect(throws: OutboxError.unknownDelivery(id: "dlv_nope")) {
@@ -107,7 +125,10 @@ struct DeliveryAttemptTests {
         #expect(try reopened.markInterruptedAttempts() == 0)
         let pending = try reopened.pendingDeliveries()
         #expect(pending.map(\.id) == [deliveryID])
-        #expect(pending.first?.attemptsMade == 2)
+        // Attempt 1 ran to its end and counts against the retries; attempt 2, cut short by
+        // the crash, is numbered but does not.
+        #expect(pending.first?.attemptsMade == 1)
+        #expect(pending.first?.interruptedRuns == 1)
         let (runID, attempt) = try reopened.beginAttempt(deliveryID: deliveryID, startedAt: 2_000)
         #expect(attempt == 3)
         try reopened.finishAttempt(runID: runID, result: D.result(exit: 0, at: 2_000))

@@ -34,7 +34,8 @@ struct DeliveryMigrationTests {
 
         let database = try AppDatabase.open(path: path, groupReadable: false, logger: .quiet)
         let applied = try database.writer.read { db in try AppDatabase.migrator.appliedIdentifiers(db) }
-        #expect(applied == ["v1", "v2-hooks", "v3-graceful-stop", "v4-step-summary"])
+        #expect(
+            applied == ["v1", "v2-hooks", "v3-graceful-stop", "v4-step-summary", "v5-interrupted-attempts"])
         #expect(try database.baselineCompleted())
         // v4 fills the stored step summary from the steps already there.
         let summary = try #require(try database.jobSummaries().first)
@@ -51,6 +52,49 @@ struct DeliveryMigrationTests {
         let pending = try database.pendingDeliveries()
         #expect(pending.map(\.transition.from) == ["running"])
         #expect(pending.map(\.job.id) == ["ftjob-old"])
+    }
+
+    /// A database an earlier release left with a pending delivery: attempt 1 ran and
+    /// failed, attempt 2 was interrupted by a crash (marked by that release's restart),
+    /// attempt 3 was cut short by a graceful stop.
+    static func v4Database(at path: String) throws {
+        let queue = try DatabaseQueue(path: path)
+        try AppDatabase.migrator.migrate(queue, upTo: "v4-step-summary")
+        try queue.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO jobs (id, status, raw_json, first_seen_at, updated_at)
+                    VALUES ('ftjob-old', 'succeeded', '{"id":"ftjob-old","status":"succeeded"}', 10, 10);
+                    INSERT INTO transitions (id, job_id, from_status, to_status, observed_at, is_baseline)
+                    VALUES (1, 'ftjob-old', 'running', 'succeeded', 10, 0);
+                    INSERT INTO meta (key, value) VALUES ('baseline_completed_at', '5');
+                    INSERT INTO deliveries (id, transition_id, job_id, hook, position, job_json, attempts, created_at)
+                    VALUES ('dlv_old', 1, 'ftjob-old', 'notify', 0, '{"id":"ftjob-old","status":"succeeded"}', 3, 10);
+                    INSERT INTO hook_runs (delivery_id, job_id, hook, attempt, status, exit_code, started_at, stderr, cut_by_stop)
+                    VALUES ('dlv_old', 'ftjob-old', 'notify', 1, 'failed', 1, 11, 'boom', 0),
+                        ('dlv_old', 'ftjob-old', 'notify', 2, 'failed', NULL, 12, 'interrupted: ftd stopped while the hook ran', 0),
+                        ('dlv_old', 'ftjob-old', 'notify', 3, 'failed', NULL, 13, 'x', 1);
+                    """)
+        }
+        try queue.close()
+    }
+
+    @Test func v5FlagsTheAttemptsAnEarlierReleaseMarkedInterrupted() throws {
+        let directory = try StoreSample.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("ftd.sqlite").path
+        try Self.v4Database(at: path)
+
+        let database = try AppDatabase.open(path: path, groupReadable: false, logger: .quiet)
+        let flags = try database.writer.read { db in
+            try Bool.fetchAll(db, sql: "SELECT interrupted FROM hook_runs ORDER BY attempt")
+        }
+        #expect(flags == [false, true, false])
+        let pending = try #require(try database.pendingDeliveries().first)
+        #expect(pending.attemptsMade == 1)  // only attempt 1 ran to its end
+        #expect(pending.interruptedRuns == 1)
+        // Attempts go on being numbered after the old ones.
+        #expect(try database.beginAttempt(deliveryID: "dlv_old", startedAt: 20).attempt == 4)
     }
 
     @Test func historyReadsAV1DatabaseWithoutHookTables() throws {
@@ -71,7 +115,8 @@ struct DeliveryMigrationTests {
     @Test func aNewDatabaseHasEveryMigration() throws {
         let database = try AppDatabase.inMemory(logger: .quiet)
         let applied = try database.writer.read { db in try AppDatabase.migrator.appliedIdentifiers(db) }
-        #expect(applied == ["v1", "v2-hooks", "v3-graceful-stop", "v4-step-summary"])
+        #expect(
+            applied == ["v1", "v2-hooks", "v3-graceful-stop", "v4-step-summary", "v5-interrupted-attempts"])
         for table in ["deliveries", "hook_runs"] {
             #expect(try database.writer.read { db in try db.tableExists(table) })
         }

@@ -96,20 +96,87 @@ import Testing
         try await dispatcher(runner, hooks: hooks).drain()
         #expect(await runner.calls.count == 2)
         #expect(try store.pendingDeliveries().isEmpty)
+        // Recorded as failed, with both attempts, and listed among the failed ones.
+        let failed = try store.hookRuns(failedOnly: true, limit: 10)
+        #expect(failed.map(\.status) == ["failed"])
+        #expect(failed.first?.attempts == 2)
+        #expect(failed.first?.lastExitCode == 1)
+        let runs = try store.jobDetail(id: "ftjob-1").hookRuns
+        #expect(runs.map(\.attempt) == [1, 2])
+        #expect(runs.map(\.status) == ["failed", "failed"])
+        #expect(runs.map(\.exitCode) == [1, 1])
         try await dispatcher(runner, hooks: hooks).drain()
         #expect(await runner.calls.count == 2)
     }
 
-    @Test func anAttemptCutShortByACrashCounts() async throws {
-        let hooks = [hook("notify", retries: 1)]
+    /// Issue 12: the daemon died while the hook ran (`kill -9`). That attempt is numbered
+    /// and kept, but does not use up a retry: even `retries = 0` gets one attempt that ran
+    /// to its end.
+    @Test func anAttemptCutShortByACrashIsNumberedButUsesUpNoRetry() async throws {
+        let hooks = [hook("notify", retries: 0)]
         try observe("ftjob-1", "succeeded", at: 2, hooks: hooks)
         let delivery = try #require(try store.pendingDeliveries().first)
         _ = try store.beginAttempt(deliveryID: delivery.id, startedAt: 3)  // then the daemon died
         #expect(try store.markInterruptedAttempts() == 1)
         let runner = ScriptedRunner(exitCodes: ["notify": [1]])
         try await dispatcher(runner, hooks: hooks).drain()
-        #expect(await runner.calls.map(\.attempt) == ["2"])  // 1 + retries = 2 attempts in all
+        #expect(await runner.calls.map(\.attempt) == ["2"])  // 1 + retries = 1 whole attempt
         #expect(try store.pendingDeliveries().isEmpty)
+        let runs = try store.jobDetail(id: "ftjob-1").hookRuns
+        #expect(runs.map(\.attempt) == [1, 2])
+        #expect(runs.map(\.status) == ["failed", "failed"])
+        #expect(runs.map(\.exitCode) == [nil, 1])
+        #expect(try store.hookRuns(failedOnly: true, limit: 10).map(\.attempts) == [2])
+    }
+
+    @Test func retriesCountOnlyTheAttemptsThatRanToTheirEnd() async throws {
+        let hooks = [hook("notify", retries: 1)]
+        try observe("ftjob-1", "succeeded", at: 2, hooks: hooks)
+        let delivery = try #require(try store.pendingDeliveries().first)
+        let first = try store.beginAttempt(deliveryID: delivery.id, startedAt: 3)
+        try store.finishAttempt(
+            runID: first.runID,
+            result: HookRunResult(exitCode: 1, timedOut: false, startedAt: 3, durationMs: 1))
+        _ = try store.beginAttempt(deliveryID: delivery.id, startedAt: 4)  // then the daemon died
+        try store.markInterruptedAttempts()
+        let runner = ScriptedRunner(exitCodes: ["notify": [1, 1]])
+        try await dispatcher(runner, hooks: hooks).drain()
+        // Attempt 1 failed, 2 was cut short: one retry is left, attempt 3.
+        #expect(await runner.calls.map(\.attempt) == ["3"])
+        #expect(try store.hookRuns(failedOnly: true, limit: 10).map(\.attempts) == [3])
+    }
+
+    /// A hook that takes the daemon down with it must not run forever: after
+    /// `maxInterruptedAttempts` attempts cut short, the delivery fails, and
+    /// `ftd hooks runs` says why.
+    @Test(arguments: [HookDispatcher.maxInterruptedAttempts - 1, HookDispatcher.maxInterruptedAttempts])
+    func aCrashLoopIsBoundedAtFiveInterruptedAttempts(interrupted: Int) async throws {
+        let hooks = [hook("notify", retries: 0)]
+        try observe("ftjob-1", "succeeded", at: 2, hooks: hooks)
+        let delivery = try #require(try store.pendingDeliveries().first)
+        for time in 0..<Int64(interrupted) {
+            _ = try store.beginAttempt(deliveryID: delivery.id, startedAt: 3 + time)
+            try store.markInterruptedAttempts()  // the daemon died, and started again
+        }
+        #expect(try store.pendingDeliveries().first?.interruptedRuns == interrupted)
+        let runner = ScriptedRunner()
+        try await dispatcher(runner, hooks: hooks).drain()
+        #expect(try store.pendingDeliveries().isEmpty)
+        let view = try #require(try store.hookRuns().first)
+        if interrupted < HookDispatcher.maxInterruptedAttempts {
+            #expect(await runner.calls.map(\.attempt) == ["\(interrupted + 1)"])
+            #expect(view.status == "succeeded")
+        } else {
+            #expect(await runner.calls.isEmpty)
+            #expect(view.status == "failed")
+            #expect(view.attempts == interrupted)
+            #expect(
+                view.lastStderrLine
+                    == "ftd: gave up after 5 attempts cut short by ftd dying while the hook ran (see ftd's log); to run it by hand: ftd hooks test notify --job ftjob-1 --status succeeded"
+            )
+            let statuses = try store.jobDetail(id: "ftjob-1").hookRuns.map(\.status)
+            #expect(statuses == Array(repeating: "failed", count: interrupted))
+        }
     }
 
     @Test func differentJobsRunSideBySide() async throws {

@@ -40,6 +40,32 @@ import Testing
         #expect(await HookTestKit.waitUntil(seconds: 2) { !HookTestKit.isAlive(child) })
     }
 
+    /// SPEC section 5: past the timeout the whole group gets SIGTERM, so that a hook's
+    /// children can clean up, and SIGKILL only 5 s later. The SIGKILL alone would leave
+    /// every child dead too: only a child's own TERM handler tells the two apart.
+    @Test func theTimeoutsSigtermReachesAChildWhileTheMainProcessIgnoresIt() async throws {
+        let dir = try HookTestKit.makeTempDirectory()
+        let ready = dir.appendingPathComponent("ready").path
+        let marker = dir.appendingPathComponent("child-got-term").path
+        // The child traps TERM before the main process ignores it (an ignored signal is
+        // inherited, and cannot be trapped again).
+        let script = """
+            ( trap 'echo term > \(marker); exit 0' TERM; touch \(ready); while :; do sleep 0.1; done ) &
+            trap '' TERM
+            while :; do sleep 0.1; done
+            """
+        // 3 s, not 1: the child must have set its trap before the timeout, even on a
+        // crowded machine.
+        let result = await HookTestKit.runner().run(
+            HookTestKit.hook(.shell(script), timeout: 3), environment: [:], stdin: Data())
+        #expect(result.outcome == .timedOut)
+        try #require(
+            FileManager.default.fileExists(atPath: ready), "the child had not started at the timeout")
+        #expect(
+            FileManager.default.fileExists(atPath: marker),
+            "the child never got SIGTERM: only the main process was sent it")
+    }
+
     @Test func backgroundChildDoesNotHoldTheRunnerAfterTheMainProcessExits() async throws {
         let dir = try HookTestKit.makeTempDirectory()
         let pidFile = dir.appendingPathComponent("child.pid")

@@ -33,28 +33,34 @@ struct DeliveryFacts {
                     attempts: runs.map { run in
                         Attempt(
                             number: run["attempt"], status: run["status"], exitCode: run["exit_code"],
-                            interrupted: (run["stderr"] as String?) == AppDatabase.interruptedStderr)
+                            interrupted: run["interrupted"])
                     })
             }
         }
     }
 
     /// What breaks the delivery's bounds, given every run of the hook's process: done;
-    /// attempts numbered 1, 2, … with no more than `1 + retries`; each attempt one run of
-    /// the hook, which saw that number; ran at least once, and successfully at most once
-    /// more than the attempts a crash interrupted; succeeded exactly when an attempt did,
-    /// failed only when it used up its attempts; each finished attempt recorded as it ran.
+    /// attempts numbered 1, 2, … with no more than `1 + retries` that ran to their end and
+    /// no more than `HookDispatcher.maxInterruptedAttempts` a crash interrupted; each
+    /// attempt one run of the hook, which saw that number; ran at least once, and
+    /// successfully at most once more than the attempts a crash interrupted; succeeded
+    /// exactly when an attempt did, failed only when it used up its attempts (or the
+    /// crashes' bound); each finished attempt recorded as it ran.
     func violations(executions: [HookChaos.Execution], retries: Int) -> [String] {
         var problems: [String] = []
         let numbers = attempts.map(\.number)
         let interrupted = attempts.filter(\.interrupted).count
+        let whole = numbers.count - interrupted
         let successes = executions.filter(\.succeeded).count
         let recordedSuccesses = attempts.filter { $0.status == "succeeded" }.count
         if status == "pending" { problems.append("still pending") }
         if numbers.isEmpty || numbers != Array(1...numbers.count) {
             problems.append("attempts numbered \(numbers)")
         }
-        if numbers.count > 1 + retries { problems.append("\(numbers.count) attempts, retries = \(retries)") }
+        if whole > 1 + retries { problems.append("\(whole) whole attempts, retries = \(retries)") }
+        if interrupted > HookDispatcher.maxInterruptedAttempts {
+            problems.append("\(interrupted) interrupted attempts")
+        }
         if attempts.contains(where: { $0.status == "running" }) {
             problems.append("an attempt still running")
         }
@@ -69,8 +75,10 @@ struct DeliveryFacts {
         if (status == "succeeded") != (recordedSuccesses == 1) || recordedSuccesses > 1 {
             problems.append("status \(status) with \(recordedSuccesses) recorded successful attempt(s)")
         }
-        if status == "failed" && numbers.count != 1 + retries {
-            problems.append("gave up after \(numbers.count) of \(1 + retries) attempts")
+        if status == "failed" && whole != 1 + retries && interrupted != HookDispatcher.maxInterruptedAttempts
+        {
+            problems.append(
+                "gave up after \(whole) of \(1 + retries) whole attempts and \(interrupted) interrupted ones")
         }
         for (attempt, execution) in zip(attempts, executions) where !attempt.interrupted {
             if (attempt.status == "succeeded") != execution.succeeded {

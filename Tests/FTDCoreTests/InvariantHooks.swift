@@ -162,9 +162,9 @@ struct CrashingOutbox: DeliveryOutbox {
         try chaos.checkAlive(at: .afterFinish, runID: runID)
     }
 
-    func completeDelivery(id: String, succeeded: Bool, at time: Int64) throws {
+    func completeDelivery(id: String, succeeded: Bool, at time: Int64, note: String?) throws {
         try chaos.checkAlive()
-        try store.completeDelivery(id: id, succeeded: succeeded, at: time)
+        try store.completeDelivery(id: id, succeeded: succeeded, at: time, note: note)
         try chaos.checkAlive(at: .afterComplete, deliveryID: id)
     }
 }

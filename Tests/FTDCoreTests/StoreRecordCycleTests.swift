@@ -16,7 +16,8 @@ struct StoreRecordCycleTests {
             #expect(tables.contains(table))
         }
         let applied = try database.writer.read { db in try AppDatabase.migrator.appliedIdentifiers(db) }
-        #expect(applied == ["v1", "v2-hooks", "v3-graceful-stop", "v4-step-summary"])
+        #expect(
+            applied == ["v1", "v2-hooks", "v3-graceful-stop", "v4-step-summary", "v5-interrupted-attempts"])
         #expect(try database.baselineCompleted() == false)
     }
 

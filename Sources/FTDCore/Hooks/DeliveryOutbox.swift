@@ -6,7 +6,8 @@ public protocol DeliveryOutbox: Sendable {
     /// Undone deliveries, in the order of their transitions.
     func pendingDeliveries() throws -> [HookDelivery]
     /// Records an attempt as started, before the hook runs, so that an attempt cut short
-    /// by a crash still counts. Returns the attempt's row and its number (1, 2, …).
+    /// by a crash is still numbered and recorded. Returns the attempt's row and its number
+    /// (1, 2, …).
     func beginAttempt(deliveryID: String, startedAt: Int64) throws -> (runID: Int64, attempt: Int)
     /// Records how an attempt ended. A successful one also completes its delivery, in the
     /// same transaction, so a crash cannot leave a succeeded hook's delivery pending. One
@@ -14,8 +15,8 @@ public protocol DeliveryOutbox: Sendable {
     /// counted against the hook's retries.
     func finishAttempt(runID: Int64, result: HookRunResult, cutByStop: Bool) throws
     /// Marks the delivery done (failed after its attempts, or its hook gone): it never
-    /// runs again.
-    func completeDelivery(id: String, succeeded: Bool, at: Int64) throws
+    /// runs again. `note`, when given, says why in its last attempt's stderr.
+    func completeDelivery(id: String, succeeded: Bool, at: Int64, note: String?) throws
 }
 
 /// Runs one attempt of a hook. `HookRunner` is the real one.

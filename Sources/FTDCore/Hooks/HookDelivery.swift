@@ -1,5 +1,6 @@
 /// One (transition, hook) pair: a delivery. Written in the cycle's transaction, marked
-/// done only after the hook exited 0 or used up its attempts (SPEC section 5).
+/// done only after the hook exited 0 or used up its attempts (SPEC section 5), or was cut
+/// short by crashes too often.
 public struct HookDelivery: Sendable, Equatable {
     /// Stable: the same on every attempt and after a restart (`FTD_DELIVERY_ID`).
     public var id: String
@@ -9,16 +10,23 @@ public struct HookDelivery: Sendable, Equatable {
     /// The job as the API sent it when the transition was observed (`raw` is what the
     /// hook's stdin carries).
     public var job: FineTuningJob
-    /// Attempts already recorded, including one cut short by a crash, not counting one
-    /// cut short by a graceful stop.
+    /// Attempts that count against the retries: those that ran to their end (an exit, a
+    /// timeout). Not those a crash or a graceful stop cut short.
     public var attemptsMade: Int
+    /// Attempts a crash cut short (`kill -9` while the hook ran): numbered and recorded,
+    /// but bounded apart (`HookDispatcher.maxInterruptedAttempts`).
+    public var interruptedRuns: Int
 
-    public init(id: String, hook: String, transition: Transition, job: FineTuningJob, attemptsMade: Int) {
+    public init(
+        id: String, hook: String, transition: Transition, job: FineTuningJob, attemptsMade: Int,
+        interruptedRuns: Int = 0
+    ) {
         self.id = id
         self.hook = hook
         self.transition = transition
         self.job = job
         self.attemptsMade = attemptsMade
+        self.interruptedRuns = interruptedRuns
     }
 }
 

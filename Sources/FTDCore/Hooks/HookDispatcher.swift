@@ -4,7 +4,16 @@ import Logging
 /// Runs pending deliveries (SPEC section 5): one job's in the order of its transitions,
 /// different jobs' side by side (bounded), each retried with backoff (1 s, 2 s, 4 s, …)
 /// until it exits 0 or has used `1 + retries` attempts, counted across restarts.
+///
+/// Only attempts that ran to their end (an exit or a timeout) use up the retries: one a
+/// crash or a graceful stop cut short is recorded and numbered, and the delivery runs
+/// again, so even `retries = 0` gets one whole attempt. A crash loop is bounded apart:
+/// after `maxInterruptedAttempts` interrupted attempts the delivery is marked failed.
 public struct HookDispatcher: Sendable {
+    /// Interrupted attempts (the daemon died while the hook ran) after which a delivery
+    /// is given up: a hook that takes the machine or the daemon down must not run forever.
+    public static let maxInterruptedAttempts = 5
+
     let outbox: any DeliveryOutbox
     let runner: any HookRunning
     /// Read when a delivery runs, so a reload (SIGHUP) reaches deliveries a drain that
@@ -92,7 +101,15 @@ public struct HookDispatcher: Sendable {
         ]
         guard let hook = hooks().first(where: { $0.name == delivery.hook }) else {
             logger.error("hook is no longer configured: delivery dropped", metadata: metadata)
-            try outbox.completeDelivery(id: delivery.id, succeeded: false, at: now())
+            try outbox.completeDelivery(id: delivery.id, succeeded: false, at: now(), note: nil)
+            return
+        }
+        if delivery.interruptedRuns >= Self.maxInterruptedAttempts {
+            logger.error(
+                "hook was cut short \(delivery.interruptedRuns) times by ftd dying while it ran: giving up on this delivery",
+                metadata: metadata)
+            try outbox.completeDelivery(
+                id: delivery.id, succeeded: false, at: now(), note: Self.interruptedTooOftenNote(delivery))
             return
         }
         let maxAttempts = 1 + hook.retries
@@ -123,16 +140,26 @@ public struct HookDispatcher: Sendable {
             }
             let lastLine = result.stderr.split(separator: "\n").last.map(String.init) ?? ""
             logger.warning(
-                "hook \(result.outcome == .timedOut ? "timed out" : "failed") (attempt \(made) of \(maxAttempts)) \(lastLine)",
+                "hook \(result.outcome == .timedOut ? "timed out" : "failed") (\(made) of \(maxAttempts) attempts used) \(lastLine)",
                 metadata: metadata)
         }
         logger.error("hook failed after \(made) attempts: giving up on this delivery", metadata: metadata)
-        try outbox.completeDelivery(id: delivery.id, succeeded: false, at: now())
+        try outbox.completeDelivery(id: delivery.id, succeeded: false, at: now(), note: nil)
     }
 
     /// What a cut-short attempt's stderr ends with.
     static let cutByStopNote =
         "\nftd: stopped by the daemon's shutdown while the hook ran; it runs again after the next start\n"
+
+    /// What the last attempt of a delivery given up for its interruptions ends with: the
+    /// line `ftd hooks runs` shows.
+    static func interruptedTooOftenNote(_ delivery: HookDelivery) -> String {
+        let transition = delivery.transition
+        return
+            "\nftd: gave up after \(maxInterruptedAttempts) attempts cut short by ftd dying while the hook ran"
+            + " (see ftd's log); to run it by hand: ftd hooks test \(delivery.hook) --job \(transition.jobID)"
+            + " --status \(transition.to)\n"
+    }
 
     /// Runs one attempt in its own task, so cancelling the drain (graceful stop) does not
     /// kill the hook at once: it gets `stopGrace` to finish, then is cancelled (its

@@ -137,6 +137,20 @@ extension AppDatabase {
                     END;
                     """)
         }
+        migrator.registerMigration("v5-interrupted-attempts") { db in
+            // An attempt the daemon died during (kill -9, a crash, a power cut), marked at
+            // the next start: numbered and kept, but not counted against the retries, so
+            // that every delivery gets one attempt that ran to its end. Rows an earlier
+            // release marked carry its note.
+            try db.alter(table: "hook_runs") { t in
+                t.add(column: "interrupted", .boolean).notNull().defaults(to: false)
+            }
+            try db.execute(
+                sql: """
+                    UPDATE hook_runs SET interrupted = 1
+                    WHERE status = 'failed' AND exit_code IS NULL AND NOT cut_by_stop AND stderr = ?
+                    """, arguments: ["interrupted: ftd stopped while the hook ran"])
+        }
         return migrator
     }
 }

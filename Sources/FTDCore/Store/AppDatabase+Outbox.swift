@@ -18,8 +18,12 @@ extension AppDatabase {
                         transitions.from_status, transitions.to_status, transitions.observed_at,
                         transitions.is_baseline,
                         (SELECT COUNT(*) FROM hook_runs
-                            WHERE hook_runs.delivery_id = deliveries.id AND NOT hook_runs.cut_by_stop)
-                            AS runs
+                            WHERE hook_runs.delivery_id = deliveries.id
+                                AND NOT hook_runs.cut_by_stop AND NOT hook_runs.interrupted)
+                            AS runs,
+                        (SELECT COUNT(*) FROM hook_runs
+                            WHERE hook_runs.delivery_id = deliveries.id AND hook_runs.interrupted)
+                            AS interrupted_runs
                     FROM deliveries
                     JOIN transitions ON transitions.id = deliveries.transition_id
                     WHERE deliveries.status = 'pending'
@@ -32,7 +36,8 @@ extension AppDatabase {
                     observedAt: row["observed_at"], isBaseline: row["is_baseline"])
                 return HookDelivery(
                     id: record.id, hook: record.hook, transition: transition,
-                    job: try Self.job(of: record, transition: transition, db), attemptsMade: row["runs"])
+                    job: try Self.job(of: record, transition: transition, db), attemptsMade: row["runs"],
+                    interruptedRuns: row["interrupted_runs"])
             }
         }
     }
@@ -93,26 +98,38 @@ extension AppDatabase {
 
     /// Marks a delivery done: the hook exited 0, or it used up its attempts. A done
     /// delivery never runs again; completing it twice keeps the first outcome.
-    public func completeDelivery(id: String, succeeded: Bool, at time: Int64) throws {
+    /// - Parameter note: why, appended to the stderr of its last attempt, where
+    ///   `ftd hooks runs` shows it; only when this call is the one that completes it.
+    public func completeDelivery(id: String, succeeded: Bool, at time: Int64, note: String? = nil) throws {
         try write { db in
             guard try DeliveryRecord.exists(db, key: id) else { throw OutboxError.unknownDelivery(id: id) }
             let status: DeliveryRecord.Status = succeeded ? .succeeded : .failed
             try db.execute(
                 sql: "UPDATE deliveries SET status = ?, done_at = ? WHERE id = ? AND status = 'pending'",
                 arguments: [status.rawValue, time, id])
+            guard let note, db.changesCount > 0 else { return }
+            try db.execute(
+                sql: """
+                    UPDATE hook_runs SET stderr = stderr || ?
+                    WHERE id = (SELECT id FROM hook_runs WHERE delivery_id = ? ORDER BY attempt DESC LIMIT 1)
+                    """, arguments: [note, id])
         }
     }
 
     /// At daemon start: attempts still `running` belong to hook processes that died with
-    /// the previous daemon. They become failed attempts (no exit code); their deliveries
-    /// stay pending and run again. Returns how many were marked.
+    /// the previous daemon. They become failed attempts (no exit code) flagged
+    /// `interrupted`: numbered and kept, but not counted against the retries. Their
+    /// deliveries stay pending and run again. Returns how many were marked.
+    ///
+    /// Only the holder of the `DaemonLock` may call it: another process's `running` rows
+    /// are hooks that still run.
     @discardableResult
     public func markInterruptedAttempts() throws -> Int {
         try write { db in
             try db.execute(
                 sql: """
                     UPDATE hook_runs
-                    SET status = 'failed', exit_code = NULL, stderr = ?
+                    SET status = 'failed', exit_code = NULL, stderr = ?, interrupted = 1
                     WHERE status = 'running'
                     """, arguments: [Self.interruptedStderr])
             return db.changesCount

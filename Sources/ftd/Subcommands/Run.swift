@@ -40,7 +40,7 @@ struct Run: AsyncParsableCommand {
         global.bootstrapLogging()
         let logger = Logger(label: "ftd")
         let storage = configuration.storage
-        let lock = try DaemonLock.acquire(database: storage.database, groupReadable: storage.groupReadable)
+        let lock = try acquireLock(storage)
         defer { withExtendedLifetime(lock) {} }
         let database = try AppDatabase.open(
             path: storage.database, groupReadable: storage.groupReadable, logger: logger)
@@ -72,6 +72,21 @@ struct Run: AsyncParsableCommand {
                     }, logger: logger)
                 try await daemon.run(configuration: configuration, apiKey: apiKey)
             }
+        }
+    }
+
+    /// The database's lock: nothing touches the database before it is held (a running
+    /// daemon's `running` hook attempts are its hooks, still running). `--once` beside a
+    /// daemon says that the daemon already does its work.
+    private func acquireLock(_ storage: StorageSettings) throws -> DaemonLock {
+        do {
+            return try DaemonLock.acquire(database: storage.database, groupReadable: storage.groupReadable)
+        } catch DaemonLockError.held(let database, let pid) where once {
+            let who = pid.flatMap { $0 > 0 ? "ftd (pid \($0))" : nil } ?? "ftd"
+            throw Failure(
+                message:
+                    "another \(who) is already running on \(database): it polls and runs the hooks itself (ftd status shows its last cycle); to run one cycle by hand, stop it first (systemctl stop ftd)",
+                code: Failure.temporaryFailure)
         }
     }
 
