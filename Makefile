@@ -4,6 +4,8 @@
 #   sudo make install             install it as a systemd service (README: "Run as a service")
 #   sudo make uninstall           remove what install put there (keeps /etc/ftd, /var/lib/ftd)
 #   make check-service            lint the unit and dry-run the install (scripts/check-service)
+#   make deb                      build the release binary and package it: ftd_VERSION_ARCH.deb
+#   make check-deb                build a package, check it, lintian it, (as root) install it
 #
 # Variables: PREFIX (default /usr/local), DESTDIR (staged install: no user is created and
 # systemd is not touched), FTD_BINARY=path (install that binary instead of building one).
@@ -40,7 +42,7 @@ HOOKS := $(wildcard config/hooks/*.sh)
 # The staged ("D") paths.
 D := $(DESTDIR)
 
-.PHONY: all build install uninstall check-service
+.PHONY: all build install uninstall check-service deb check-deb
 
 all: build
 
@@ -146,3 +148,14 @@ uninstall:
 
 check-service:
 	scripts/check-service "$(FTD_BINARY)"
+
+# The Debian package, in this directory: `make install PREFIX=/usr` staged, plus man pages,
+# control files and maintainer scripts (scripts/build-deb, packaging/debian/).
+ifeq ($(FTD_BINARY),$(RELEASE_BINARY))
+deb: build
+endif
+deb:
+	scripts/build-deb "$(FTD_BINARY)"
+
+check-deb:
+	scripts/check-deb
