@@ -49,20 +49,18 @@ struct DatabaseFileModes: Sendable, Equatable {
         }
     }
 
-    /// `chmod` through a descriptor opened without following a symbolic link: a link
-    /// planted as `ftd.sqlite3-wal` must not make ftd change the mode of its target.
+    /// `chmod`, refusing a symbolic link: one planted as `ftd.sqlite3-wal` must not make
+    /// ftd change the mode of its target. Checked with `lstat`, not by opening the file:
+    /// closing any descriptor of a file drops every POSIX lock the process holds on it,
+    /// SQLite's included, and the database is open here. (The directory is the daemon's
+    /// own, 0750: only its user could swap a link in between.)
     private func applyWithoutFollowing(_ mode: mode_t, to path: String) throws {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
-        guard fd >= 0 else {
-            let reason =
-                errno == ELOOP
-                ? "it is a symbolic link, which ftd never follows: remove it" : errnoText()
-            throw StoreError.cannotSetPermissions(path: path, reason: reason)
+        var info = stat()
+        if lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFLNK {
+            throw StoreError.cannotSetPermissions(
+                path: path, reason: "it is a symbolic link, which ftd never follows: remove it")
         }
-        defer { close(fd) }
-        if fchmod(fd, mode) != 0 {
-            throw StoreError.cannotSetPermissions(path: path, reason: errnoText())
-        }
+        try apply(mode, to: path)
     }
 
     private func errnoText() -> String {
