@@ -137,6 +137,12 @@ extension AppDatabase {
                     END;
                     """)
         }
+        migrator.registerMigration("v5-observed-instant") { db in
+            // Whole seconds could not order two writers' looks within one second: the
+            // instant in nanoseconds does (`ObservedInstant`). Older rows keep NULL and
+            // are ordered by `updated_at`.
+            try db.alter(table: "jobs") { t in t.add(column: "observed_ns", .integer) }
+        }
         return migrator
     }
 }

@@ -52,6 +52,9 @@ public struct JobSubmitter: Sendable {
     /// How long to wait for the API to process an uploaded file.
     public var processingTimeout: Duration = .seconds(600)
     public var processingPollInterval: Duration = .seconds(1)
+    /// Stamps the create request, which orders the job's first record against other
+    /// writers' (`ObservedInstant`).
+    public var clock: ObservationClock = .system
 
     public init(api: OpenAIClient, progress: @escaping @Sendable (String) -> Void) {
         self.api = api
@@ -59,13 +62,14 @@ public struct JobSubmitter: Sendable {
     }
 
     /// The created job, and when the request that created it was sent.
-    public func submit(_ request: SubmitRequest) async throws -> (job: FineTuningJob, sentAt: Int64) {
+    public func submit(_ request: SubmitRequest) async throws -> (job: FineTuningJob, sentAt: ObservedInstant)
+    {
         let training = try await upload(request.trainingPath)
         var validation: UploadedFile?
         if let path = request.validationPath { validation = try await upload(path) }
         try await waitUntilProcessed(training)
         if let validation { try await waitUntilProcessed(validation) }
-        let sentAt = PollCycle.unixNow()
+        let sentAt = clock.now()
         let job = try await create(
             FineTuningJobRequest(
                 model: request.model, trainingFile: training.id, validationFile: validation?.id,
