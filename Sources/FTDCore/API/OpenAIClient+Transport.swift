@@ -12,11 +12,15 @@ extension OpenAIClient {
         case failed(message: String)
     }
 
-    /// Sends the request until it succeeds, the retry policy gives up, or the task is
-    /// cancelled.
+    /// Asked after a failed attempt's delay, just before it is sent again, with its
+    /// failure: a value it returns is the request's answer, and nothing is sent again.
+    public typealias BeforeRetry<Value> = @Sendable (APIError) async throws -> Value?
+
+    /// Sends the request until it succeeds, the retry policy gives up, `beforeRetry`
+    /// settles it, or the task is cancelled.
     func send<Value>(
         _ endpoint: APIEndpoint, body: RequestBody? = nil, timeout: Double? = nil,
-        decode: (Data) throws(APIDecodingError) -> Value
+        beforeRetry: BeforeRetry<Value>? = nil, decode: (Data) throws(APIDecodingError) -> Value
     ) async throws -> Value {
         var attempt = 0
         while true {
@@ -62,7 +66,8 @@ extension OpenAIClient {
                 outcome: outcome, attempt: attempt, now: now(), jitter: jitter())
             guard case .retry(let delay) = decision else { throw failure }
             logRetry(failure, delay: delay)
-            try await Task.sleep(for: delay)
+            try await sleep(delay)
+            if let beforeRetry, let settled = try await beforeRetry(failure) { return settled }
         }
     }
 

@@ -34,17 +34,3 @@ extension OpenAIClient {
         }
     }
 }
-
-extension OpenAIClient {
-    /// The same client, sending each request once: for a request that must not be
-    /// repeated blindly (creating a job), whose caller checks before trying again.
-    public func sendingOnce() -> OpenAIClient {
-        var copy = OpenAIClient(
-            settings: settings, apiKey: apiKey, httpClient: httpClient, logger: logger,
-            retryPolicy: RetryPolicy(maxRetries: 0), pacer: pacer, now: now, jitter: jitter)
-        copy.onAttempt = onAttempt
-        return copy
-    }
-
-    var maxRetries: Int { retryPolicy.maxRetries }
-}

@@ -122,31 +122,30 @@ public struct JobSubmitter: Sendable {
     }
 
     /// Creating a job costs money, so a request that may have reached the API (a timeout,
-    /// a dropped connection, a 5xx) is not simply sent again: the newest jobs are checked
-    /// for one made from this training file (its id is new with this upload) first, and
-    /// once more after the last attempt.
+    /// a dropped connection, a 5xx) is not simply sent again: the client retries it as
+    /// any request, honouring `retry-after`, but before each new POST the newest jobs are
+    /// checked for one made from this training file (its id is new with this upload),
+    /// and once more after the last attempt. When that check itself fails, nothing is
+    /// sent again.
     func create(_ request: FineTuningJobRequest) async throws -> FineTuningJob {
-        let once = api.sendingOnce()
-        var attempt = 0
-        while true {
-            attempt += 1
-            do {
-                return try await once.createJob(request)
-            } catch let error as APIError where error.isTransient {
-                if let made = try? await existingJob(trainingFile: request.trainingFile) {
-                    progress("the API had created \(made.id) before the failure (\(error))")
+        do {
+            return try await api.createJob(request) { failure in
+                if let made = try await existingJob(trainingFile: request.trainingFile) {
+                    progress("the API had created \(made.id) before the failure (\(failure))")
                     return made
                 }
-                guard attempt <= api.maxRetries else {
-                    throw SubmitError(
-                        description:
-                            "creating the job failed: \(error); it may exist all the same: check the account's jobs (ftd run --once, then ftd history) before submitting again",
-                        apiUnavailable: true)
-                }
-                let delay = api.retryPolicy.backoff(retriesSoFar: attempt - 1, jitter: .random(in: 0...1))
-                progress("creating the job failed (\(error)); trying again in \(delay)")
-                try await Task.sleep(for: delay)
+                progress("creating the job failed (\(failure)); no job was made: sending it again")
+                return nil
             }
+        } catch let error as APIError where error.isTransient {
+            if let made = try? await existingJob(trainingFile: request.trainingFile) {
+                progress("the API had created \(made.id) before the failure (\(error))")
+                return made
+            }
+            throw SubmitError(
+                description:
+                    "creating the job failed: \(error); it may exist all the same: check the account's jobs (ftd run --once, then ftd history) before submitting again",
+                apiUnavailable: true)
         }
     }
 
