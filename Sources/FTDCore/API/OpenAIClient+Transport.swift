@@ -10,6 +10,8 @@ extension OpenAIClient {
         case answered(status: Int, headers: [(String, String)], body: Data)
         case timedOut
         case failed(message: String)
+        /// The body could not be read here (a file to upload): no retry can help.
+        case unreadableBody(UploadFileError)
     }
 
     /// Asked after a failed attempt's delay, just before it is sent again, with its
@@ -57,6 +59,8 @@ extension OpenAIClient {
                     message: timeout.map { "no answer within \(Self.seconds($0)) s" }
                         ?? "no answer within \(Self.seconds(settings.requestTimeout)) s (api.request_timeout)",
                     endpoint: endpoint.description)
+            case .unreadableBody(let error):
+                throw error
             case .failed(let message):
                 outcome = .transportFailure
                 failure = APIError(kind: .transport, message: message, endpoint: endpoint.description)
@@ -89,6 +93,8 @@ extension OpenAIClient {
                         status: Int(response.status.code), headers: headers, body: Data(buffer: buffer))
                 } catch let error as HTTPClientError where Self.isTimeout(error) {
                     return .timedOut
+                } catch let error as UploadFileError {
+                    return .unreadableBody(error)
                 } catch is NIOTooManyBytesError {
                     return .failed(
                         message: "the answer is larger than \(Self.maxBodyBytes / 1024 / 1024) MiB")
@@ -126,7 +132,7 @@ extension OpenAIClient {
         request.headers.add(name: "Accept", value: "application/json")
         if let body {
             request.headers.add(name: "Content-Type", value: body.contentType)
-            request.body = .bytes(ByteBuffer(data: body.bytes))
+            request.body = body.httpBody
         } else if endpoint.method == .post {
             request.body = .bytes(ByteBuffer())
         }

@@ -79,18 +79,23 @@ public struct JobSubmitter: Sendable {
         return (job, sentAt)
     }
 
+    /// Streams the file from disk: its size, not the memory, bounds what can be sent.
     func upload(_ path: String) async throws -> UploadedFile {
-        let content: Data
+        let size: Int64
         do {
-            content = try Data(contentsOf: URL(fileURLWithPath: path))
+            let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
         } catch {
             throw SubmitError(description: "cannot read \(path): \(error.localizedDescription)")
         }
         let name = URL(fileURLWithPath: path).lastPathComponent
-        progress(
-            "uploading \(name) (\(ByteCountFormatter.string(fromByteCount: Int64(content.count), countStyle: .file)))"
-        )
-        let file = try await api.uploadFile(content: content, filename: name)
+        progress("uploading \(name) (\(ByteCountFormatter.string(fromByteCount: size, countStyle: .file)))")
+        let file: UploadedFile
+        do {
+            file = try await api.uploadFile(path: path, size: size, filename: name)
+        } catch let error as UploadFileError {
+            throw SubmitError(description: error.description)
+        }
         progress("uploaded \(name) as \(file.id)")
         return file
     }
