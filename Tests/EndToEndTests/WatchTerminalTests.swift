@@ -7,9 +7,17 @@ import Testing
 @Suite(.timeLimit(.minutes(2))) struct WatchTerminalTests {
     static let tmux = URL(fileURLWithPath: "/usr/bin/tmux")
 
+    /// tmux through python's subprocess, which closes the fds the test process leaves
+    /// open: Foundation's `Process` learns of an exit from a socket its child inherits,
+    /// and tmux's server, which lives on, would hold it and hang the wait.
     static func tmux(_ socket: String, _ arguments: [String], in directory: URL) async throws -> String {
         let result = try await FTDProcess.run(
-            ["-L", socket] + arguments, in: directory, timeout: .seconds(10), executable: tmux)
+            [
+                "-c", "import subprocess, sys; sys.exit(subprocess.run(sys.argv[1:]).returncode)", tmux.path,
+                "-L", socket,
+            ]
+                + arguments, in: directory, timeout: .seconds(10),
+            executable: URL(fileURLWithPath: "/usr/bin/python3"))
         return result.stdout
     }
 
