@@ -8,17 +8,26 @@ import Testing
     static let tmux = URL(fileURLWithPath: "/usr/bin/tmux")
 
     /// tmux through python's subprocess, which closes the fds the test process leaves
-    /// open: Foundation's `Process` learns of an exit from a socket its child inherits,
-    /// and tmux's server, which lives on, would hold it and hang the wait.
+    /// open (Foundation's `Process` learns of an exit from a socket its child inherits,
+    /// and tmux's server, which lives on, would hold it and hang the wait) and unblocks
+    /// the signals the test process blocks (else neither tmux nor ftd could be stopped).
     static func tmux(_ socket: String, _ arguments: [String], in directory: URL) async throws -> String {
         let result = try await FTDProcess.run(
             [
-                "-c", "import subprocess, sys; sys.exit(subprocess.run(sys.argv[1:]).returncode)", tmux.path,
+                "-c",
+                "import signal, subprocess, sys; signal.pthread_sigmask(signal.SIG_SETMASK, set()); sys.exit(subprocess.run(sys.argv[1:]).returncode)",
+                tmux.path,
                 "-L", socket,
             ]
                 + arguments, in: directory, timeout: .seconds(10),
             executable: URL(fileURLWithPath: "/usr/bin/python3"))
         return result.stdout
+    }
+
+    /// Ctrl-C, as a person stops watching; then the server goes.
+    static func stop(_ socket: String, in directory: URL) async {
+        _ = try? await tmux(socket, ["send-keys", "-t", "watch", "C-c"], in: directory)
+        _ = try? await tmux(socket, ["kill-server"], in: directory)
     }
 
     @Test func logLinesBetweenRedrawsGoAboveTheBlock() async throws {
@@ -31,8 +40,8 @@ import Testing
             await sandbox.simulator.addFault(FaultRule(kind: .status(500), pathContains: "/events", count: 6))
             let socket = "ftd-e2e-\(UUID().uuidString.prefix(8))"
             let command =
-                "OPENAI_API_KEY=\(Sandbox.apiKey) '\(FTDProcess.binary.path)' watch \(id) --interval 1"
-                + " --config '\(sandbox.configPath)'; sleep 120"
+                "OPENAI_API_KEY=\(Sandbox.apiKey) exec '\(FTDProcess.binary.path)' watch \(id) --interval 1"
+                + " --config '\(sandbox.configPath)'"
             _ = try await Self.tmux(
                 socket, ["new-session", "-d", "-s", "watch", "-x", "160", "-y", "60", command],
                 in: sandbox.directory)
@@ -55,10 +64,10 @@ import Testing
                 #expect(
                     warnings.allSatisfy { screen[$0].hasPrefix("20") }, "\(screen.joined(separator: "\n"))")
             } catch {
-                _ = try? await Self.tmux(socket, ["kill-server"], in: sandbox.directory)
+                await Self.stop(socket, in: sandbox.directory)
                 throw error
             }
-            _ = try? await Self.tmux(socket, ["kill-server"], in: sandbox.directory)
+            await Self.stop(socket, in: sandbox.directory)
         }
     }
 }
