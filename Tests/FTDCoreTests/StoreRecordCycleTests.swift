@@ -17,7 +17,10 @@ struct StoreRecordCycleTests {
         }
         let applied = try database.writer.read { db in try AppDatabase.migrator.appliedIdentifiers(db) }
         #expect(
-            applied == ["v1", "v2-hooks", "v3-graceful-stop", "v4-step-summary", "v5-interrupted-attempts"])
+            applied == [
+                "v1", "v2-hooks", "v3-graceful-stop", "v4-step-summary", "v5-interrupted-attempts",
+                "v6-observed-instant",
+            ])
         #expect(try database.baselineCompleted() == false)
     }
 
@@ -173,14 +176,15 @@ struct StoreRecordCycleTests {
         #expect(known["ftjob-unknown"] == nil)
 
         // Seen again unchanged, a synced job stays synced; a job that changes status, even
-        // one wrongly reported terminal before, needs syncing again.
+        // from one terminal status to another, needs syncing again (it never becomes
+        // active again: `ObservationOrderTests`).
         _ = try database.record(
             cycle: CycleRecord(
                 observedAt: 3, jobs: [S.job("ftjob-done", "succeeded"), S.job("ftjob-run", "failed")]))
         #expect(Set(try database.jobsNeedingSync().map(\.id)) == ["ftjob-run", "ftjob-paused"])
         _ = try database.record(cycle: CycleRecord(observedAt: 4, finalSyncCompleted: ["ftjob-run"]))
         _ = try database.record(
-            cycle: CycleRecord(observedAt: 5, jobs: [S.job("ftjob-run", "running")]))
+            cycle: CycleRecord(observedAt: 5, jobs: [S.job("ftjob-run", "cancelled")]))
         #expect(try database.knownJobs(ids: ["ftjob-run"])["ftjob-run"]?.needsSync == true)
     }
 

@@ -10,13 +10,19 @@ extension OpenAIClient {
         case answered(status: Int, headers: [(String, String)], body: Data)
         case timedOut
         case failed(message: String)
+        /// The body could not be read here (a file to upload): no retry can help.
+        case unreadableBody(UploadFileError)
     }
 
-    /// Sends the request until it succeeds, the retry policy gives up, or the task is
-    /// cancelled.
+    /// Asked after a failed attempt's delay, just before it is sent again, with its
+    /// failure: a value it returns is the request's answer, and nothing is sent again.
+    public typealias BeforeRetry<Value> = @Sendable (APIError) async throws -> Value?
+
+    /// Sends the request until it succeeds, the retry policy gives up, `beforeRetry`
+    /// settles it, or the task is cancelled.
     func send<Value>(
         _ endpoint: APIEndpoint, body: RequestBody? = nil, timeout: Double? = nil,
-        decode: (Data) throws(APIDecodingError) -> Value
+        beforeRetry: BeforeRetry<Value>? = nil, decode: (Data) throws(APIDecodingError) -> Value
     ) async throws -> Value {
         var attempt = 0
         while true {
@@ -53,6 +59,8 @@ extension OpenAIClient {
                     message: timeout.map { "no answer within \(Self.seconds($0)) s" }
                         ?? "no answer within \(Self.seconds(settings.requestTimeout)) s (api.request_timeout)",
                     endpoint: endpoint.description)
+            case .unreadableBody(let error):
+                throw error
             case .failed(let message):
                 outcome = .transportFailure
                 failure = APIError(kind: .transport, message: message, endpoint: endpoint.description)
@@ -62,7 +70,8 @@ extension OpenAIClient {
                 outcome: outcome, attempt: attempt, now: now(), jitter: jitter())
             guard case .retry(let delay) = decision else { throw failure }
             logRetry(failure, delay: delay)
-            try await Task.sleep(for: delay)
+            try await sleep(delay)
+            if let beforeRetry, let settled = try await beforeRetry(failure) { return settled }
         }
     }
 
@@ -84,6 +93,8 @@ extension OpenAIClient {
                         status: Int(response.status.code), headers: headers, body: Data(buffer: buffer))
                 } catch let error as HTTPClientError where Self.isTimeout(error) {
                     return .timedOut
+                } catch let error as UploadFileError {
+                    return .unreadableBody(error)
                 } catch is NIOTooManyBytesError {
                     return .failed(
                         message: "the answer is larger than \(Self.maxBodyBytes / 1024 / 1024) MiB")
@@ -121,7 +132,7 @@ extension OpenAIClient {
         request.headers.add(name: "Accept", value: "application/json")
         if let body {
             request.headers.add(name: "Content-Type", value: body.contentType)
-            request.body = .bytes(ByteBuffer(data: body.bytes))
+            request.body = body.httpBody
         } else if endpoint.method == .post {
             request.body = .bytes(ByteBuffer())
         }

@@ -7,14 +7,16 @@ extension OpenAIClient {
         max(requestTimeout, 300, Double(bytes) / 1_048_576)
     }
 
-    /// `POST /files` with `purpose` (`fine-tune` for training data), byte for byte.
-    public func uploadFile(content: Data, filename: String, purpose: String = "fine-tune") async throws
-        -> UploadedFile
+    /// `POST /files` with `purpose` (`fine-tune` for training data), byte for byte,
+    /// streamed from disk (each attempt reads the file again).
+    /// - Parameter size: the file's length, sent as part of `Content-Length`.
+    public func uploadFile(path: String, size: Int64, filename: String, purpose: String = "fine-tune")
+        async throws -> UploadedFile
     {
         var form = MultipartForm()
         form.add(field: "purpose", value: purpose)
-        form.add(file: "file", filename: filename, contentType: "application/jsonl", content: content)
-        let timeout = Self.uploadTimeout(bytes: content.count, requestTimeout: settings.requestTimeout)
+        form.add(file: "file", filename: filename, contentType: "application/jsonl", path: path, size: size)
+        let timeout = Self.uploadTimeout(bytes: Int(size), requestTimeout: settings.requestTimeout)
         return try await send(APIEndpoint(.post, ["files"]), body: .multipart(form), timeout: timeout) {
             (body) throws(APIDecodingError) in try UploadedFile(body: body)
         }
@@ -33,18 +35,4 @@ extension OpenAIClient {
             (body) throws(APIDecodingError) in try ChatCompletion(body: body)
         }
     }
-}
-
-extension OpenAIClient {
-    /// The same client, sending each request once: for a request that must not be
-    /// repeated blindly (creating a job), whose caller checks before trying again.
-    public func sendingOnce() -> OpenAIClient {
-        var copy = OpenAIClient(
-            settings: settings, apiKey: apiKey, httpClient: httpClient, logger: logger,
-            retryPolicy: RetryPolicy(maxRetries: 0), pacer: pacer, now: now, jitter: jitter)
-        copy.onAttempt = onAttempt
-        return copy
-    }
-
-    var maxRetries: Int { retryPolicy.maxRetries }
 }

@@ -19,6 +19,8 @@ public struct OpenAIClient: FineTuningAPI {
     let retryPolicy: RetryPolicy
     let now: @Sendable () -> Date
     let jitter: @Sendable () -> Double
+    /// Waits out a retry's delay.
+    let sleep: @Sendable (Duration) async throws -> Void
     /// Called after every HTTP attempt, answered or not: the daemon's sign of progress
     /// for systemd's watchdog (`HealthMonitor`).
     public var onAttempt: @Sendable () -> Void = {}
@@ -28,12 +30,13 @@ public struct OpenAIClient: FineTuningAPI {
 
     /// - Parameters:
     ///   - retryPolicy: defaults to `RetryPolicy(maxRetries: settings.maxRetries)`.
-    ///   - now, jitter: injected so tests can make waits exact.
+    ///   - now, jitter, sleep: injected so tests can make waits exact, or skip them.
     public init(
         settings: APISettings, apiKey: String, httpClient: HTTPClient, logger: Logger,
         retryPolicy: RetryPolicy? = nil, pacer: RequestPacer? = nil,
         now: @escaping @Sendable () -> Date = { Date() },
-        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0...1) }
+        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0...1) },
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
     ) {
         self.settings = settings
         self.apiKey = apiKey
@@ -43,6 +46,7 @@ public struct OpenAIClient: FineTuningAPI {
         self.pacer = pacer ?? RequestPacer(maxRequestsPerMinute: settings.maxRequestsPerMinute)
         self.now = now
         self.jitter = jitter
+        self.sleep = sleep
     }
 
     public func listJobs(after: String?, limit: Int) async throws -> ListPage<FineTuningJob> {
@@ -82,10 +86,15 @@ public struct OpenAIClient: FineTuningAPI {
         }
     }
 
-    public func createJob(_ request: FineTuningJobRequest) async throws -> FineTuningJob {
-        try await send(APIEndpoint(.post, ["fine_tuning", "jobs"]), body: .json(request.json)) {
-            (body) throws(APIDecodingError) in try FineTuningJob(body: body)
-        }
+    /// - Parameter beforeRetry: asked before each retry whether the job exists after all
+    ///   (the failed attempt may have created it); a job it returns ends the request.
+    ///   Without it, a failed create is retried blindly, and may create the job twice.
+    public func createJob(
+        _ request: FineTuningJobRequest, beforeRetry: BeforeRetry<FineTuningJob>? = nil
+    ) async throws -> FineTuningJob {
+        try await send(
+            APIEndpoint(.post, ["fine_tuning", "jobs"]), body: .json(request.json), beforeRetry: beforeRetry
+        ) { (body) throws(APIDecodingError) in try FineTuningJob(body: body) }
     }
 
     public func cancelJob(id: String) async throws -> FineTuningJob {

@@ -1,4 +1,7 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
+import NIOFoundationCompat
 
 /// What a POST carries: a JSON object, or a multipart form (a file upload).
 public enum RequestBody: Sendable {
@@ -12,10 +15,12 @@ public enum RequestBody: Sendable {
         }
     }
 
-    var bytes: Data {
+    /// What AsyncHTTPClient sends, made anew for each attempt: a multipart form streams
+    /// its files from disk with a known length.
+    var httpBody: HTTPClientRequest.Body {
         switch self {
-        case .json(let value): value.encoded()
-        case .multipart(let form): form.encoded()
+        case .json(let value): .bytes(ByteBuffer(data: value.encoded()))
+        case .multipart(let form): .stream(form.stream(), length: .known(form.contentLength))
         }
     }
 }

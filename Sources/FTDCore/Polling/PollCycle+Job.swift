@@ -18,7 +18,7 @@ extension PollCycle {
     /// one transaction like a cycle, with the configured hooks. It never completes the
     /// baseline (`CycleRecord.completesBaseline`). Throws when the job cannot be retrieved.
     public func syncJob(id: String) async throws -> JobSync {
-        let observedAt = now()
+        let observedAt = clock.now()
         let job = try await api.retrieveJob(id: id)
         return try await sync(job, observedAt: observedAt)
     }
@@ -27,10 +27,10 @@ extension PollCycle {
     /// reads its new events and checkpoints.
     /// - Parameter observedAt: when the request that answered `job` was sent: a newer
     ///   observation another process recorded meanwhile wins (`record(cycle:)`).
-    public func sync(_ job: FineTuningJob, observedAt: Int64) async throws -> JobSync {
+    public func sync(_ job: FineTuningJob, observedAt: ObservedInstant) async throws -> JobSync {
         var report = JobSync(job: job, requests: 1)
         let stored = try store.knownJobs(ids: [job.id])[job.id]
-        var record = CycleRecord(observedAt: observedAt, jobs: [job])
+        var record = CycleRecord(observed: observedAt, jobs: [job])
         record.completesBaseline = false
         record.hooks = hookSource?() ?? hooks
         // A terminal job whose final sync is done costs nothing, as in a cycle.

@@ -20,7 +20,8 @@ public struct PollCycle: Sendable {
     let api: any FineTuningAPI
     let store: any PollStore
     let logger: Logger
-    let now: @Sendable () -> Int64
+    /// Stamps each look at the API; see `ObservedInstant`.
+    public let clock: ObservationClock
     public var pageSizes = PageSizes()
     /// Jobs synced at once; bounded so a first sync of a large account stays polite.
     public var concurrency = 4
@@ -49,14 +50,21 @@ public struct PollCycle: Sendable {
     /// cycle reaches its transitions.
     public var hookSource: (@Sendable () -> [HookSettings])?
 
+    /// - Parameter now: unix seconds, for a test that pins the clock; each look still gets
+    ///   an instant of its own within that second (`ObservationClock`).
     public init(
-        api: any FineTuningAPI, store: any PollStore, logger: Logger,
-        now: @escaping @Sendable () -> Int64 = PollCycle.unixNow
+        api: any FineTuningAPI, store: any PollStore, logger: Logger, now: (@Sendable () -> Int64)? = nil
     ) {
+        self.init(
+            api: api, store: store, logger: logger,
+            clock: now.map { ObservationClock(unixSeconds: $0) } ?? .system)
+    }
+
+    public init(api: any FineTuningAPI, store: any PollStore, logger: Logger, clock: ObservationClock) {
         self.api = api
         self.store = store
         self.logger = logger
-        self.now = now
+        self.clock = clock
     }
 
     @Sendable public static func unixNow() -> Int64 { Int64(Clock.unixTime()) }
@@ -66,7 +74,7 @@ public struct PollCycle: Sendable {
     public func run() async throws -> CycleReport {
         var report = CycleReport()
         defer { logger.debug("cycle done", metadata: ["cycle.requests": "\(report.requests)"]) }
-        let observedAt = now()
+        let observedAt = clock.now()
         let baselineDone = try store.baselineCompleted()
 
         var observed = ObservedJobs()
@@ -127,10 +135,10 @@ public struct PollCycle: Sendable {
     /// Records `jobs` with what `results` read of them in one transaction; only the
     /// `final` part of a cycle may complete the baseline.
     private func commit(
-        _ jobs: [FineTuningJob], _ results: [JobSyncResult], at observedAt: Int64, final: Bool,
+        _ jobs: [FineTuningJob], _ results: [JobSyncResult], at observedAt: ObservedInstant, final: Bool,
         report: inout CycleReport
     ) throws {
-        var record = CycleRecord(observedAt: observedAt, jobs: jobs)
+        var record = CycleRecord(observed: observedAt, jobs: jobs)
         record.hooks = hookSource?() ?? hooks
         record.completesBaseline = final
         for result in results {

@@ -151,6 +151,12 @@ extension AppDatabase {
                     WHERE status = 'failed' AND exit_code IS NULL AND NOT cut_by_stop AND stderr = ?
                     """, arguments: ["interrupted: ftd stopped while the hook ran"])
         }
+        migrator.registerMigration("v6-observed-instant") { db in
+            // Whole seconds could not order two writers' looks within one second: the
+            // instant in nanoseconds does (`ObservedInstant`). Older rows keep NULL and
+            // are ordered by `updated_at`.
+            try db.alter(table: "jobs") { t in t.add(column: "observed_ns", .integer) }
+        }
         return migrator
     }
 }

@@ -78,7 +78,7 @@ extension AppDatabase: PollStore {
             var transitions: [Transition] = []
             for job in cycle.jobs {
                 if let transition = try upsert(
-                    job, observedAt: cycle.observedAt, isBaseline: isBaseline, db)
+                    job, observed: cycle.observed, isBaseline: isBaseline, db)
                 {
                     var record = TransitionRecord(transition)
                     try record.insert(db)
@@ -135,24 +135,30 @@ extension AppDatabase: PollStore {
         }
     }
 
-    private func upsert(_ job: FineTuningJob, observedAt: Int64, isBaseline: Bool, _ db: Database)
+    private func upsert(_ job: FineTuningJob, observed: ObservedInstant, isBaseline: Bool, _ db: Database)
         throws -> Transition?
     {
-        var record = JobRecord(job: job, observedAt: observedAt)
+        var record = JobRecord(job: job, observed: observed)
         let stored = try JobRecord.fetchOne(db, key: job.id)
-        // Several writers share the database (the daemon, `watch`, `submit`, `cancel`), each
-        // reading the API before it commits: an observation older than the stored one must
-        // not undo it (a stale `running` after a recorded `succeeded` would be a false
-        // transition, and fire the hooks of `succeeded` a second time later).
-        if let stored, stored.updatedAt > observedAt { return nil }
         if let stored {
+            // Several writers share the database (the daemon, `watch`, `submit`, `cancel`),
+            // each reading the API before it commits: an observation that is not newer than
+            // the stored one must not undo it (a stale `running` after a recorded
+            // `succeeded` would be a false transition, and fire the hooks of `succeeded` a
+            // second time later). Two looks never share an instant within a process; one
+            // shared across processes keeps what was stored first.
+            guard observed > stored.observed else { return nil }
+            // A job never leaves a terminal status: a look that says otherwise was taken
+            // before it ended, whatever its clock says (two machines' clocks, a clock set
+            // back).
+            if JobStatus.isTerminal(stored.status), !job.isTerminal { return nil }
             record.firstSeenAt = stored.firstSeenAt
-            // A status change (even back to active) reopens the job's final sync.
+            // A status change (from one terminal status to another) reopens the final sync.
             record.finalSyncDone = stored.status == job.status && stored.finalSyncDone
         }
         try record.save(db)
         return TransitionDetector.transition(
-            jobID: job.id, stored: stored?.status, observed: job.status, observedAt: observedAt,
+            jobID: job.id, stored: stored?.status, observed: job.status, observedAt: observed.unixSeconds,
             isBaseline: isBaseline)
     }
 

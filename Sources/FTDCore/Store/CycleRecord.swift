@@ -3,8 +3,10 @@
 /// transaction by comparing each job with its stored row (`TransitionDetector`), so two
 /// writers can never record the same change twice.
 public struct CycleRecord: Sendable {
+    /// When the cycle observed what it carries: orders it against other writers' records.
+    public var observed: ObservedInstant
     /// Unix seconds when the cycle observed what it carries.
-    public var observedAt: Int64
+    public var observedAt: Int64 { observed.unixSeconds }
     /// Every job the cycle saw (listed or retrieved), with its raw JSON.
     public var jobs: [FineTuningJob]
     /// New events per job id, newest first as the API sent them. A job's batch is only
@@ -31,15 +33,27 @@ public struct CycleRecord: Sendable {
     public var completesBaseline = true
 
     public init(
-        observedAt: Int64, jobs: [FineTuningJob] = [], events: [String: [JobEvent]] = [:],
+        observed: ObservedInstant, jobs: [FineTuningJob] = [], events: [String: [JobEvent]] = [:],
         steps: [LossStep] = [], checkpoints: [Checkpoint] = [], finalSyncCompleted: Set<String> = []
     ) {
-        self.observedAt = observedAt
+        self.observed = observed
         self.jobs = jobs
         self.events = events
         self.steps = steps
         self.checkpoints = checkpoints
         self.finalSyncCompleted = finalSyncCompleted
+    }
+}
+
+extension CycleRecord {
+    /// Observed at the start of that second (`ObservedInstant(unixSeconds:)`).
+    public init(
+        observedAt: Int64, jobs: [FineTuningJob] = [], events: [String: [JobEvent]] = [:],
+        steps: [LossStep] = [], checkpoints: [Checkpoint] = [], finalSyncCompleted: Set<String> = []
+    ) {
+        self.init(
+            observed: ObservedInstant(unixSeconds: observedAt), jobs: jobs, events: events, steps: steps,
+            checkpoints: checkpoints, finalSyncCompleted: finalSyncCompleted)
     }
 }
 

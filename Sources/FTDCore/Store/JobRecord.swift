@@ -21,10 +21,14 @@ struct JobRecord: Sendable, Equatable {
     var firstSeenAt: Int64
     var updatedAt: Int64
     var finalSyncDone: Bool
+    /// `ObservedInstant` of the observation the row holds; nil in a row written before
+    /// migration v5 (or by an ftd older than it), where `updatedAt` is all there is.
+    var observedNanoseconds: Int64?
 }
 
 extension JobRecord {
-    init(job: FineTuningJob, observedAt: Int64) {
+    init(job: FineTuningJob, observed: ObservedInstant) {
+        let observedAt = observed.unixSeconds
         self.init(
             id: job.id, status: job.status, model: job.model, fineTunedModel: job.fineTunedModel,
             createdAt: job.createdAt, finishedAt: job.finishedAt, trainedTokens: job.trainedTokens,
@@ -32,7 +36,14 @@ extension JobRecord {
             validationFile: job.validationFile, suffix: job.suffix, errorCode: job.error?.code,
             errorMessage: job.error?.message, errorParam: job.error?.param,
             rawJSON: job.raw.encodedString, firstSeenAt: observedAt,
-            updatedAt: observedAt, finalSyncDone: false)
+            updatedAt: observedAt, finalSyncDone: false, observedNanoseconds: observed.nanoseconds)
+    }
+
+    /// When the stored observation was made, as precisely as the row knows it.
+    var observed: ObservedInstant {
+        max(
+            ObservedInstant(unixSeconds: updatedAt), ObservedInstant(nanoseconds: observedNanoseconds ?? .min)
+        )
     }
 
     /// nil unless the job carries at least one error field.
@@ -62,5 +73,6 @@ extension JobRecord: Codable, FetchableRecord, PersistableRecord {
         case firstSeenAt = "first_seen_at"
         case updatedAt = "updated_at"
         case finalSyncDone = "final_sync_done"
+        case observedNanoseconds = "observed_ns"
     }
 }

@@ -52,6 +52,9 @@ public struct JobSubmitter: Sendable {
     /// How long to wait for the API to process an uploaded file.
     public var processingTimeout: Duration = .seconds(600)
     public var processingPollInterval: Duration = .seconds(1)
+    /// Stamps the create request, which orders the job's first record against other
+    /// writers' (`ObservedInstant`).
+    public var clock: ObservationClock = .system
 
     public init(api: OpenAIClient, progress: @escaping @Sendable (String) -> Void) {
         self.api = api
@@ -59,13 +62,14 @@ public struct JobSubmitter: Sendable {
     }
 
     /// The created job, and when the request that created it was sent.
-    public func submit(_ request: SubmitRequest) async throws -> (job: FineTuningJob, sentAt: Int64) {
+    public func submit(_ request: SubmitRequest) async throws -> (job: FineTuningJob, sentAt: ObservedInstant)
+    {
         let training = try await upload(request.trainingPath)
         var validation: UploadedFile?
         if let path = request.validationPath { validation = try await upload(path) }
         try await waitUntilProcessed(training)
         if let validation { try await waitUntilProcessed(validation) }
-        let sentAt = PollCycle.unixNow()
+        let sentAt = clock.now()
         let job = try await create(
             FineTuningJobRequest(
                 model: request.model, trainingFile: training.id, validationFile: validation?.id,
@@ -75,18 +79,23 @@ public struct JobSubmitter: Sendable {
         return (job, sentAt)
     }
 
+    /// Streams the file from disk: its size, not the memory, bounds what can be sent.
     func upload(_ path: String) async throws -> UploadedFile {
-        let content: Data
+        let size: Int64
         do {
-            content = try Data(contentsOf: URL(fileURLWithPath: path))
+            let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
         } catch {
             throw SubmitError(description: "cannot read \(path): \(error.localizedDescription)")
         }
         let name = URL(fileURLWithPath: path).lastPathComponent
-        progress(
-            "uploading \(name) (\(ByteCountFormatter.string(fromByteCount: Int64(content.count), countStyle: .file)))"
-        )
-        let file = try await api.uploadFile(content: content, filename: name)
+        progress("uploading \(name) (\(ByteCountFormatter.string(fromByteCount: size, countStyle: .file)))")
+        let file: UploadedFile
+        do {
+            file = try await api.uploadFile(path: path, size: size, filename: name)
+        } catch let error as UploadFileError {
+            throw SubmitError(description: error.description)
+        }
         progress("uploaded \(name) as \(file.id)")
         return file
     }
@@ -118,31 +127,30 @@ public struct JobSubmitter: Sendable {
     }
 
     /// Creating a job costs money, so a request that may have reached the API (a timeout,
-    /// a dropped connection, a 5xx) is not simply sent again: the newest jobs are checked
-    /// for one made from this training file (its id is new with this upload) first, and
-    /// once more after the last attempt.
+    /// a dropped connection, a 5xx) is not simply sent again: the client retries it as
+    /// any request, honouring `retry-after`, but before each new POST the newest jobs are
+    /// checked for one made from this training file (its id is new with this upload),
+    /// and once more after the last attempt. When that check itself fails, nothing is
+    /// sent again.
     func create(_ request: FineTuningJobRequest) async throws -> FineTuningJob {
-        let once = api.sendingOnce()
-        var attempt = 0
-        while true {
-            attempt += 1
-            do {
-                return try await once.createJob(request)
-            } catch let error as APIError where error.isTransient {
-                if let made = try? await existingJob(trainingFile: request.trainingFile) {
-                    progress("the API had created \(made.id) before the failure (\(error))")
+        do {
+            return try await api.createJob(request) { failure in
+                if let made = try await existingJob(trainingFile: request.trainingFile) {
+                    progress("the API had created \(made.id) before the failure (\(failure))")
                     return made
                 }
-                guard attempt <= api.maxRetries else {
-                    throw SubmitError(
-                        description:
-                            "creating the job failed: \(error); it may exist all the same: check the account's jobs (ftd run --once, then ftd history) before submitting again",
-                        apiUnavailable: true)
-                }
-                let delay = api.retryPolicy.backoff(retriesSoFar: attempt - 1, jitter: .random(in: 0...1))
-                progress("creating the job failed (\(error)); trying again in \(delay)")
-                try await Task.sleep(for: delay)
+                progress("creating the job failed (\(failure)); no job was made: sending it again")
+                return nil
             }
+        } catch let error as APIError where error.isTransient {
+            if let made = try? await existingJob(trainingFile: request.trainingFile) {
+                progress("the API had created \(made.id) before the failure (\(error))")
+                return made
+            }
+            throw SubmitError(
+                description:
+                    "creating the job failed: \(error); it may exist all the same: check the account's jobs (ftd run --once, then ftd history) before submitting again",
+                apiUnavailable: true)
         }
     }
 

@@ -3,6 +3,9 @@ import NIOCore
 
 /// `/v1/files`: multipart upload, retrieve, and raw content.
 struct FileRoutes: Sendable {
+    /// The API takes files up to 512 MB; the form's headers come on top.
+    static let maxUploadBytes = (512 << 20) + (1 << 20)
+
     let state: SimulatorState
 
     func add(to router: Router<BasicRequestContext>) {
@@ -15,7 +18,7 @@ struct FileRoutes: Sendable {
                 throw SimulatorAPIError.invalid(
                     "Upload the file as multipart/form-data with the fields 'file' and 'purpose'.")
             }
-            let body = try await request.bodyBytes()
+            let body = try await request.bodyBytes(limit: Self.maxUploadBytes)
             guard let form = MultipartForm(body: body, boundary: boundary) else {
                 throw SimulatorAPIError.invalid("The multipart/form-data body could not be read.")
             }

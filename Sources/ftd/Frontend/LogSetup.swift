@@ -2,7 +2,7 @@ import FTDCore
 import Logging
 
 enum LogSetup {
-    /// Logs go to stderr, one line per record: with `<N>` priorities and no timestamps
+    /// Logs go to stderr (through `StderrLines`), one line per record: with `<N>` priorities and no timestamps
     /// when stderr is the journal, readable lines otherwise. `FTD_LOG_LEVEL` (trace …
     /// critical) wins over `--verbose`; the default is info, or `quietLevel` for a
     /// command whose own output already says what happened (the workflow commands).
@@ -13,7 +13,7 @@ enum LogSetup {
         let style: LineLogHandler.Style =
             LineLogHandler.stderrIsJournal(environment: environment) ? .journal : .readable
         LoggingSystem.bootstrap { label in
-            LineLogHandler(label: label, level: level, style: style)
+            LineLogHandler(label: label, level: level, style: style, write: StderrLines.write)
         }
     }
 }

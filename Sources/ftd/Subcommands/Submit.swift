@@ -89,10 +89,11 @@ struct Submit: AsyncParsableCommand {
         request.metadata = try parsedMetadata()
 
         let status: Int32? = try await WorkflowSession.with(global) { session in
-            let submitter = JobSubmitter(api: session.api) { line in
+            var submitter = JobSubmitter(api: session.api) { line in
                 FileHandle.standardError.write(Data("ftd: \(line)\n".utf8))
             }
-            let created: (job: FineTuningJob, sentAt: Int64)
+            submitter.clock = session.cycle.clock
+            let created: (job: FineTuningJob, sentAt: ObservedInstant)
             do {
                 created = try await submitter.submit(request)
             } catch let error as SubmitError {

@@ -47,7 +47,18 @@ struct Watch: AsyncParsableCommand {
     static func follow(jobID: String, session: WorkflowSession, interval: Int) async throws -> Int32 {
         let renderer = WatchRenderer(tty: Terminal.stdoutIsTTY, color: Terminal.stdoutSupportsColor)
         let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
-        return try await withThrowingTaskGroup(of: Int32.self) { group in
+        // A log line (a retry, a failed request) goes above the live block, not into it.
+        return try await StderrLines.divert(to: renderer.note) {
+            try await follow(
+                jobID: jobID, session: session, interval: interval, renderer: renderer, signals: signals)
+        }
+    }
+
+    private static func follow(
+        jobID: String, session: WorkflowSession, interval: Int, renderer: WatchRenderer,
+        signals: UnixSignalsSequence
+    ) async throws -> Int32 {
+        try await withThrowingTaskGroup(of: Int32.self) { group in
             group.addTask {
                 for await _ in signals { return 130 }
                 return 130
@@ -89,44 +100,42 @@ struct Watch: AsyncParsableCommand {
     }
 }
 
-/// Draws frames: in place on a TTY (the previous block is erased), as new plain lines
-/// otherwise. Only the watch loop's task calls it; the lock covers the final message.
+/// Draws frames (`WatchScreen`) and the lines written to stderr meanwhile, in the order
+/// they come: a log line from any task waits for a redraw to end, and the other way round.
 final class WatchRenderer: Sendable {
-    let tty: Bool
     let color: Bool
-    private let state = Locked<(drawn: Int, previous: WatchView.Frame?)>((0, nil))
+    private let screen: Locked<WatchScreen>
 
     init(tty: Bool, color: Bool) {
-        self.tty = tty
         self.color = color
+        screen = Locked(WatchScreen(tty: tty))
     }
 
     func show(_ frame: WatchView.Frame) {
-        state.withLock { state in
-            if tty {
-                let lines = WatchView.screen(frame, width: Terminal.width, color: color)
-                // Up to the block's first line, clear to the end of the screen, redraw.
-                let erase = state.drawn > 0 ? "\u{1B}[\(state.drawn)F\u{1B}[J" : ""
-                Terminal.write(erase + lines.joined(separator: "\n") + "\n")
-                state.drawn = lines.count
-            } else {
-                let lines = WatchView.plainLines(frame, previous: state.previous)
-                if !lines.isEmpty { Terminal.write(lines.joined(separator: "\n") + "\n") }
-            }
-            state.previous = frame
-        }
+        let color = color
+        screen.withLock { screen in Self.perform(screen.show(frame, width: Terminal.width, color: color)) }
+    }
+
+    /// A line for stderr, newline included.
+    @Sendable func note(_ line: String) {
+        screen.withLock { screen in Self.perform(screen.note(line)) }
     }
 
     func warn(_ message: String) {
-        state.withLock { state in
-            FileHandle.standardError.write(Data("ftd: \(message)\n".utf8))
-            if tty { state.drawn = 0 }  // the warning moved the cursor: keep the old block
-        }
+        note("ftd: \(message)\n")
     }
 
     func finish(interrupted: Bool, jobID: String) {
         guard interrupted else { return }
-        FileHandle.standardError.write(
-            Data("ftd: stopped watching; \(jobID) goes on (ftd watch \(jobID) to follow it again)\n".utf8))
+        note("ftd: stopped watching; \(jobID) goes on (ftd watch \(jobID) to follow it again)\n")
+    }
+
+    private static func perform(_ writes: [WatchScreen.Write]) {
+        for write in writes {
+            switch write {
+            case .stdout(let text): Terminal.write(text)
+            case .stderr(let text): LineLogHandler.writeToStandardError(text)
+            }
+        }
     }
 }
