@@ -5,20 +5,13 @@ import Testing
 /// must not break `ftd history` for every job (issue 19, item 4).
 @Suite struct AbsurdStoredTimeTests {
     @Test func historyReadsAJobWithAnAbsurdStoredTime() async throws {
-        guard DatabaseProbe.hasSQLite3 else {
-            Issue.record("sqlite3 is missing: scripts/install-deps installs it")
-            return
-        }
-        try await Sandbox.with { sandbox in
-            #expect(try await sandbox.ftd(["run", "--once"]).status == 0)
-            let id = try #require(try await sandbox.jobs().first?["id"] as? String)
-            try await DatabaseProbe.must(
-                """
-                /usr/bin/sqlite3 '\(sandbox.databasePath)' "
-                UPDATE jobs SET finished_at = -9223372036854775808, status = 'succeeded';
-                UPDATE events SET created_at = 9223372036854775807;
-                UPDATE transitions SET observed_at = -9223372036854775808;"
-                """, in: sandbox.directory)
+        try await DatabaseProbe.withTamperedJob(
+            """
+            UPDATE jobs SET finished_at = -9223372036854775808, status = 'succeeded';
+            UPDATE events SET created_at = 9223372036854775807;
+            UPDATE transitions SET observed_at = -9223372036854775808;
+            """
+        ) { sandbox, id in
             for arguments in [
                 ["history"], ["history", id], ["history", "--json"], ["history", id, "--json"],
             ] {

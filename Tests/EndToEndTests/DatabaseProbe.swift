@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Looks at and tampers with a database from outside ftd, as an administrator would: the
 /// `sqlite3` shell, `mount`, `dd`. Shared by the storage-fault and crash tests.
@@ -39,6 +40,24 @@ enum DatabaseProbe {
         }
         return result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             .filter { !$0.isEmpty }
+    }
+
+    /// A scene whose first job was recorded by `ftd run --once`, then changed by `sql` as
+    /// an API (or an administrator) could have left it; `body` gets the job's id. Records an
+    /// issue instead when the `sqlite3` shell is missing.
+    static func withTamperedJob(
+        _ sql: String, _ body: (Sandbox, _ id: String) async throws -> Void
+    ) async throws {
+        guard hasSQLite3 else {
+            Issue.record("sqlite3 is missing: scripts/install-deps installs it")
+            return
+        }
+        try await Sandbox.with { sandbox in
+            #expect(try await sandbox.ftd(["run", "--once"]).status == 0)
+            let id = try #require(try await sandbox.jobs().first?["id"] as? String)
+            try await must("\(sqlite3) '\(sandbox.databasePath)' \"\(sql)\"", in: sandbox.directory)
+            try await body(sandbox, id)
+        }
     }
 
     static func integrityCheck(_ database: String) async throws -> [String] {

@@ -20,24 +20,16 @@ import Testing
     }
 
     @Test func historyAndHistoryJobPrintHostileAPITextInertly() async throws {
-        guard DatabaseProbe.hasSQLite3 else {
-            Issue.record("sqlite3 is missing: scripts/install-deps installs it")
-            return
-        }
-        try await Sandbox.with { sandbox in
-            #expect(try await sandbox.ftd(["run", "--once"]).status == 0)
-            let id = try #require(try await sandbox.jobs().first?["id"] as? String)
-            try await DatabaseProbe.must(
-                """
-                /usr/bin/sqlite3 '\(sandbox.databasePath)' "
-                UPDATE jobs SET model = 'gpt-4o-mini' || \(Self.clipboard),
-                    fine_tuned_model = 'ft:gpt-4o-mini:' || \(Self.title) || \(Self.clear) || 'x',
-                    error_code = 'bad' || \(Self.clear),
-                    error_message = 'all fine' || \(Self.rewrite) || 'it failed' || char(8238);
-                UPDATE events SET message = 'Step 1: ' || \(Self.title) || \(Self.clear) || 'training';
-                UPDATE transitions SET to_status = 'queued' || \(Self.clear);"
-                """, in: sandbox.directory)
-
+        try await DatabaseProbe.withTamperedJob(
+            """
+            UPDATE jobs SET model = 'gpt-4o-mini' || \(Self.clipboard),
+                fine_tuned_model = 'ft:gpt-4o-mini:' || \(Self.title) || \(Self.clear) || 'x',
+                error_code = 'bad' || \(Self.clear),
+                error_message = 'all fine' || \(Self.rewrite) || 'it failed' || char(8238);
+            UPDATE events SET message = 'Step 1: ' || \(Self.title) || \(Self.clear) || 'training';
+            UPDATE transitions SET to_status = 'queued' || \(Self.clear);
+            """
+        ) { sandbox, id in
             let table = try await sandbox.ftd(["history"], environment: [:])
             #expect(table.status == 0, "\(table.stderr)")
             #expect(table.stdout.contains(id))
