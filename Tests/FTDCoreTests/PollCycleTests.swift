@@ -44,6 +44,23 @@ import Testing
         #expect(steady.transitions.isEmpty)
     }
 
+    /// SPEC §3: a later cycle reads pages until *every* job on a page is known, not until
+    /// one is: a list that shows a job late (eventual consistency) can put it below a
+    /// known one, and a page that mixes known and new jobs says nothing of the next.
+    @Test func laterCyclesPageOnWhileAPageHoldsAnyNewJob() async throws {
+        for number in [10, 20, 30, 40, 50, 60] {
+            await api.add(job: "ftjob-\(number)", status: "succeeded", createdAt: Int64(number))
+        }
+        _ = try await cycle.run()  // the baseline
+        await api.add(job: "ftjob-55", status: "succeeded", createdAt: 55)
+        await api.add(job: "ftjob-35", status: "succeeded", createdAt: 35)
+        // Newest first, 3 a page: [60, 55, 50] [40, 35, 30] [20, 10].
+        let report = try await cycle.run()
+        #expect(Set(report.transitions.map(\.jobID)) == ["ftjob-55", "ftjob-35"])
+        let listings = await api.requests.filter { $0.hasPrefix("GET /fine_tuning/jobs?") }
+        #expect(listings.count == 2 + 3)  // the baseline: 2 pages; then 3, the last holding no new job
+    }
+
     @Test func steadyCycleSendsOneListPlusOneEventsPagePerActiveJob() async throws {
         for number in 1...5 {
             await api.add(job: "ftjob-done\(number)", status: "succeeded", createdAt: Int64(number))
