@@ -89,4 +89,20 @@ struct AbsurdTimeTests {
             estimatedFinish: nil, now: .max)
         #expect(byRate?.step == Int.max)
     }
+
+    /// Steps come from the API too: one of 2^63 − 1 beside step 5 overflowed the loss
+    /// chart's column arithmetic, and `ftd history JOB` died.
+    @Test func theLossChartDrawsAbsurdSteps() {
+        for steps in [[5, Int.max], [Int.min, 5], [Int.min, Int.max], [0, 1, Int.max - 1]] {
+            let curve = steps.enumerated().map { index, step in
+                LossStep(jobID: "j", step: step, totalSteps: 10, trainLoss: 1.0 / Double(index + 1))
+            }
+            let chart = LossChart.render(curve, width: 80)
+            #expect(!chart.isEmpty)
+            let detail = JobDetail(summary: JobSummary(id: "j", status: "running"), steps: curve)
+            #expect(
+                JobDetailView.render(detail, options: HistoryRenderOptions(color: false, width: 80, now: 0))
+                    .contains("Loss"))
+        }
+    }
 }

@@ -50,4 +50,26 @@ struct HostileServerTests {
         let json = HistoryJSON.detail(detail).rendered(pretty: false)
         #expect(json.contains(#"\u001b[2J"#), "the JSON keeps the exact text, escaped")
     }
+
+    /// A NUL in a status made SQLite store a shorter one, which differed from the API's at
+    /// every cycle: a transition, and hooks, each time. Two ids differing after a NUL
+    /// became one job.
+    @Test func aNULInAStatusOrAnIdIsOneStableValue() throws {
+        let store = try AppDatabase.inMemory()
+        let body = #"""
+            {"object": "list", "has_more": false, "data": [
+              {"id": "ftjob-a\u0000one", "status": "running\u0000x", "created_at": 2},
+              {"id": "ftjob-a\u0000two", "status": "queued", "created_at": 1}]}
+            """#
+        let page = try ListPage<FineTuningJob>.jobs(body: Data(body.utf8))
+        #expect(page.data.map(\.id) == ["ftjob-a\u{FFFD}one", "ftjob-a\u{FFFD}two"])
+        #expect(page.data.first?.status == "running\u{FFFD}x")
+        #expect(page.data.first?.raw["status"]?.stringValue == "running\u{0}x", "the raw JSON keeps it")
+        var transitions = 0
+        for observed in Int64(10)...12 {
+            transitions += try store.record(cycle: CycleRecord(observedAt: observed, jobs: page.data)).count
+        }
+        #expect(transitions == 2, "one per job, the first time only")
+        #expect(try store.jobSummaries().count == 2)
+    }
 }

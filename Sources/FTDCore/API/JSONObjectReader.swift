@@ -29,7 +29,7 @@ struct JSONObjectReader {
             throw APIDecodingError(
                 "\(what): the field \"\(key)\" must be a non-empty string, got \(value.typeName)")
         }
-        return string
+        return string.replacingNUL  // NUL would be cut by SQLite: see `replacingNUL`
     }
 
     func requiredInt64(_ key: String) throws(APIDecodingError) -> Int64 {
@@ -43,7 +43,7 @@ struct JSONObjectReader {
         return number
     }
 
-    func string(_ key: String) -> String? { value(key)?.stringValue }
+    func string(_ key: String) -> String? { value(key)?.stringValue?.replacingNUL }
 
     /// The unix seconds ftd believes: from 1970 to the end of year 9999. A time outside
     /// them (`-2^63`, milliseconds sent as seconds) is no fact about a job, and arithmetic
@@ -69,7 +69,7 @@ struct JSONObjectReader {
     /// A string, also when the API sends a number there (error codes have been both).
     func text(_ key: String) -> String? {
         switch value(key) {
-        case .string(let string): string
+        case .string(let string): string.replacingNUL
         case .int(let number): String(number)
         case .double(let number): String(number)
         default: nil

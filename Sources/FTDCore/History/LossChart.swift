@@ -41,8 +41,12 @@ enum LossChart {
         let plotWidth = min(available, max(minPlotWidth, distinct))
 
         var grid = Array(repeating: Array(repeating: Character(" "), count: plotWidth), count: height)
+        // In Double: steps come from the API, and one of 2^63 − 1 beside step 5 overflows
+        // any integer product.
         func column(_ step: Int) -> Int {
-            last == first ? 0 : (step - first) * (plotWidth - 1) / (last - first)
+            guard last != first else { return 0 }
+            let fraction = (Double(step) - Double(first)) / (Double(last) - Double(first))
+            return min(max(Int((fraction * Double(plotWidth - 1)).rounded(.down)), 0), plotWidth - 1)
         }
         func row(_ loss: Double) -> Int {
             guard high > low else { return height - 1 }

@@ -22,15 +22,8 @@ enum HookEnvironment {
         var result = base.filter { key, _ in
             !daemonOnly.contains(key) && !key.hasPrefix("WATCHDOG_") && !keyVariables.contains(key)
         }
-        result.merge(adding.mapValues(environmentSafe)) { _, new in new }
+        // A NUL would make the whole environment invalid (`replacingNUL`).
+        result.merge(adding.mapValues(\.replacingNUL)) { _, new in new }
         return result
-    }
-
-    /// A NUL ends a C string: one in a job field (`"model": "gpt\u0000x"`) made the whole
-    /// environment invalid, so the hook never ran and its delivery was given up. It
-    /// becomes U+FFFD here; the stdin JSON keeps the exact value.
-    static func environmentSafe(_ value: String) -> String {
-        guard value.utf8.contains(0) else { return value }
-        return String(String.UnicodeScalarView(value.unicodeScalars.map { $0 == "\u{0}" ? "\u{FFFD}" : $0 }))
     }
 }
