@@ -127,4 +127,23 @@ struct HostileTextViewTests {
         #expect(line.count < 2 * LineLogHandler.maxTextLength + 200)
         #expect(line.contains("more characters)"))
     }
+
+    @Test func tryShowsTheModelAndTheAPIsErrorInertly() {
+        let answers = [
+            TryAnswer(
+                model: "ft:gpt-4o-mini:\(Self.title)\(Self.clear)x", role: "fine-tuned",
+                completion: ChatCompletion(content: "fine \(Self.clipboard)"), failure: nil, latency: 1),
+            TryAnswer(
+                model: "gpt-4o-mini", role: "compared", completion: nil,
+                failure: APIError(
+                    kind: .http(status: 400), message: "bad model \(Self.clear)\r\(Self.esc)[K",
+                    endpoint: "POST /chat/completions"),
+                latency: 1),
+        ]
+        for width in [120, 40] {
+            let text = TryView.render(
+                question: "hi \(Self.title)", answers: answers, width: width, color: true)
+            #expect(!Self.hasForeignControl(text), "\(text.debugDescription)")
+        }
+    }
 }

@@ -21,7 +21,7 @@ public struct TryAnswer: Sendable, Equatable {
     public var error: String? { failure?.description }
 
     var text: String {
-        if let error { return "(no answer: \(error))" }
+        if let error { return "(no answer: \(TerminalSanitizer.clean(error)))" }
         if let content = completion?.content {
             return TerminalSanitizer.clean(content, keepingLineBreaks: true)
         }
@@ -47,7 +47,7 @@ public enum TryView {
     public static let minimumColumnWidth = 30
 
     public static func render(question: String, answers: [TryAnswer], width: Int, color: Bool) -> String {
-        var lines = ["\(bold("question", color)) \(question)", ""]
+        var lines = ["\(bold("question", color)) \(TerminalSanitizer.clean(question))", ""]
         let columnWidth = (width - 3) / 2
         if answers.count == 2, columnWidth >= minimumColumnWidth {
             lines += sideBySide(answers[0], answers[1], columnWidth: columnWidth, color: color)
@@ -61,7 +61,12 @@ public enum TryView {
     }
 
     static func column(_ answer: TryAnswer, width: Int, color: Bool) -> [String] {
-        [bold(TerminalText.elideMiddle("\(answer.role): \(answer.model)", width), color)]
+        // The model's name may come from the API (a job's fine-tuned model): cleaned before eliding.
+        [
+            bold(
+                TerminalText.elideMiddle(TerminalSanitizer.clean("\(answer.role): \(answer.model)"), width),
+                color)
+        ]
             + TextWrap.lines(answer.text, width: width) + [dim(answer.usageLine, color)]
     }
 

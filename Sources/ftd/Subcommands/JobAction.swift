@@ -40,9 +40,12 @@ struct JobActionOptions: ParsableArguments {
             if json {
                 Terminal.write(job.raw.encodedString + "\n")
             } else if let change = sync.transitions.last {
-                Terminal.write("\(job.id): \(action.pastTense): \(change.from ?? "new") → \(change.to)\n")
+                Terminal.write(
+                    TerminalSanitizer.clean(
+                        "\(job.id): \(action.pastTense): \(change.from ?? "new") → \(change.to)") + "\n")
             } else {
-                Terminal.write("\(job.id): \(action.pastTense): status \(job.status)\n")
+                Terminal.write(
+                    TerminalSanitizer.clean("\(job.id): \(action.pastTense): status \(job.status)") + "\n")
             }
         }
     }

@@ -90,7 +90,9 @@ struct Submit: AsyncParsableCommand {
 
         let status: Int32? = try await WorkflowSession.with(global) { session in
             var submitter = JobSubmitter(api: session.api) { line in
-                FileHandle.standardError.write(Data("ftd: \(line)\n".utf8))
+                // Progress quotes the API (ids, statuses, error texts).
+                FileHandle.standardError.write(
+                    Data("ftd: \(TerminalSanitizer.clean(SecretRedactor.redact(line)))\n".utf8))
             }
             submitter.clock = session.cycle.clock
             let created: (job: FineTuningJob, sentAt: ObservedInstant)

@@ -121,12 +121,14 @@ final class WatchRenderer: Sendable {
         screen.withLock { screen in Self.perform(screen.note(line)) }
     }
 
+    /// A message can quote the API (an error's text): made safe, as the log's lines are.
     func warn(_ message: String) {
-        note("ftd: \(message)\n")
+        note("ftd: \(TerminalSanitizer.clean(SecretRedactor.redact(message)))\n")
     }
 
     func finish(interrupted: Bool, jobID: String) {
         guard interrupted else { return }
+        let jobID = TerminalSanitizer.clean(jobID)
         note("ftd: stopped watching; \(jobID) goes on (ftd watch \(jobID) to follow it again)\n")
     }
 
