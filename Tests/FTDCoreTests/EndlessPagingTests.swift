@@ -109,7 +109,9 @@ struct EndlessPagingTests {
     @Test func aJobsEventsPastTheBudgetAreReadByTheNextCycles() async throws {
         let api = ScriptedAPI()
         let store = try AppDatabase.inMemory()
-        var cycle = PollCycle(api: api, store: store, logger: Logger.quiet, now: { 5000 })
+        let records = LogRecords()
+        let logger = Logger(label: "test", factory: { _ in CapturingLogHandler(records: records) })
+        var cycle = PollCycle(api: api, store: store, logger: logger, now: { 5000 })
         cycle.pageSizes.events = 100
         cycle.pageLimits.events = 5
         await api.add(job: "ftjob-long", status: "succeeded", createdAt: 1)
@@ -127,6 +129,10 @@ struct EndlessPagingTests {
         // A later cycle spends one page of its budget on the top of the list, then reads on.
         #expect(stored == [500, 900, 1_250, 1_250])
         #expect(cursors == [true, true, false, false])
+        // The log says a job is read in parts, and when it is whole.
+        let notes = records.all.map(\.text)
+        #expect(notes.filter { $0.contains("the older ones are read by the next cycles") }.count == 2)
+        #expect(notes.filter { $0.contains("every event is read now") }.count == 1)
         // Every event once, in the order they happened, and the final sync done at last.
         let events = try store.jobDetail(id: "ftjob-long").events
         #expect(events.map(\.message) == (1...1_250).map { "message \($0)" })

@@ -46,7 +46,7 @@ extension PollCycle {
                 if !result.events.isEmpty { record.events[job.id] = result.events }
                 record.steps = result.events.compactMap(StepParser.step(from:))
                 record.checkpoints = result.checkpoints
-                record.apply(result.resumeCursor, jobID: job.id)
+                note(result.resumeCursor, jobID: job.id, in: &record)
                 if result.completesFinalSync { record.finalSyncCompleted.insert(job.id) }
                 report.newEvents = result.events.reversed()
             }

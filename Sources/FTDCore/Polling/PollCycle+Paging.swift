@@ -23,6 +23,22 @@ extension PollCycle {
         }
         return nil
     }
+
+    /// Records the change of a job's resume cursor with the cycle, and says so when part
+    /// of its events is left for the next cycles: a job that is read in parts should not
+    /// look complete in the log.
+    func note(_ change: ResumeCursorChange, jobID: String, in record: inout CycleRecord) {
+        switch change {
+        case .unchanged: break
+        case .set:
+            logger.notice(
+                "\(jobID): more events than one cycle reads (\(pageLimits.events) pages): the older ones are read by the next cycles",
+                metadata: ["job.id": "\(jobID)"])
+        case .clear:
+            logger.info("\(jobID): every event is read now", metadata: ["job.id": "\(jobID)"])
+        }
+        record.apply(change, jobID: jobID)
+    }
 }
 
 /// What a job's sync does to its event resume cursor.

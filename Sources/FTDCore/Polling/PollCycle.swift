@@ -151,7 +151,7 @@ public struct PollCycle: Sendable {
             if !result.events.isEmpty { record.events[result.jobID] = result.events }
             record.steps += result.events.compactMap(StepParser.step(from:))
             record.checkpoints += result.checkpoints
-            record.apply(result.resumeCursor, jobID: result.jobID)
+            note(result.resumeCursor, jobID: result.jobID, in: &record)
             if result.completesFinalSync { record.finalSyncCompleted.insert(result.jobID) }
         }
         let transitions = try store.record(cycle: record)
