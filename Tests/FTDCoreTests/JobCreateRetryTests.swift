@@ -6,7 +6,8 @@ import Testing
 @testable import FTDCore
 
 /// A job create goes through the client's one retry path (its policy, `retry-after`
-/// included), with a check before each new POST that the failed one made no job.
+/// included), with a check before each new POST that the failed one made no job; and a
+/// POST that may have reached the API is never sent again (issue 12: never billed twice).
 @Suite struct JobCreateRetryTests {
     static let emptyList = #"{"object":"list","data":[],"has_more":false}"#
     static let created = #"{"id":"ftjob-new","status":"validating_files","training_file":"file-T"}"#
@@ -23,7 +24,9 @@ import Testing
             retryPolicy: RetryPolicy(maxRetries: 2, baseDelay: 0.25, maxDelay: 1),
             pacer: RequestPacer(RateLimitState(maxWait: 0, maxPenalty: 0)), jitter: { 0 },
             sleep: { duration in slept.withLock { $0.append(duration) } })
-        return JobSubmitter(api: api) { _ in }
+        var submitter = JobSubmitter(api: api) { _ in }
+        submitter.listLag = [.milliseconds(10), .milliseconds(10)]
+        return submitter
     }
 
     static func calls(_ received: [ScriptedServer.Received]) -> [String] {
@@ -35,7 +38,7 @@ import Testing
         let replies: [ScriptedServer.Reply] = [
             .init(status: 429, headers: [("retry-after", "7")], body: try Fixtures.string("error-429.json")),
             .init(body: Self.emptyList),
-            .init(status: 500, body: #"{"error":{"message":"boom"}}"#),
+            .init(status: 429, body: try Fixtures.string("error-429.json")),
             .init(body: Self.emptyList),
             .init(body: Self.created),
         ]
@@ -79,5 +82,41 @@ import Testing
             return await server.received
         }
         #expect(Self.calls(received).filter { $0.hasPrefix("POST") }.count == 1)
+    }
+
+    /// The hostile review: the API made the job, then answered 502, and its list showed
+    /// the job only a few seconds later. The POST is not sent again; the checks wait out
+    /// the lag and find it.
+    @Test func aListThatLagsBehindTheCreateStillFindsTheJobAndNothingIsSentTwice() async throws {
+        let slept = Locked<[Duration]>([])
+        let list = #"{"object":"list","data":[\#(Self.created)],"has_more":false}"#
+        let replies: [ScriptedServer.Reply] = [
+            .init(status: 502, body: #"{"error":{"message":"bad gateway"}}"#),
+            .init(body: Self.emptyList), .init(body: Self.emptyList), .init(body: list),
+        ]
+        let (job, received) = try await APIClientTests.withServer(replies) { server in
+            (try await Self.submitter(server, slept: slept).create(Self.request), await server.received)
+        }
+        #expect(job.id == "ftjob-new")
+        #expect(Self.calls(received).filter { $0.hasPrefix("POST") }.count == 1)
+        #expect(Self.calls(received).count == 4)
+    }
+
+    /// A 5xx or a dropped answer proves nothing: when no job shows up, the user is told it
+    /// may exist, and it is not created again.
+    @Test func anAmbiguousFailureWithNoJobInSightIsNotSentAgain() async throws {
+        let slept = Locked<[Duration]>([])
+        let replies: [ScriptedServer.Reply] = [
+            .init(status: 500, body: #"{"error":{"message":"boom"}}"#),
+            .init(body: Self.emptyList), .init(body: Self.emptyList), .init(body: Self.emptyList),
+        ]
+        let (error, received) = try await APIClientTests.withServer(replies) { server in
+            let error = await #expect(throws: SubmitError.self) {
+                try await Self.submitter(server, slept: slept).create(Self.request)
+            }
+            return (error, await server.received)
+        }
+        #expect(Self.calls(received).filter { $0.hasPrefix("POST") }.count == 1)
+        #expect(error?.description.contains("may have created it all the same") == true)
     }
 }

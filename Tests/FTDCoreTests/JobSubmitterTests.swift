@@ -68,16 +68,19 @@ struct JobSubmitterTests {
         await simulator.stop()
     }
 
-    /// A 500 means the API did not create it: the retry creates it, once.
-    @Test func aCreateRefusedWithA500IsSentAgain() async throws {
+    /// A 500 does not prove that the API made nothing: with no job in its list, the
+    /// create is not sent again and the user is told to look (never billed twice).
+    @Test func aCreateAnsweredWithA500IsNotSentAgain() async throws {
         let simulator = try await Self.simulator()
         do {
             await simulator.addFault(
                 FaultRule(kind: .status(500), pathContains: "/fine_tuning/jobs", count: 1))
-            let submitter = try await Self.submitter(simulator, maxRetries: 2)
-            let created = try await submitter.submit(
-                SubmitRequest(trainingPath: Self.elle, model: "gpt-4o-mini"))
-            #expect(await simulator.jobIDs() == [created.job.id])
+            var submitter = try await Self.submitter(simulator, maxRetries: 2)
+            submitter.listLag = [.milliseconds(10)]
+            await #expect(throws: SubmitError.self) {
+                try await submitter.submit(SubmitRequest(trainingPath: Self.elle, model: "gpt-4o-mini"))
+            }
+            #expect(await simulator.jobIDs().isEmpty)
         } catch {
             await simulator.stop()
             throw error

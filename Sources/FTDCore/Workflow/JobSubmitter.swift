@@ -126,37 +126,63 @@ public struct JobSubmitter: Sendable {
         }
     }
 
-    /// Creating a job costs money, so a request that may have reached the API (a timeout,
-    /// a dropped connection, a 5xx) is not simply sent again: the client retries it as
-    /// any request, honouring `retry-after`, but before each new POST the newest jobs are
-    /// checked for one made from this training file (its id is new with this upload),
-    /// and once more after the last attempt. When that check itself fails, nothing is
-    /// sent again.
+    /// Creating a job costs money, and a job must never be created twice. A failed POST
+    /// that may have reached the API (a timeout, a dropped connection, a 5xx) is therefore
+    /// never sent again: the newest jobs are checked for one made from this training file
+    /// (its id is new with this upload), a few times over `listLag` since the list can
+    /// lag behind the create, and when none shows up the user is told it may exist all
+    /// the same. Only an answer that proves nothing was made (429: refused before any
+    /// work) is sent again, through the client's retry policy (honouring `retry-after`),
+    /// after the same check.
     func create(_ request: FineTuningJobRequest) async throws -> FineTuningJob {
         do {
             return try await api.createJob(request) { failure in
-                if let made = try await existingJob(trainingFile: request.trainingFile) {
+                let nothingWasMade = failure.httpStatus == 429
+                if let made = try await createdJob(
+                    trainingFile: request.trainingFile, patiently: !nothingWasMade)
+                {
                     progress("the API had created \(made.id) before the failure (\(failure))")
                     return made
                 }
-                progress("creating the job failed (\(failure)); no job was made: sending it again")
+                guard nothingWasMade else { throw Self.mayExist(after: failure) }
+                progress("the API refused the job (\(failure)): sending it again")
                 return nil
             }
         } catch let error as APIError where error.isTransient {
-            if let made = try? await existingJob(trainingFile: request.trainingFile) {
+            if let made = try? await createdJob(trainingFile: request.trainingFile, patiently: true) {
                 progress("the API had created \(made.id) before the failure (\(error))")
                 return made
             }
-            throw SubmitError(
-                description:
-                    "creating the job failed: \(error); it may exist all the same: check the account's jobs (ftd run --once, then ftd history) before submitting again",
-                apiUnavailable: true)
+            throw Self.mayExist(after: error)
         }
     }
 
-    /// The newest jobs' page: a job created a moment ago is on it.
+    /// How long the jobs list may lag behind a create: the checks after an ambiguous
+    /// failure wait these in turn.
+    public var listLag: [Duration] = [.seconds(2), .seconds(4)]
+
+    static func mayExist(after failure: APIError) -> SubmitError {
+        SubmitError(
+            description:
+                "creating the job failed: \(failure); the API may have created it all the same, so ftd did not send it again: check the account's jobs (ftd run --once, then ftd history) before submitting again",
+            apiUnavailable: true)
+    }
+
+    /// A job made from `trainingFile`, looked for once, or (`patiently`) again after each
+    /// of `listLag`.
+    private func createdJob(trainingFile: String, patiently: Bool) async throws -> FineTuningJob? {
+        if let made = try await existingJob(trainingFile: trainingFile) { return made }
+        guard patiently else { return nil }
+        for wait in listLag {
+            try await Task.sleep(for: wait)
+            if let made = try await existingJob(trainingFile: trainingFile) { return made }
+        }
+        return nil
+    }
+
+    /// The newest jobs' page (100, the most one page holds): a job created a moment ago is on it.
     private func existingJob(trainingFile: String) async throws -> FineTuningJob? {
-        let page = try await api.listJobs(after: nil, limit: 20)
+        let page = try await api.listJobs(after: nil, limit: 100)
         return page.data.first { $0.trainingFile == trainingFile }
     }
 }
