@@ -10,14 +10,15 @@
 /// the end of the list completes it.
 ///
 /// A list that answers `has_more` with a cursor it already gave (a buggy or hostile
-/// server) would be paged forever: that is `isRepeating`, and the paging stops.
+/// server) would be paged forever: that is `repeatedCursor`, and the paging stops.
 public struct EventPager: Sendable {
     /// New events collected so far, newest first.
     public private(set) var newEvents: [JobEvent] = []
     /// True once a stored event was met or the list ended: the batch has no gap.
     public private(set) var isComplete = false
-    /// True when the list gave a cursor it had given before: it would never end.
-    public private(set) var isRepeating = false
+    /// The cursor the list gave a second time, when it did: it would never end.
+    public private(set) var repeatedCursor: String?
+    public var isRepeating: Bool { repeatedCursor != nil }
     private var collected: Set<String> = []
     private var cursors: Set<String> = []
     private let stopsAtStoredEvents: Bool
@@ -43,7 +44,7 @@ public struct EventPager: Sendable {
             return nil
         }
         guard cursors.insert(last.id).inserted else {
-            isRepeating = true
+            repeatedCursor = last.id
             return nil
         }
         return last.id

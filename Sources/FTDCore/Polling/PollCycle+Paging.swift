@@ -16,10 +16,9 @@ extension PollCycle {
             let stored = try store.storedEventIDs(jobID: jobID, among: page.data.map(\.id))
             after = pager.take(page: page, storedIDs: stored)
         } while after != nil
-        if pager.isRepeating {
+        if let cursor = pager.repeatedCursor {
             throw ListPaging.repeated(
-                "events", cursor: pager.newEvents.last?.id ?? "?",
-                endpoint: "GET /fine_tuning/jobs/\(jobID)/events")
+                "events", cursor: cursor, endpoint: "GET /fine_tuning/jobs/\(jobID)/events")
         }
         return nil
     }
@@ -57,6 +56,33 @@ extension CycleRecord {
         case .set(let cursor): eventResumeCursors[jobID] = cursor
         case .clear: eventResumeCleared.insert(jobID)
         }
+    }
+}
+
+/// The cursors one paging of a list has followed: the list must end within `maxPages`,
+/// and a cursor it hands back a second time means it never would.
+struct ListCursors {
+    let list: String
+    let endpoint: String
+    let maxPages: Int
+    private var followed: Set<String> = []
+
+    init(_ list: String, endpoint: String, maxPages: Int) {
+        self.list = list
+        self.endpoint = endpoint
+        self.maxPages = maxPages
+    }
+
+    /// `cursor`, to read the next page after; throws when that page would be one too
+    /// many or the cursor was followed before.
+    mutating func follow(_ cursor: String) throws(APIError) -> String {
+        guard followed.count + 1 < maxPages else {
+            throw ListPaging.endless(list, pages: maxPages, endpoint: endpoint)
+        }
+        guard followed.insert(cursor).inserted else {
+            throw ListPaging.repeated(list, cursor: cursor, endpoint: endpoint)
+        }
+        return cursor
     }
 }
 

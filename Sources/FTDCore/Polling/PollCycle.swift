@@ -169,11 +169,8 @@ public struct PollCycle: Sendable {
         into observed: inout ObservedJobs, baselineDone: Bool, report: inout CycleReport
     ) async throws {
         var after: String?
-        var cursors: Set<String> = []
+        var cursors = ListCursors("jobs", endpoint: "GET /fine_tuning/jobs", maxPages: pageLimits.jobs)
         repeat {
-            guard cursors.count < pageLimits.jobs else {
-                throw ListPaging.endless("jobs", pages: pageLimits.jobs, endpoint: "GET /fine_tuning/jobs")
-            }
             report.requests += 1
             let page = try await api.listJobs(after: after, limit: pageSizes.jobs)
             page.data.forEach { observed.add($0) }
@@ -182,10 +179,7 @@ public struct PollCycle: Sendable {
                 if page.data.allSatisfy({ known[$0.id] != nil }) { return }
             }
             guard page.hasMore, let last = page.data.last else { return }
-            guard cursors.insert(last.id).inserted else {
-                throw ListPaging.repeated("jobs", cursor: last.id, endpoint: "GET /fine_tuning/jobs")
-            }
-            after = last.id
+            after = try cursors.follow(last.id)
         } while true
     }
 
@@ -266,20 +260,16 @@ public struct PollCycle: Sendable {
         var checkpoints: [Checkpoint] = []
         var seen: Set<String> = []
         var after: String?
-        var cursors: Set<String> = []
-        let endpoint = "GET /fine_tuning/jobs/\(jobID)/checkpoints"
+        var cursors = ListCursors(
+            "checkpoints", endpoint: "GET /fine_tuning/jobs/\(jobID)/checkpoints",
+            maxPages: pageLimits.checkpoints)
         repeat {
-            guard cursors.count < pageLimits.checkpoints else {
-                throw ListPaging.endless("checkpoints", pages: pageLimits.checkpoints, endpoint: endpoint)
-            }
             requests += 1
             let page = try await api.listCheckpoints(jobID: jobID, after: after, limit: pageSizes.checkpoints)
             checkpoints += page.data.filter { seen.insert($0.id).inserted }
-            after = page.hasMore ? page.data.last?.id : nil
-            if let cursor = after, !cursors.insert(cursor).inserted {
-                throw ListPaging.repeated("checkpoints", cursor: cursor, endpoint: endpoint)
-            }
-        } while after != nil
+            guard page.hasMore, let last = page.data.last else { break }
+            after = try cursors.follow(last.id)
+        } while true
         return checkpoints
     }
 
