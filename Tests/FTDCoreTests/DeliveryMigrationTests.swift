@@ -34,11 +34,7 @@ struct DeliveryMigrationTests {
 
         let database = try AppDatabase.open(path: path, groupReadable: false, logger: .quiet)
         let applied = try database.writer.read { db in try AppDatabase.migrator.appliedIdentifiers(db) }
-        #expect(
-            applied == [
-                "v1", "v2-hooks", "v3-graceful-stop", "v4-step-summary", "v5-interrupted-attempts",
-                "v6-observed-instant",
-            ])
+        #expect(applied == StoreSample.migrations)
         #expect(try database.baselineCompleted())
         // v4 fills the stored step summary from the steps already there.
         let summary = try #require(try database.jobSummaries().first)
@@ -118,11 +114,7 @@ struct DeliveryMigrationTests {
     @Test func aNewDatabaseHasEveryMigration() throws {
         let database = try AppDatabase.inMemory(logger: .quiet)
         let applied = try database.writer.read { db in try AppDatabase.migrator.appliedIdentifiers(db) }
-        #expect(
-            applied == [
-                "v1", "v2-hooks", "v3-graceful-stop", "v4-step-summary", "v5-interrupted-attempts",
-                "v6-observed-instant",
-            ])
+        #expect(applied == StoreSample.migrations)
         for table in ["deliveries", "hook_runs"] {
             #expect(try database.writer.read { db in try db.tableExists(table) })
         }

@@ -16,11 +16,7 @@ struct StoreRecordCycleTests {
             #expect(tables.contains(table))
         }
         let applied = try database.writer.read { db in try AppDatabase.migrator.appliedIdentifiers(db) }
-        #expect(
-            applied == [
-                "v1", "v2-hooks", "v3-graceful-stop", "v4-step-summary", "v5-interrupted-attempts",
-                "v6-observed-instant",
-            ])
+        #expect(applied == StoreSample.migrations)
         #expect(try database.baselineCompleted() == false)
     }
 

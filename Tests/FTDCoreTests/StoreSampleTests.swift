@@ -5,6 +5,13 @@ import Logging
 
 /// Sample jobs, events and directories shared by the store and history tests.
 enum StoreSample {
+    /// Every migration, by name: shipped names are never edited, so a new one
+    /// is added here and nowhere else.
+    static let migrations: Set<String> = [
+        "v1", "v2-hooks", "v3-graceful-stop", "v4-step-summary", "v5-interrupted-attempts",
+        "v6-observed-instant",
+    ]
+
     static let logger = Logger(label: "ftd.store.tests")
 
     static func job(
