@@ -101,10 +101,15 @@ public enum DaemonLockError: Error, Sendable, Equatable, CustomStringConvertible
     case cannotOpen(path: String, reason: String)
     case symbolicLink(path: String)
 
+    /// `ftd (pid 7)`, or `ftd` when the holder's pid is unknown.
+    public static func holder(pid: Int32?) -> String {
+        pid.flatMap { $0 > 0 ? "ftd (pid \($0))" : nil } ?? "ftd"
+    }
+
     public var description: String {
         switch self {
         case .held(let database, let pid):
-            let who = pid.flatMap { $0 > 0 ? "ftd (pid \($0))" : nil } ?? "ftd"
+            let who = Self.holder(pid: pid)
             return
                 "another \(who) is already running on \(database): stop it first (systemctl stop ftd), or give this one its own storage.database"
         case .symbolicLink(let path):

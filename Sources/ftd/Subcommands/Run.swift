@@ -82,7 +82,7 @@ struct Run: AsyncParsableCommand {
         do {
             return try DaemonLock.acquire(database: storage.database, groupReadable: storage.groupReadable)
         } catch DaemonLockError.held(let database, let pid) where once {
-            let who = pid.flatMap { $0 > 0 ? "ftd (pid \($0))" : nil } ?? "ftd"
+            let who = DaemonLockError.holder(pid: pid)
             throw Failure(
                 message:
                     "another \(who) is already running on \(database): it polls and runs the hooks itself (ftd status shows its last cycle); to run one cycle by hand, stop it first (systemctl stop ftd)",
