@@ -6,7 +6,6 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "ftd", targets: ["ftd"]),
-        .library(name: "FTDCore", targets: ["FTDCore"]),
         .library(name: "FTDSimulator", targets: ["FTDSimulator"]),
     ],
     dependencies: [
@@ -22,20 +21,53 @@ let package = Package(
     ],
     targets: [
         .target(name: "CFTDSystem"),
+        // The layers, lowest first. Each target names only those below it, so an import
+        // that points up does not build (docs/architecture.md).
+        .target(name: "FTDModel"),
         .target(
-            name: "FTDCore",
+            name: "FTDConfig",
+            dependencies: ["FTDModel", .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
+        .target(
+            name: "FTDAPI",
             dependencies: [
-                "CFTDSystem",
+                "FTDModel", "FTDConfig",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "FTDStore",
+            dependencies: [
+                "FTDModel", "FTDConfig",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(name: "FTDTrainingFile", dependencies: ["FTDModel"]),
+        .target(
+            name: "FTDEngine",
+            dependencies: [
+                "FTDModel", "FTDConfig", "FTDAPI", "FTDStore", "FTDTrainingFile",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
+        ),
+        .target(
+            name: "FTDTerminal",
+            dependencies: ["FTDModel", "FTDConfig", "FTDStore", "FTDTrainingFile"]
+        ),
+        .target(
+            name: "FTDDaemon",
+            dependencies: [
+                "CFTDSystem", "FTDModel", "FTDConfig", "FTDAPI", "FTDStore", "FTDEngine",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOFoundationCompat", package: "swift-nio"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "GRDBSQLite", package: "GRDB.swift"),
-                .product(name: "TOMLKit", package: "TOMLKit"),
-                .product(name: "Subprocess", package: "swift-subprocess"),
             ]
         ),
         .target(
@@ -50,7 +82,8 @@ let package = Package(
         .executableTarget(
             name: "ftd",
             dependencies: [
-                "FTDCore",
+                "FTDModel", "FTDConfig", "FTDAPI", "FTDStore", "FTDTrainingFile", "FTDEngine", "FTDTerminal",
+                "FTDDaemon",
                 "FTDSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -62,7 +95,8 @@ let package = Package(
         .testTarget(
             name: "FTDCoreTests",
             dependencies: [
-                "FTDCore",
+                "FTDModel", "FTDConfig", "FTDAPI", "FTDStore", "FTDTrainingFile", "FTDEngine", "FTDTerminal",
+                "FTDDaemon",
                 "FTDSimulator",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FTDStore
 import Foundation
 
 @main

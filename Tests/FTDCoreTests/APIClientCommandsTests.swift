@@ -4,7 +4,8 @@ import Logging
 import NIOConcurrencyHelpers
 import Testing
 
-@testable import FTDCore
+@testable import FTDAPI
+@testable import FTDModel
 
 /// The requests that later commands use, and what a retry leaves in the log.
 @Suite struct APIClientCommandsTests {

@@ -3,7 +3,8 @@ import Foundation
 import Logging
 import Testing
 
-@testable import FTDCore
+@testable import FTDAPI
+@testable import FTDConfig
 
 /// The client against a scripted local server: headers, pagination, retries, give-up.
 @Suite struct APIClientTests {

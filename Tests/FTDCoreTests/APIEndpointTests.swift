@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import FTDCore
+@testable import FTDAPI
 
 @Suite struct APIEndpointTests {
     struct Case: CustomTestStringConvertible, Sendable {

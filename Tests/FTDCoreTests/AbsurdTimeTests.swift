@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
-@testable import FTDCore
+@testable import FTDModel
+@testable import FTDStore
+@testable import FTDTerminal
 
 /// A hostile or buggy API sends times no job has (`-2^63`, `2^63-1`, milliseconds): they
 /// are kept out of the job's fields when decoding, and every duration computed from a
@@ -70,9 +72,9 @@ struct AbsurdTimeTests {
     }
 
     @Test func secondsSaturate() {
-        #expect(TerminalText.seconds(from: .min, to: .max) == .max)
-        #expect(TerminalText.seconds(from: .max, to: .min) == .min)
-        #expect(TerminalText.seconds(from: 10, to: 25) == 15)
+        #expect(UnixTime.seconds(from: .min, to: .max) == .max)
+        #expect(UnixTime.seconds(from: .max, to: .min) == .min)
+        #expect(UnixTime.seconds(from: 10, to: 25) == 15)
         #expect(TerminalText.utc(.min).hasPrefix("-"))
         #expect(TerminalText.utc(0) == "1970-01-01 00:00:00")
         #expect(TerminalText.utc(-1) == "1969-12-31 23:59:59")

@@ -1,4 +1,8 @@
-import FTDCore
+import FTDAPI
+import FTDConfig
+import FTDEngine
+import FTDModel
+import FTDStore
 import Logging
 import Testing
 
@@ -27,7 +31,7 @@ struct BaselinePartsTests {
         func eventResumeCursor(jobID: String) throws -> String? {
             try database.eventResumeCursor(jobID: jobID)
         }
-        func record(cycle: CycleRecord) throws -> [Transition] {
+        func record(cycle: CycleRecord, rule: TransitionRule) throws -> [Transition] {
             let count = parts.withLock { parts in
                 parts.append(
                     Part(
@@ -36,7 +40,7 @@ struct BaselinePartsTests {
                 return parts.count
             }
             if count == failingAt { throw StoreError.full(path: "test", detail: "disk full") }
-            return try database.record(cycle: cycle)
+            return try database.record(cycle: cycle, rule: rule)
         }
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import FTDCore
+@testable import FTDStore
 
 /// `scripts/bench` compares `ftd history` with sqlite3 running "the equivalent query": it
 /// must stay the query ftd runs.

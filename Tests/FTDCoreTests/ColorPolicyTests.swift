@@ -1,4 +1,4 @@
-import FTDCore
+import FTDTerminal
 import Testing
 
 @Suite struct ColorPolicyTests {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import FTDCore
+@testable import FTDConfig
 
 @Suite struct ConfigAPIKeyTests {
     static let secret = "sk-test-SECRET-1234"

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import FTDCore
+@testable import FTDConfig
 
 /// A configuration nested absurdly deep is a configuration error (exit 78), never a crash
 /// of the process, nor of a running daemon on SIGHUP (issue 19, item 8).

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import FTDCore
+@testable import FTDConfig
 
 /// `config/ftd.toml` is the documentation users copy: it must load, with and without
 /// its optional settings switched on, and its values must be the real defaults.

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import FTDCore
+@testable import FTDConfig
 
 @Suite struct ConfigLoaderTests {
     /// A loader over an in-memory file system.

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import FTDCore
+@testable import FTDConfig
 
 /// One case per configuration error, each naming the exact key at fault.
 @Suite struct ConfigValidationTests {

@@ -1,4 +1,4 @@
-import FTDCore
+import FTDDaemon
 import Testing
 
 @Suite(.timeLimit(.minutes(1))) struct CycleTimerTests {

@@ -1,4 +1,4 @@
-import FTDCore
+import FTDStore
 import Foundation
 import Testing
 

@@ -1,4 +1,9 @@
-import FTDCore
+import FTDAPI
+import FTDDaemon
+import FTDEngine
+import FTDModel
+import FTDStore
+import FTDTerminal
 import Foundation
 import Testing
 

@@ -1,6 +1,6 @@
 import GRDB
 
-@testable import FTDCore
+@testable import FTDStore
 
 /// The facts a database holds, as text, in an order that depends only on the facts: two
 /// runs that learned the same things dump the same lines.

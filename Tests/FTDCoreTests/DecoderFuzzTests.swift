@@ -2,7 +2,9 @@ import FTDSimulator
 import Foundation
 import Testing
 
-@testable import FTDCore
+@testable import FTDAPI
+@testable import FTDModel
+@testable import FTDStore
 
 /// Decoder fuzzing (issue 5, item 6). The fixtures, mutated thousands of ways (fields
 /// dropped, types changed, nulls, huge strings, deep nesting, invalid UTF-8, bad escapes,

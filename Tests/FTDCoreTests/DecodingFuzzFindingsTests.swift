@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import FTDCore
+@testable import FTDAPI
+@testable import FTDModel
 
 /// What decoder fuzzing (`DecoderFuzzTests`) found, each fixed and pinned here.
 @Suite struct DecodingFuzzFindingsTests {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import FTDCore
+@testable import FTDModel
 
 @Suite struct DecodingJobTests {
     static let jobFixtures =

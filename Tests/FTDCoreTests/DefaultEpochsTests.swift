@@ -1,5 +1,5 @@
-import FTDCore
 import FTDSimulator
+import FTDTrainingFile
 import Testing
 
 @Suite struct DefaultEpochsTests {

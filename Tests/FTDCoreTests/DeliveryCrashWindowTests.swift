@@ -1,4 +1,7 @@
-import FTDCore
+import FTDConfig
+import FTDEngine
+import FTDModel
+import FTDStore
 import Testing
 
 /// Found by the random-fault invariant (`RandomFaultInvariantTests`): the daemon recorded a
@@ -33,7 +36,8 @@ import Testing
     func drain(_ hook: HookSettings) async throws -> HookDispatcherTests.ScriptedRunner {
         let runner = HookDispatcherTests.ScriptedRunner()
         var dispatcher = HookDispatcher(
-            outbox: store, runner: runner, hooks: [hook], databasePath: ":memory:", logger: .quiet)
+            outbox: SQLiteStore(store), runner: runner, hooks: [hook], databasePath: ":memory:",
+            logger: .quiet)
         dispatcher.backoff = { _ in .zero }
         try await dispatcher.drain()
         return runner

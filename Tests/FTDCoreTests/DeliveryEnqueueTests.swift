@@ -2,7 +2,8 @@ import Foundation
 import GRDB
 import Testing
 
-@testable import FTDCore
+@testable import FTDModel
+@testable import FTDStore
 
 struct DeliveryEnqueueTests {
     typealias D = DeliverySample

@@ -1,6 +1,7 @@
 import Foundation
 
-@testable import FTDCore
+@testable import FTDConfig
+@testable import FTDStore
 
 /// Hooks and cycles shared by the outbox tests.
 enum DeliverySample {

@@ -2,7 +2,10 @@ import Foundation
 import Logging
 import Testing
 
-@testable import FTDCore
+@testable import FTDAPI
+@testable import FTDEngine
+@testable import FTDModel
+@testable import FTDStore
 
 /// Issue 19, item 3: lists that never end. A list whose `has_more` stays true with the
 /// same cursor made `ftd run --once` loop forever; one that returns fresh ids forever grew
@@ -64,7 +67,7 @@ struct EndlessPagingTests {
     }
 
     static func cycle(_ api: EndlessAPI, store: AppDatabase) -> PollCycle {
-        var cycle = PollCycle(api: api, store: store, logger: Logger.quiet, now: { 5000 })
+        var cycle = PollCycle(api: api, store: SQLiteStore(store), logger: Logger.quiet, now: { 5000 })
         cycle.pageLimits.jobs = 50
         cycle.pageLimits.events = 20
         cycle.pageLimits.checkpoints = 10
@@ -111,7 +114,7 @@ struct EndlessPagingTests {
         let store = try AppDatabase.inMemory()
         let records = LogRecords()
         let logger = Logger(label: "test", factory: { _ in CapturingLogHandler(records: records) })
-        var cycle = PollCycle(api: api, store: store, logger: logger, now: { 5000 })
+        var cycle = PollCycle(api: api, store: SQLiteStore(store), logger: logger, now: { 5000 })
         cycle.pageSizes.events = 100
         cycle.pageLimits.events = 5
         await api.add(job: "ftjob-long", status: "succeeded", createdAt: 1)

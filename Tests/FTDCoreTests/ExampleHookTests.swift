@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import FTDCore
+@testable import FTDEngine
+@testable import FTDModel
 
 /// The scripts in config/hooks, run through the real runner with a hostile job message.
 @Suite struct ExampleHookTests {

@@ -1,6 +1,9 @@
 import AsyncHTTPClient
-import FTDCore
+import FTDAPI
+import FTDConfig
+import FTDEngine
 import FTDSimulator
+import FTDStore
 import Foundation
 import Logging
 import Testing
@@ -44,7 +47,8 @@ import Testing
         let store = try AppDatabase.inMemory()
         await simulator.advanceClock(by: 100)  // running, with steps
         var scene = Scene(
-            simulator: simulator, cycle: PollCycle(api: api, store: store, logger: .quiet), store: store)
+            simulator: simulator, cycle: PollCycle(api: api, store: SQLiteStore(store), logger: .quiet),
+            store: store)
         do {
             try await body(&scene)
         } catch {
@@ -213,7 +217,7 @@ import Testing
     @Test func aListThatGrowsWhileItIsPagedLosesNoJob() async throws {
         let api = ScriptedAPI()
         let store = try AppDatabase.inMemory()
-        var cycle = PollCycle(api: api, store: store, logger: .quiet)
+        var cycle = PollCycle(api: api, store: SQLiteStore(store), logger: .quiet)
         cycle.pageSizes.jobs = 2
         for number in 1...5 {
             await api.add(job: "ftjob-\(number)", status: "succeeded", createdAt: Int64(number))
@@ -232,7 +236,7 @@ import Testing
     @Test func aStatusThatMovesBackwardsIsATransitionLikeAnyOther() async throws {
         let api = ScriptedAPI()
         let store = try AppDatabase.inMemory()
-        let cycle = PollCycle(api: api, store: store, logger: .quiet)
+        let cycle = PollCycle(api: api, store: SQLiteStore(store), logger: .quiet)
         await api.add(job: "ftjob-a", status: "running", createdAt: 1)
         _ = try await cycle.run()
         await api.set(status: "paused", of: "ftjob-a")

@@ -1,4 +1,4 @@
-import FTDCore
+import FTDTrainingFile
 import Testing
 
 @Suite struct FineTuningModelsTests {

@@ -1,5 +1,4 @@
 import AsyncHTTPClient
-import FTDCore
 
 extension HTTPClient {
     /// The tests' one client, configured as the executable's (`.ftd`), not as

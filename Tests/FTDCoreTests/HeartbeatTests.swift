@@ -1,4 +1,5 @@
-import FTDCore
+import FTDConfig
+import FTDDaemon
 import Testing
 
 /// What ftd tells systemd's watchdog, fed with times instead of sleeping.

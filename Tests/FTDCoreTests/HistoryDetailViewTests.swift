@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
-@testable import FTDCore
+@testable import FTDModel
+@testable import FTDStore
+@testable import FTDTerminal
 
 struct HistoryDetailViewTests {
     static let created: Int64 = 1_715_566_184

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import FTDCore
+@testable import FTDModel
+@testable import FTDStore
 
 struct HistoryJSONTests {
     typealias S = StoreSample

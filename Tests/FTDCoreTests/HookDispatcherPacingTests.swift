@@ -1,4 +1,7 @@
-import FTDCore
+import FTDConfig
+import FTDEngine
+import FTDModel
+import FTDStore
 import Foundation
 import Testing
 
@@ -48,7 +51,8 @@ import Testing
 
     @Test func theDefaultBackoffIs1Then2Then4SecondsCapped() {
         let dispatcher = HookDispatcher(
-            outbox: store, runner: FailingRunner(), hooks: [], databasePath: "/tmp/db", logger: .quiet)
+            outbox: SQLiteStore(store), runner: FailingRunner(), hooks: [], databasePath: "/tmp/db",
+            logger: .quiet)
         #expect((1...4).map(dispatcher.backoff) == [.seconds(1), .seconds(2), .seconds(4), .seconds(8)])
         #expect(dispatcher.backoff(40) == .seconds(1024))
     }
@@ -58,7 +62,8 @@ import Testing
         try observe(["ftjob-1"], hook: hook)
         let waits = Locked<[Int]>([])
         var dispatcher = HookDispatcher(
-            outbox: store, runner: FailingRunner(), hooks: [hook], databasePath: "/tmp/db", logger: .quiet)
+            outbox: SQLiteStore(store), runner: FailingRunner(), hooks: [hook], databasePath: "/tmp/db",
+            logger: .quiet)
         dispatcher.backoff = { made in
             waits.withLock { $0.append(made) }
             return .zero
@@ -73,7 +78,8 @@ import Testing
         try observe(["ftjob-1", "ftjob-2", "ftjob-3"], hook: hook)
         let runner = GatedRunner()
         var dispatcher = HookDispatcher(
-            outbox: store, runner: runner, hooks: [hook], databasePath: "/tmp/db", logger: .quiet)
+            outbox: SQLiteStore(store), runner: runner, hooks: [hook], databasePath: "/tmp/db", logger: .quiet
+        )
         dispatcher.maxConcurrentJobs = 2
         let drain = Task { try await dispatcher.drain() }
         let deadline = ContinuousClock.now + .seconds(30)

@@ -1,4 +1,7 @@
-import FTDCore
+import FTDConfig
+import FTDEngine
+import FTDModel
+import FTDStore
 import Foundation
 import Testing
 
@@ -33,7 +36,8 @@ import Testing
     func drainThenStop(_ runner: SleepingRunner, grace: Duration, stopAfter: Duration) async throws -> Error?
     {
         var dispatcher = HookDispatcher(
-            outbox: store, runner: runner, hooks: [hook], databasePath: "/tmp/db", logger: .quiet)
+            outbox: SQLiteStore(store), runner: runner, hooks: [hook], databasePath: "/tmp/db", logger: .quiet
+        )
         dispatcher.stopGrace = grace
         let drain = Task { try await dispatcher.drain() }
         // The stop comes once the hook runs, `stopAfter` into it.
@@ -65,7 +69,7 @@ import Testing
         // After the restart the delivery runs as attempt 2 and completes.
         let quick = SleepingRunner(seconds: 0)
         try await HookDispatcher(
-            outbox: store, runner: quick, hooks: [hook], databasePath: "/tmp/db", logger: .quiet
+            outbox: SQLiteStore(store), runner: quick, hooks: [hook], databasePath: "/tmp/db", logger: .quiet
         ).drain()
         #expect(try store.pendingDeliveries().isEmpty)
         #expect(try store.hookRuns().first?.status == "succeeded")
@@ -94,7 +98,8 @@ import Testing
         }
         let runner = Failing()
         var dispatcher = HookDispatcher(
-            outbox: store, runner: runner, hooks: [flaky], databasePath: "/tmp/db", logger: .quiet)
+            outbox: SQLiteStore(store), runner: runner, hooks: [flaky], databasePath: "/tmp/db",
+            logger: .quiet)
         dispatcher.backoff = { _ in .seconds(30) }
         let drain = Task { try await dispatcher.drain() }
         while runner.calls.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(10)) }

@@ -1,4 +1,7 @@
-import FTDCore
+import FTDConfig
+import FTDEngine
+import FTDModel
+import FTDStore
 import Foundation
 import Testing
 
@@ -59,7 +62,8 @@ import Testing
 
     func dispatcher(_ runner: ScriptedRunner, hooks: [HookSettings]) -> HookDispatcher {
         var dispatcher = HookDispatcher(
-            outbox: store, runner: runner, hooks: hooks, databasePath: "/tmp/ftd.sqlite3", logger: .quiet)
+            outbox: SQLiteStore(store), runner: runner, hooks: hooks, databasePath: "/tmp/ftd.sqlite3",
+            logger: .quiet)
         dispatcher.backoff = { _ in .zero }
         return dispatcher
     }

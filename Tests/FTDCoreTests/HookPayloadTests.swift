@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
-@testable import FTDCore
+@testable import FTDEngine
+@testable import FTDModel
+@testable import FTDStore
 
 @Suite struct HookPayloadTests {
     static let raw: JSONValue = .object([

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import FTDCore
+@testable import FTDStore
+@testable import FTDTerminal
 
 struct HookRunStoreTests {
     typealias D = DeliverySample

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import FTDCore
+@testable import FTDConfig
+@testable import FTDEngine
 
 #if canImport(Glibc)
     import Glibc

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import FTDCore
+@testable import FTDConfig
+@testable import FTDEngine
+@testable import FTDModel
+@testable import FTDStore
 
 /// Job data reaches a hook only through env and stdin: shell metacharacters in it are
 /// never run, and arrive byte for byte.

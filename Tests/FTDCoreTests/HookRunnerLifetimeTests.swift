@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import FTDCore
+@testable import FTDModel
 
 /// A hook and everything it starts end with its run: at the timeout, or when the main
 /// process exits.

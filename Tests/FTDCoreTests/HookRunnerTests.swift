@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import FTDCore
+@testable import FTDEngine
+@testable import FTDStore
 
 @Suite struct HookRunnerTests {
     @Test func environmentIsTheDaemonsMinusPrivateVariablesPlusTheDelivery() async throws {

@@ -2,7 +2,10 @@ import Foundation
 import Logging
 import Testing
 
-@testable import FTDCore
+@testable import FTDEngine
+@testable import FTDModel
+@testable import FTDStore
+@testable import FTDTerminal
 
 /// Issue 19: a hostile API server, through the real client and cycle into a real store,
 /// then out through the views a person reads. Each answer carries several attacks.
@@ -31,7 +34,9 @@ struct HostileServerTests {
         let report = try await APIClientTests.withServer([
             .init(body: Self.job), .init(body: Self.events), .init(body: Self.checkpoints),
         ]) { server in
-            try await PollCycle(api: APIClientTests.client(server), store: store, logger: Logger.quiet).run()
+            try await PollCycle(
+                api: APIClientTests.client(server), store: SQLiteStore(store), logger: Logger.quiet
+            ).run()
         }
         #expect(report.failures.isEmpty, "\(report.failures)")
 

@@ -1,7 +1,11 @@
 import Foundation
 import Testing
 
-@testable import FTDCore
+@testable import FTDAPI
+@testable import FTDDaemon
+@testable import FTDModel
+@testable import FTDStore
+@testable import FTDTerminal
 
 /// Every view that prints API text to a terminal (`ftd history`, `history JOB`, `hooks
 /// runs`, `status`, `watch`, the log) sanitises it before laying it out and eliding it.
@@ -132,12 +136,13 @@ struct HostileTextViewTests {
         let answers = [
             TryAnswer(
                 model: "ft:gpt-4o-mini:\(Self.title)\(Self.clear)x", role: "fine-tuned",
-                completion: ChatCompletion(content: "fine \(Self.clipboard)"), failure: nil, latency: 1),
+                completion: ChatCompletion(content: "fine \(Self.clipboard)"), error: nil, latency: 1),
             TryAnswer(
                 model: "gpt-4o-mini", role: "compared", completion: nil,
-                failure: APIError(
+                error: APIError(
                     kind: .http(status: 400), message: "bad model \(Self.clear)\r\(Self.esc)[K",
-                    endpoint: "POST /chat/completions"),
+                    endpoint: "POST /chat/completions"
+                ).description,
                 latency: 1),
         ]
         for width in [120, 40] {

@@ -1,4 +1,5 @@
-import FTDCore
+import FTDConfig
+import FTDEngine
 import FTDSimulator
 
 /// The scripted account of the random-fault invariant: a few jobs on the simulator's

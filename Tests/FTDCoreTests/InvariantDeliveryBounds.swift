@@ -1,6 +1,8 @@
 import GRDB
 
-@testable import FTDCore
+@testable import FTDConfig
+@testable import FTDEngine
+@testable import FTDStore
 
 /// One delivery and its recorded attempts, read back for the bounds of SPEC section 5.
 struct DeliveryFacts {

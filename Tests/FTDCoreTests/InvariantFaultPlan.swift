@@ -1,3 +1,5 @@
+import FTDAPI
+import FTDModel
 import FTDSimulator
 
 /// The transient faults one seed injects at each step of `InvariantAccount`: error

@@ -1,4 +1,7 @@
-import FTDCore
+import FTDConfig
+import FTDEngine
+import FTDModel
+import FTDStore
 import Foundation
 
 /// Hooks that fail, time out, and take the daemon down with them, for the random-fault

@@ -1,6 +1,10 @@
 import AsyncHTTPClient
-import FTDCore
+import FTDAPI
+import FTDConfig
+import FTDEngine
+import FTDModel
 import FTDSimulator
+import FTDStore
 import Foundation
 import Logging
 
@@ -59,7 +63,8 @@ struct InvariantRun {
             retryPolicy: retryPolicy, jitter: { 0.5 })
         let store = try AppDatabase.inMemory(logger: .quiet)
         let clock = Locked(InvariantAccount.start)
-        var cycle = PollCycle(api: api, store: store, logger: .quiet, now: { clock.withLock { $0 } })
+        var cycle = PollCycle(
+            api: api, store: SQLiteStore(store), logger: .quiet, now: { clock.withLock { $0 } })
         cycle.pageSizes = InvariantAccount.pageSizes
         cycle.hooks = InvariantAccount.hooks
         cycle.concurrency = plan?.concurrency ?? 4

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import FTDCore
+@testable import FTDTrainingFile
 
 @Suite struct JSONLRecordSplitterTests {
     static func records(_ text: String) -> [JSONLRecord] {

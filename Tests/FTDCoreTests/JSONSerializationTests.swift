@@ -2,7 +2,7 @@ import FTDSimulator
 import Foundation
 import Testing
 
-@testable import FTDCore
+@testable import FTDModel
 
 /// `JSONValue.encoded()` is written by hand for speed; stored raw JSON and hook payloads
 /// must stay byte for byte what Foundation's `JSONEncoder` (sorted keys, unescaped

@@ -1,6 +1,6 @@
 import Foundation
 
-@testable import FTDCore
+@testable import FTDModel
 
 /// Foundation's way of reading a JSON tree, which `JSONParser` replaced in ftd: the
 /// decoder-fuzzing tests use it as the reference the parser must agree with.

@@ -1,6 +1,6 @@
 import Foundation
 
-@testable import FTDCore
+@testable import FTDModel
 
 /// Foundation's way of writing a JSON tree, which `JSONValue.encoded()` replaced in ftd:
 /// `JSONSerializationTests` holds the hand-written encoder to its bytes.

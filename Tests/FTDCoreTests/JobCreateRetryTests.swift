@@ -3,7 +3,10 @@ import Foundation
 import Logging
 import Testing
 
-@testable import FTDCore
+@testable import FTDAPI
+@testable import FTDConfig
+@testable import FTDEngine
+@testable import FTDModel
 
 /// A job create goes through the client's one retry path (its policy, `retry-after`
 /// included), with a check before each new POST that the failed one made no job; and a

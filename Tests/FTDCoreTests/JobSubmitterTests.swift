@@ -2,7 +2,10 @@ import FTDSimulator
 import Foundation
 import Testing
 
-@testable import FTDCore
+@testable import FTDAPI
+@testable import FTDConfig
+@testable import FTDEngine
+@testable import FTDStore
 
 /// Recording from several writers, and a job create that must not be paid twice.
 struct JobSubmitterTests {

@@ -3,7 +3,11 @@ import Foundation
 import Logging
 import Testing
 
-@testable import FTDCore
+@testable import FTDAPI
+@testable import FTDConfig
+@testable import FTDDaemon
+@testable import FTDModel
+@testable import FTDStore
 
 /// Issue 19, items 6 and 9: the key stays out of what the API echoes back, of the log and
 /// the database, out of the daemon's own environment, and a key file open to every user

@@ -3,7 +3,8 @@ import GRDBSQLite
 import Logging
 import Testing
 
-@testable import FTDCore
+@testable import FTDEngine
+@testable import FTDStore
 
 /// Issue 19, item 2: one events page larger than SQLite's variable limit (32,766 in a
 /// stock build, 250,000 in Debian's) made every cycle fail with "too many SQL variables".
@@ -24,7 +25,7 @@ struct LargePageTests {
     @Test func aCycleRecordsAnEventsPageOfFortyThousandEventsOnce() async throws {
         let api = ScriptedAPI()
         let store = try Self.databaseWithALowVariableLimit()
-        var cycle = PollCycle(api: api, store: store, logger: Logger.quiet, now: { 5000 })
+        var cycle = PollCycle(api: api, store: SQLiteStore(store), logger: Logger.quiet, now: { 5000 })
         cycle.pageSizes.events = Self.eventCount + 10
         await api.add(job: "ftjob-big", status: "running", createdAt: 1)
         for number in 1...Self.eventCount {

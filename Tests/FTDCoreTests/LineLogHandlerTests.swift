@@ -1,4 +1,5 @@
-import FTDCore
+import FTDDaemon
+import FTDModel
 import Foundation
 import Logging
 import Testing

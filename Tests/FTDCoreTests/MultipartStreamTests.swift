@@ -2,7 +2,7 @@ import Foundation
 import NIOCore
 import Testing
 
-@testable import FTDCore
+@testable import FTDAPI
 
 /// An upload streamed from disk sends the bytes an in-memory form sends, each time.
 struct MultipartStreamTests {

@@ -2,7 +2,9 @@ import Foundation
 import GRDB
 import Testing
 
-@testable import FTDCore
+@testable import FTDEngine
+@testable import FTDModel
+@testable import FTDStore
 
 /// Several writers (the daemon, `watch`, `submit`, `cancel`) record the same job: the
 /// newest observation wins, to the nanosecond, and a job never leaves a terminal status.

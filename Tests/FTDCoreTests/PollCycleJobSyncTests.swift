@@ -1,4 +1,6 @@
-import FTDCore
+import FTDConfig
+import FTDEngine
+import FTDStore
 import Foundation
 import Testing
 
@@ -16,7 +18,7 @@ struct PollCycleJobSyncTests {
             "Step 1/10: training loss=1.50", job: "ftjob-a",
             data: .object(["step": .int(1), "train_loss": .double(1.5)]))
         let store = try AppDatabase.inMemory()
-        var cycle = PollCycle(api: api, store: store, logger: .quiet)
+        var cycle = PollCycle(api: api, store: SQLiteStore(store), logger: .quiet)
         cycle.hooks = [Self.hook]
 
         let first = try await cycle.syncJob(id: "ftjob-a")
@@ -49,7 +51,7 @@ struct PollCycleJobSyncTests {
         let api = ScriptedAPI()
         await api.add(job: "ftjob-a", status: "succeeded", createdAt: 100)
         let store = try AppDatabase.inMemory()
-        let cycle = PollCycle(api: api, store: store, logger: .quiet)
+        let cycle = PollCycle(api: api, store: SQLiteStore(store), logger: .quiet)
         _ = try await cycle.syncJob(id: "ftjob-a")  // the final sync: events, checkpoints
         await api.resetRequests()
         let again = try await cycle.syncJob(id: "ftjob-a")

@@ -1,4 +1,7 @@
-import FTDCore
+import FTDDaemon
+import FTDEngine
+import FTDModel
+import FTDStore
 import Logging
 import Testing
 
@@ -10,7 +13,7 @@ import Testing
 
     init() throws {
         store = try AppDatabase.inMemory()
-        var cycle = PollCycle(api: api, store: store, logger: Logger.quiet, now: { 5000 })
+        var cycle = PollCycle(api: api, store: SQLiteStore(store), logger: Logger.quiet, now: { 5000 })
         cycle.pageSizes.jobs = 3
         cycle.pageSizes.events = 2
         self.cycle = cycle

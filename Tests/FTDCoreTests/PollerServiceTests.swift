@@ -1,4 +1,7 @@
-import FTDCore
+import FTDConfig
+import FTDDaemon
+import FTDEngine
+import FTDStore
 import Foundation
 import Testing
 
@@ -9,9 +12,9 @@ import Testing
         configuration.poll.interval = interval
         configuration.poll.idleInterval = idle
         let store = try AppDatabase.inMemory()
-        let cycle = PollCycle(api: api, store: store, logger: .quiet)
+        let cycle = PollCycle(api: api, store: SQLiteStore(store), logger: .quiet)
         let dispatcher = HookDispatcher(
-            outbox: store, runner: HookRunner(apiKeyVariable: "K", logger: .quiet), hooks: [],
+            outbox: SQLiteStore(store), runner: HookRunner(apiKeyVariable: "K", logger: .quiet), hooks: [],
             databasePath: "/tmp/unused.sqlite3", logger: .quiet)
         return LiveConfiguration(.init(configuration: configuration, cycle: cycle, dispatcher: dispatcher))
     }

@@ -1,4 +1,4 @@
-import FTDCore
+import FTDDaemon
 import Testing
 
 /// The daemon's allocator settings reach glibc (this machine's C library).

@@ -1,6 +1,9 @@
 import AsyncHTTPClient
-import FTDCore
+import FTDAPI
+import FTDConfig
+import FTDEngine
 import FTDSimulator
+import FTDStore
 import Foundation
 import Logging
 import Testing
@@ -79,7 +82,7 @@ import Testing
         let api = OpenAIClient(
             settings: settings, apiKey: "sk-test", httpClient: .tests, logger: .quiet,
             retryPolicy: RetryPolicy(maxRetries: maxRetries, baseDelay: 0.2, maxDelay: 1), pacer: pacer)
-        var cycle = PollCycle(api: api, store: try AppDatabase.inMemory(), logger: .quiet)
+        var cycle = PollCycle(api: api, store: SQLiteStore(try AppDatabase.inMemory()), logger: .quiet)
         cycle.concurrency = 1
         do {
             try await body(simulator, cycle)

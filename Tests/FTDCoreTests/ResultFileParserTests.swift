@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import FTDCore
+@testable import FTDAPI
+@testable import FTDModel
 
 @Suite struct ResultFileParserTests {
     @Test func plainCSV() throws {

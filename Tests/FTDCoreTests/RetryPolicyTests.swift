@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import FTDCore
+@testable import FTDAPI
 
 @Suite struct RetryPolicyTests {
     static let now = Date(timeIntervalSince1970: 1_445_412_480)  // Wed, 21 Oct 2015 07:28:00 GMT

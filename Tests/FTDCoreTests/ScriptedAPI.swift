@@ -1,4 +1,5 @@
-import FTDCore
+import FTDAPI
+import FTDModel
 import Foundation
 
 /// An in-memory fine-tuning API for poll-cycle tests: newest-first lists with `after`

@@ -1,6 +1,9 @@
 import AsyncHTTPClient
-import FTDCore
+import FTDAPI
+import FTDConfig
+import FTDEngine
 import FTDSimulator
+import FTDStore
 import Logging
 import Testing
 
@@ -20,7 +23,7 @@ import Testing
         let api = OpenAIClient(settings: settings, apiKey: "sk-test", httpClient: .tests, logger: logger)
         let store = try AppDatabase.inMemory()
         do {
-            try await body(simulator, PollCycle(api: api, store: store, logger: logger), store)
+            try await body(simulator, PollCycle(api: api, store: SQLiteStore(store), logger: logger), store)
         } catch {
             await simulator.stop()
             throw error

@@ -1,4 +1,7 @@
-import FTDCore
+import FTDConfig
+import FTDDaemon
+import FTDEngine
+import FTDModel
 import Foundation
 import Testing
 

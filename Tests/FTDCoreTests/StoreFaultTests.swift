@@ -3,7 +3,11 @@ import GRDB
 import Synchronization
 import Testing
 
-@testable import FTDCore
+@testable import FTDConfig
+@testable import FTDDaemon
+@testable import FTDEngine
+@testable import FTDModel
+@testable import FTDStore
 
 /// Storage faults (issue 5, item 4): how an SQLite failure becomes a `StoreError` a person
 /// can act on, the deleted-database check, what `open` refuses, and what the poller does
@@ -238,7 +242,7 @@ import Testing
         func jobsNeedingSync() throws -> [KnownJob] { throw fault }
         func storedEventIDs(jobID: String, among eventIDs: [String]) throws -> Set<String> { throw fault }
         func eventResumeCursor(jobID: String) throws -> String? { throw fault }
-        func record(cycle: CycleRecord) throws -> [Transition] { throw fault }
+        func record(cycle: CycleRecord, rule: TransitionRule) throws -> [Transition] { throw fault }
     }
 
     func poller(failingWith fault: StoreError, onCycle: @escaping @Sendable (PollerService.Tick) -> Void)
@@ -250,7 +254,7 @@ import Testing
         let outbox = try AppDatabase.inMemory()
         let cycle = PollCycle(api: ScriptedAPI(), store: FailingStore(fault: fault), logger: .quiet)
         let dispatcher = HookDispatcher(
-            outbox: outbox, runner: HookRunner(apiKeyVariable: "K", logger: .quiet), hooks: [],
+            outbox: SQLiteStore(outbox), runner: HookRunner(apiKeyVariable: "K", logger: .quiet), hooks: [],
             databasePath: Self.path, logger: .quiet)
         let live = LiveConfiguration(
             .init(configuration: configuration, cycle: cycle, dispatcher: dispatcher))

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Testing
 
-@testable import FTDCore
+@testable import FTDStore
 
 struct StoreFileTests {
     typealias S = StoreSample

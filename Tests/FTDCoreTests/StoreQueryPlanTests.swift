@@ -1,7 +1,7 @@
 import GRDB
 import Testing
 
-@testable import FTDCore
+@testable import FTDStore
 
 /// History must stay fast on 10,000 jobs and 1,000,000 steps: every query reads through
 /// an index, never a scan of steps or events, and sorts nothing in a temporary tree.

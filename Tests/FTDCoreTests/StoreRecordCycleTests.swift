@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import FTDCore
+@testable import FTDModel
+@testable import FTDStore
 
 struct StoreRecordCycleTests {
     typealias S = StoreSample

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 
-@testable import FTDCore
+@testable import FTDModel
 
 /// Sample jobs, events and directories shared by the store and history tests.
 enum StoreSample {

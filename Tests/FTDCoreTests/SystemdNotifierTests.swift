@@ -1,4 +1,4 @@
-import FTDCore
+import FTDDaemon
 import Foundation
 import Testing
 

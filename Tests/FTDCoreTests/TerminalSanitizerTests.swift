@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import FTDCore
+@testable import FTDAPI
+@testable import FTDModel
 
 /// API text (and a hook's stderr) must never drive the reader's terminal: the attacks of
 /// issue 12 (terminal injection) and issue 19 item 1, one by one.

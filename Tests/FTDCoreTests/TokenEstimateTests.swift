@@ -1,4 +1,5 @@
-import FTDCore
+import FTDModel
+import FTDTrainingFile
 import Foundation
 import Testing
 

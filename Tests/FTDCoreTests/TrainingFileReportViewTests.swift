@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import FTDCore
+@testable import FTDTerminal
+@testable import FTDTrainingFile
 
 @Suite struct TrainingFileReportViewTests {
     static func report(_ text: String, validation: String? = nil, model: String = "gpt-4o-mini-2024-07-18")

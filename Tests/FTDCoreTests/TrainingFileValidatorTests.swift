@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import FTDCore
+@testable import FTDTrainingFile
 
 @Suite struct TrainingFileValidatorTests {
     static func check(_ text: String, contextLength: Int = 65_536, problemLimit: Int = 50)

@@ -1,6 +1,8 @@
 import Testing
 
-@testable import FTDCore
+@testable import FTDEngine
+@testable import FTDModel
+@testable import FTDStore
 
 struct TransitionDetectorTests {
     struct Case: Sendable, CustomTestStringConvertible {

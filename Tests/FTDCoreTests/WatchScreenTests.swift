@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import FTDCore
+@testable import FTDTerminal
 
 /// `ftd watch` on a TTY: stdout and stderr share the screen, and a line written to stderr
 /// between two redraws must not leave a torn copy of the live block behind.

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
-@testable import FTDCore
+@testable import FTDAPI
+@testable import FTDEngine
+@testable import FTDModel
 
 /// The API pieces the workflow commands add: multipart uploads, file objects, chat
 /// completions, the job request's hyperparameters.

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
-@testable import FTDCore
+@testable import FTDAPI
+@testable import FTDModel
+@testable import FTDTerminal
 
 /// The pure parts of `watch` and `try`: progress, the views, text wrapping.
 struct WatchProgressTests {
@@ -121,12 +123,12 @@ struct TryViewTests {
                 content: "Gallium, oh gallium, so light - Melts in your hand, oh what a sight",
                 promptTokens: 20,
                 completionTokens: 17),
-            failure: nil, latency: 0.4321),
+            error: nil, latency: 0.4321),
         TryAnswer(
             model: "gpt-4o-mini", role: "compared",
             completion: ChatCompletion(
                 content: "Gallium is a soft metal.", promptTokens: 20, completionTokens: 6),
-            failure: nil, latency: 0.2),
+            error: nil, latency: 0.2),
     ]
 
     @Test func twoAnswersSitSideBySideWhenTheTerminalIsWide() {
@@ -155,9 +157,10 @@ struct TryViewTests {
         var answers = Self.answers
         answers[1] = TryAnswer(
             model: "gpt-x", role: "compared", completion: nil,
-            failure: APIError(
+            error: APIError(
                 kind: .http(status: 404), message: "The model gpt-x does not exist",
-                endpoint: "POST /chat/completions"),
+                endpoint: "POST /chat/completions"
+            ).description,
             latency: 0.1)
         let text = TryView.render(question: "q", answers: answers, width: 240, color: false)
         #expect(

@@ -61,7 +61,7 @@ public struct JobScript: Sendable, Equatable {
     /// What the API does for `n_epochs: "auto"`, as OpenAI's data-preparation cookbook
     /// states it: 3 epochs, raised to make at least 100 example passes and lowered to make
     /// at most 25,000, within 1...25 (integer division). `ftd validate` estimates bills with
-    /// the same rule (FTDCore's `DefaultEpochs`, which the simulator does not depend on).
+    /// the same rule (FTDTrainingFile's `DefaultEpochs`, which the simulator does not depend on).
     public static func automaticEpochs(examples: Int) -> Int {
         guard examples > 0 else { return 25 }
         if examples * 3 < 100 { return min(25, 100 / examples) }

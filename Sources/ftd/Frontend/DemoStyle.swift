@@ -1,4 +1,4 @@
-import FTDCore
+import FTDModel
 
 /// How `ftd demo` prints: plain text, with ANSI colour when the terminal takes it.
 struct DemoStyle {

@@ -1,5 +1,8 @@
 import ArgumentParser
-import FTDCore
+import FTDAPI
+import FTDConfig
+import FTDModel
+import FTDStore
 import Foundation
 
 /// A failure the user sees as one `ftd: …` line and a sysexits status.

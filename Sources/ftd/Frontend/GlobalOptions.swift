@@ -1,5 +1,5 @@
 import ArgumentParser
-import FTDCore
+import FTDConfig
 import Foundation
 import Logging
 

@@ -1,4 +1,5 @@
-import FTDCore
+import FTDDaemon
+import FTDTerminal
 import Logging
 
 enum LogSetup {

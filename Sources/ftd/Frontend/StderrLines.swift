@@ -1,4 +1,5 @@
-import FTDCore
+import FTDDaemon
+import FTDModel
 
 /// Where the log's lines go: stderr, unless a live view on the terminal takes them for a
 /// while (`ftd watch` writes them above its redrawn block, which they would tear).

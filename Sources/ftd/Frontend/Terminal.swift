@@ -1,4 +1,4 @@
-import FTDCore
+import FTDTerminal
 import Foundation
 
 /// What the terminal on stdout can show.

@@ -1,5 +1,9 @@
 import AsyncHTTPClient
-import FTDCore
+import FTDAPI
+import FTDConfig
+import FTDDaemon
+import FTDEngine
+import FTDStore
 import Foundation
 import Logging
 
@@ -22,19 +26,19 @@ struct WorkflowSession {
         // Their own output says what happened: the log only adds retries and failures.
         global.bootstrapLogging(quietLevel: .warning)
         let logger = Logger(label: "ftd")
-        let storage = configuration.storage
-        // The daemon checks the file's pages at its start; this command only records.
-        let database = try AppDatabase.open(
-            path: storage.database, groupReadable: storage.groupReadable, checkingIntegrity: false,
-            logger: logger)
+        let database = try Assembly.openDatabase(
+            configuration.storage, checkingIntegrity: false, logger: logger)
         return try await HTTPClient.withProcessClient { httpClient in
-            let api = OpenAIClient(
-                settings: configuration.api, apiKey: apiKey, httpClient: httpClient, logger: logger)
-            var cycle = PollCycle(api: api, store: database, logger: logger)
-            cycle.hooks = configuration.hooks
+            let assembly = Assembly(
+                configuration: configuration, apiKey: apiKey, store: SQLiteStore(database),
+                httpClient: httpClient,
+                logger: logger)
+            let api = assembly.api()
+            let hooks = configuration.hooks
             return try await body(
                 WorkflowSession(
-                    configuration: configuration, api: api, database: database, cycle: cycle, logger: logger))
+                    configuration: configuration, api: api, database: database,
+                    cycle: assembly.cycle(api: api, hooks: { hooks }), logger: logger))
         }
     }
 

@@ -1,7 +1,12 @@
 import ArgumentParser
 import AsyncHTTPClient
-import FTDCore
+import FTDAPI
+import FTDConfig
+import FTDDaemon
+import FTDEngine
 import FTDSimulator
+import FTDStore
+import FTDTerminal
 import Foundation
 import Logging
 
@@ -75,53 +80,29 @@ struct Demo: AsyncParsableCommand {
             An example hook ("announce") runs on every status change after the first sight.\n\n
             """)
 
-        var settings = APISettings()
-        settings.baseURL = baseURL
-        settings.maxRetries = 2
-        let database = try AppDatabase.open(path: databasePath, groupReadable: false, logger: logger)
-        let api = OpenAIClient(
-            settings: settings, apiKey: "sk-ftd-demo", httpClient: httpClient, logger: logger)
-        var cycle = PollCycle(api: api, store: database, logger: logger)
-        cycle.hooks = [Self.exampleHook]
-        let dispatcher = HookDispatcher(
-            outbox: database, runner: HookRunner(apiKeyVariable: settings.apiKeyEnv, logger: logger),
-            hooks: cycle.hooks, databasePath: databasePath, logger: logger)
-        var hookRunsShown = 0
-        let timer = CycleTimer(interval: .seconds(1))
-        defer { timer.cancel() }
-        let started = ContinuousClock.now
-        var progress = DemoProgress(style: style, isTTY: Terminal.stdoutIsTTY)
-
-        for await _ in timer.ticks {
-            let report = try await cycle.run()
-            let elapsed = ContinuousClock.now - started
-            for transition in report.transitions {
-                progress.clear()
-                Terminal.write(style.transition(transition, elapsed: elapsed))
-            }
-            if !report.transitions.isEmpty {
-                try await dispatcher.drain()
-                let runs = try database.hookRuns(limit: 100).reversed().dropFirst(hookRunsShown)
-                for run in runs {
-                    Terminal.write(
-                        style.dim(
-                            "          hook \(run.hook) ran for → \(run.to): \(run.status), exit \(run.lastExitCode.map(String.init) ?? "none")"
-                        ) + "\n")
-                }
-                hookRunsShown += runs.count
-            }
-            if let job = try database.jobSummaries(status: nil, limit: 1).first,
-                let step = try database.jobDetail(id: job.id).steps.last
-            {
-                progress.show(step: step.step, totalSteps: step.totalSteps, trainLoss: step.trainLoss)
-            }
-            if report.recorded, report.activeJobs == 0 { break }
-            if elapsed > .seconds(300) {
-                throw Failure(message: "demo: the simulated job did not finish within 5 minutes", code: 1)
-            }
+        // The daemon users install, with the lock, the delivery service and the outcome
+        // it records; only the configuration is the demo's own.
+        var configuration = Configuration(
+            storage: StorageSettings(database: databasePath), hooks: [Self.exampleHook])
+        configuration.api.baseURL = baseURL
+        configuration.api.maxRetries = 2
+        configuration.poll.interval = 1
+        configuration.poll.idleInterval = 1
+        let apiKey = "sk-ftd-demo"
+        let demoConfiguration = configuration
+        let (lock, store) = try await Daemon.openStorage(configuration.storage, logger: logger)
+        defer { withExtendedLifetime(lock) {} }
+        let daemon = Daemon(
+            store: store, httpClient: httpClient, notifier: nil, loader: { (demoConfiguration, apiKey) },
+            logger: logger)
+        let observer = DemoObserver(store: store, style: style, started: .now)
+        try await daemon.run(configuration: configuration, apiKey: apiKey) { tick in
+            await observer.cycleFinished(tick)
         }
-        progress.clear()
+        await observer.finish()
+        if let failure = await observer.failure { throw failure }
 
+        let database = store.database
         let options = HistoryRenderOptions(
             color: style.color, width: Terminal.width, now: Int64(Date().timeIntervalSince1970))
         Terminal.write("\n\(style.bold("$ ftd history"))\n")

@@ -1,5 +1,9 @@
 import ArgumentParser
-import FTDCore
+import FTDConfig
+import FTDEngine
+import FTDModel
+import FTDStore
+import FTDTerminal
 import Foundation
 import Logging
 

@@ -1,5 +1,6 @@
 import ArgumentParser
-import FTDCore
+import FTDDaemon
+import FTDModel
 import Foundation
 
 /// `cancel`, `pause` and `resume`: one request, and its outcome recorded.

@@ -1,6 +1,10 @@
 import ArgumentParser
 import AsyncHTTPClient
-import FTDCore
+import FTDAPI
+import FTDConfig
+import FTDDaemon
+import FTDEngine
+import FTDStore
 import Foundation
 import Logging
 
@@ -39,32 +43,25 @@ struct Run: AsyncParsableCommand {
         let keys = APIKeyResolver(environment: environment)
         global.bootstrapLogging()
         let logger = Logger(label: "ftd")
-        let storage = configuration.storage
-        let lock = try acquireLock(storage)
+        let (lock, store) = try await openStorage(configuration.storage, logger: logger)
         defer { withExtendedLifetime(lock) {} }
-        let database = try AppDatabase.open(
-            path: storage.database, groupReadable: storage.groupReadable, logger: logger)
-        let interrupted = try database.markInterruptedAttempts()
-        if interrupted > 0 {
-            logger.warning(
-                "\(interrupted) hook attempt(s) were cut short by the last stop: their deliveries run again")
-        }
         try await HTTPClient.withProcessClient { httpClient in
             if once {
-                try await runOnce(
-                    configuration, apiKey: apiKey, keys: keys, database: database, httpClient: httpClient,
-                    logger: logger)
+                let daemon = Daemon(
+                    store: store, httpClient: httpClient, notifier: nil,
+                    loader: { (configuration, apiKey) }, logger: logger)
+                try await runOnce(daemon, configuration, apiKey: apiKey, keys: keys, logger: logger)
             } else {
                 logger.info(
                     "ftd polling \(configuration.api.baseURL)",
                     metadata: [
-                        "db.path": "\(storage.database)",
+                        "db.path": "\(configuration.storage.database)",
                         "poll.interval": "\(configuration.poll.interval)",
                         "poll.idle_interval": "\(configuration.poll.idleInterval)",
                     ])
                 let global = global
                 let daemon = Daemon(
-                    database: database, httpClient: httpClient, notifier: SystemdNotifier(),
+                    store: store, httpClient: httpClient, notifier: SystemdNotifier(),
                     loader: {
                         let loaded = try Self.load(global, environment: environment)
                         ProcessSecrets.scrubEnvironmentVariable(loaded.0.api.apiKeyEnv)
@@ -75,12 +72,13 @@ struct Run: AsyncParsableCommand {
         }
     }
 
-    /// The database's lock: nothing touches the database before it is held (a running
-    /// daemon's `running` hook attempts are its hooks, still running). `--once` beside a
+    /// The database's lock and the database (`Daemon.openStorage`). `--once` beside a
     /// daemon says that the daemon already does its work.
-    private func acquireLock(_ storage: StorageSettings) throws -> DaemonLock {
+    private func openStorage(_ storage: StorageSettings, logger: Logger) async throws -> (
+        DaemonLock, SQLiteStore
+    ) {
         do {
-            return try DaemonLock.acquire(database: storage.database, groupReadable: storage.groupReadable)
+            return try await Daemon.openStorage(storage, logger: logger)
         } catch DaemonLockError.held(let database, let pid) where once {
             let who = DaemonLockError.holder(pid: pid)
             throw Failure(
@@ -105,39 +103,18 @@ struct Run: AsyncParsableCommand {
         return (configuration, apiKey)
     }
 
-    /// `--once`: leftovers first, then one cycle and its deliveries; the outcome is an
-    /// exit status (a failed hook is recorded, not fatal).
+    /// `--once`: the daemon's one cycle (`Daemon.runOnce`); the outcome is an exit status
+    /// (a failed hook is recorded, not fatal).
     private func runOnce(
-        _ configuration: Configuration, apiKey: String, keys: APIKeyResolver, database: AppDatabase,
-        httpClient: HTTPClient, logger: Logger
+        _ daemon: Daemon, _ configuration: Configuration, apiKey: String, keys: APIKeyResolver, logger: Logger
     ) async throws {
-        let api = OpenAIClient(
-            settings: configuration.api, apiKey: apiKey, httpClient: httpClient, logger: logger)
-        var cycle = PollCycle(api: api, store: database, logger: logger)
-        cycle.hooks = configuration.hooks
-        let dispatcher = HookDispatcher(
-            outbox: database,
-            runner: HookRunner(apiKeyVariable: configuration.api.apiKeyEnv, logger: logger),
-            hooks: configuration.hooks, databasePath: configuration.storage.database, logger: logger)
-        try await dispatcher.drain()
         let report: CycleReport
         do {
-            report = try await cycle.run()
-        } catch {
-            if let fault = error as? StoreError, fault.isStorageFault {
-                // Writing the outcome would fail too (or wait out another busy timeout).
-                throw Failure(
-                    message: "\(fault); nothing of this cycle was recorded",
-                    code: Failure.exitCode(for: fault))
-            }
-            try? database.recordCycleOutcome(
-                CycleOutcome(thrown: error, finishedAt: PollCycle.unixNow(), nextCycleAt: nil))
-            throw error
+            report = try await daemon.runOnce(configuration: configuration, apiKey: apiKey)
+        } catch let fault as StoreError where fault.isStorageFault {
+            throw Failure(
+                message: "\(fault); nothing of this cycle was recorded", code: Failure.exitCode(for: fault))
         }
-        try database.recordCycleOutcome(
-            CycleOutcome(report: report, finishedAt: PollCycle.unixNow(), nextCycleAt: nil))
-        try await dispatcher.drain()
-
         let outcome = report.failures.isEmpty ? "complete" : "incomplete"
         logger.info(
             "cycle \(outcome): \(report.transitions.count) transitions, \(report.activeJobs) active jobs, \(report.requests) requests"

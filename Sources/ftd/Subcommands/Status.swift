@@ -1,5 +1,6 @@
 import ArgumentParser
-import FTDCore
+import FTDStore
+import FTDTerminal
 import Foundation
 
 struct Status: AsyncParsableCommand {

@@ -1,5 +1,8 @@
 import ArgumentParser
-import FTDCore
+import FTDEngine
+import FTDModel
+import FTDTerminal
+import FTDTrainingFile
 import Foundation
 
 struct Submit: AsyncParsableCommand {

@@ -1,5 +1,7 @@
 import ArgumentParser
-import FTDCore
+import FTDAPI
+import FTDModel
+import FTDTerminal
 import Foundation
 
 struct Try: AsyncParsableCommand {
@@ -47,7 +49,8 @@ struct Try: AsyncParsableCommand {
             let api = session.api
             async let fineTuned = Self.ask(api, model: model, role: "fine-tuned", messages: messages)
             async let compared = Self.ask(api, model: compare, role: "compared", messages: messages)
-            let answers = try await [fineTuned, compared].compactMap { $0 }
+            let asked = try await [fineTuned, compared].compactMap { $0 }
+            let answers = asked.map(\.answer)
 
             if json {
                 Terminal.write(
@@ -58,9 +61,9 @@ struct Try: AsyncParsableCommand {
                         question: question, answers: answers, width: Terminal.width,
                         color: Terminal.stdoutSupportsColor))
             }
-            if let failed = answers.first(where: { $0.failure != nil }), let failure = failed.failure {
+            if let failed = asked.first(where: { $0.failure != nil }), let failure = failed.failure {
                 throw Failure(
-                    message: "\(failed.model) gave no answer: \(failure)",
+                    message: "\(failed.answer.model) gave no answer: \(failure)",
                     code: Failure.exitCode(for: failure))
             }
         }
@@ -84,19 +87,21 @@ struct Try: AsyncParsableCommand {
     /// One request, timed; a failure becomes the answer's error so the other still shows.
     private static func ask(_ api: OpenAIClient, model: String?, role: String, messages: [ChatMessage])
         async throws
-        -> TryAnswer?
+        -> (answer: TryAnswer, failure: APIError?)?
     {
         guard let model else { return nil }
         let start = ContinuousClock.now
         do {
             let completion = try await api.chatCompletion(model: model, messages: messages)
-            return TryAnswer(
-                model: model, role: role, completion: completion, failure: nil,
+            let answer = TryAnswer(
+                model: model, role: role, completion: completion, error: nil,
                 latency: (ContinuousClock.now - start).inSeconds)
+            return (answer, nil)
         } catch let error as APIError {
-            return TryAnswer(
-                model: model, role: role, completion: nil, failure: error,
+            let answer = TryAnswer(
+                model: model, role: role, completion: nil, error: error.description,
                 latency: (ContinuousClock.now - start).inSeconds)
+            return (answer, error)
         }
     }
 }

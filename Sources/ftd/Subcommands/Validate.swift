@@ -1,5 +1,6 @@
 import ArgumentParser
-import FTDCore
+import FTDTerminal
+import FTDTrainingFile
 import Foundation
 
 struct Validate: AsyncParsableCommand {

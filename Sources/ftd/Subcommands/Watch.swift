@@ -1,5 +1,9 @@
 import ArgumentParser
-import FTDCore
+import FTDAPI
+import FTDConfig
+import FTDDaemon
+import FTDModel
+import FTDTerminal
 import Foundation
 import UnixSignals
 

@@ -1,0 +1,39 @@
+import FTDModel
+import Foundation
+
+extension OpenAIClient {
+    /// An upload can take far longer than a page: at least five minutes, more for a
+    /// large file on a slow link (1 MiB/s assumed).
+    static func uploadTimeout(bytes: Int, requestTimeout: Double) -> Double {
+        max(requestTimeout, 300, Double(bytes) / 1_048_576)
+    }
+
+    /// `POST /files` with `purpose` (`fine-tune` for training data), byte for byte,
+    /// streamed from disk (each attempt reads the file again).
+    /// - Parameter size: the file's length, sent as part of `Content-Length`.
+    public func uploadFile(path: String, size: Int64, filename: String, purpose: String = "fine-tune")
+        async throws -> UploadedFile
+    {
+        var form = MultipartForm()
+        form.add(field: "purpose", value: purpose)
+        form.add(file: "file", filename: filename, contentType: "application/jsonl", path: path, size: size)
+        let timeout = Self.uploadTimeout(bytes: Int(size), requestTimeout: settings.requestTimeout)
+        return try await send(APIEndpoint(.post, ["files"]), body: .multipart(form), timeout: timeout) {
+            (body) throws(APIDecodingError) in try UploadedFile(body: body)
+        }
+    }
+
+    public func retrieveFile(id: String) async throws -> UploadedFile {
+        try await send(APIEndpoint(.get, ["files", id])) { (body) throws(APIDecodingError) in
+            try UploadedFile(body: body)
+        }
+    }
+
+    /// `POST /chat/completions` with these messages; the first choice's answer.
+    public func chatCompletion(model: String, messages: [ChatMessage]) async throws -> ChatCompletion {
+        let body: JSONValue = .object(["model": .string(model), "messages": .array(messages.map(\.json))])
+        return try await send(APIEndpoint(.post, ["chat", "completions"]), body: .json(body)) {
+            (body) throws(APIDecodingError) in try ChatCompletion(body: body)
+        }
+    }
+}

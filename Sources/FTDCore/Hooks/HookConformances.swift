@@ -1,3 +1,0 @@
-extension AppDatabase: DeliveryOutbox {}
-
-extension HookRunner: HookRunning {}

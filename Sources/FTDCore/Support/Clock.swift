@@ -1,6 +1,0 @@
-import Foundation
-
-enum Clock {
-    /// Wall-clock unix seconds.
-    static func unixTime() -> Double { Date().timeIntervalSince1970 }
-}

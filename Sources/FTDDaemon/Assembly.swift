@@ -1,0 +1,75 @@
+import AsyncHTTPClient
+import FTDAPI
+import FTDConfig
+import FTDEngine
+import FTDModel
+import FTDStore
+import Logging
+
+/// The composition root: the one place where ftd's parts are built from a configuration
+/// and wired together. The daemon (`ftd run`, its reloads, `--once`), `ftd demo` and the
+/// workflow commands (`submit`, `watch`, `cancel`, `try`, …) all get their API client,
+/// store, poll cycle and hook dispatcher here, so each is built one way.
+public struct Assembly: Sendable {
+    public let configuration: Configuration
+    public let store: SQLiteStore
+    /// Never logged, stored or handed to a hook: only the API client sees it.
+    let apiKey: String
+    let httpClient: HTTPClient
+    let logger: Logger
+
+    public init(
+        configuration: Configuration, apiKey: String, store: SQLiteStore, httpClient: HTTPClient,
+        logger: Logger
+    ) {
+        self.configuration = configuration
+        self.apiKey = apiKey
+        self.store = store
+        self.httpClient = httpClient
+        self.logger = logger
+    }
+
+    /// The configured database, created or migrated as needed.
+    /// - Parameter checkingIntegrity: the daemon checks the file's pages at its start; a
+    ///   workflow command only records.
+    public static func openDatabase(
+        _ storage: StorageSettings, checkingIntegrity: Bool = true, logger: Logger
+    )
+        throws -> AppDatabase
+    {
+        try AppDatabase.open(
+            path: storage.database, groupReadable: storage.groupReadable,
+            checkingIntegrity: checkingIntegrity,
+            logger: logger)
+    }
+
+    /// The API client. `onAttempt` hears every request attempt (the watchdog's sign of life).
+    public func api(onAttempt: (@Sendable () -> Void)? = nil) -> OpenAIClient {
+        var api = OpenAIClient(
+            settings: configuration.api, apiKey: apiKey, httpClient: httpClient, logger: logger)
+        if let onAttempt { api.onAttempt = onAttempt }
+        return api
+    }
+
+    /// A poll cycle recording into the store. `hooks` is read when the cycle commits, so
+    /// a reload during a cycle reaches its transitions' deliveries.
+    public func cycle(api: OpenAIClient, hooks: @escaping @Sendable () -> [HookSettings]) -> PollCycle {
+        var cycle = PollCycle(api: api, store: store, logger: logger)
+        cycle.hookSource = hooks
+        return cycle
+    }
+
+    /// The hook side: the runner and the outbox's dispatcher.
+    /// - Parameter keyVariables: every variable that held the API key in this process,
+    ///   kept out of every hook's environment.
+    public func dispatcher(
+        hooks: @escaping @Sendable () -> [HookSettings], keyVariables: @escaping @Sendable () -> Set<String>
+    ) -> HookDispatcher {
+        let runner = HookRunner(keyVariables: keyVariables, logger: logger)
+        var dispatcher = HookDispatcher(
+            outbox: store, runner: runner, hookSource: hooks, databasePath: configuration.storage.database,
+            logger: logger)
+        dispatcher.stopGrace = .milliseconds(Int64(configuration.daemon.stopTimeout * 1000))
+        return dispatcher
+    }
+}

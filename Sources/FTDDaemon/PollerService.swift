@@ -1,0 +1,134 @@
+import FTDConfig
+import FTDEngine
+import FTDModel
+import FTDStore
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// The daemon's poll loop as a swift-service-lifecycle `Service`.
+///
+/// Cycles start on the timer's ticks, one at a time, each with the configuration current
+/// when it starts. On graceful shutdown (SIGTERM, SIGINT) the tick stream ends and a
+/// running cycle is cancelled: its pending requests stop, and since a cycle commits only
+/// at its end, in one synchronous transaction, the database is left between two writes,
+/// never in the middle of one.
+///
+/// A cycle that throws is logged and the next one runs on time, except when the database
+/// file is damaged or was replaced: then `run()` throws that `StoreError`, which ends the
+/// daemon.
+public struct PollerService: Service {
+    /// What one tick did, for the daemon's reports (`STATUS=`, `ftd status`).
+    public struct Tick: Sendable {
+        public var outcome: CycleOutcome
+        /// The cycle's report, or what it threw.
+        public var result: Result<CycleReport, any Error>
+
+        public var report: CycleReport? { try? result.get() }
+        /// The storage fault the cycle threw, when it did: the database refused the write.
+        public var storeFault: StoreError? {
+            if case .failure(let error as StoreError) = result { return error }
+            return nil
+        }
+    }
+
+    let live: LiveConfiguration
+    let health: HealthMonitor?
+    let logger: Logger
+    let onCycle: @Sendable (Tick) async -> Void
+    private let timer: CycleTimer
+    private let schedule: Locked<Schedule>
+
+    struct Schedule {
+        var interval: Int
+        var activeJobs: Int?
+        /// When the timer ticks next, on the clock of the timer and of systemd's watchdog.
+        var nextTick: SuspendingClock.Instant = .now
+    }
+
+    /// The first cycle starts as soon as `run()` does.
+    public init(
+        live: LiveConfiguration, health: HealthMonitor? = nil, logger: Logger,
+        onCycle: @escaping @Sendable (Tick) async -> Void = { _ in }
+    ) {
+        self.live = live
+        self.health = health
+        self.logger = logger
+        self.onCycle = onCycle
+        let interval = live.current.configuration.poll.interval
+        self.timer = CycleTimer(interval: .seconds(interval))
+        self.schedule = Locked(Schedule(interval: interval))
+    }
+
+    /// `interval` while any job is active, `idle_interval` otherwise.
+    public static func interval(activeJobs: Int, settings: PollSettings) -> Int {
+        activeJobs > 0 ? settings.interval : settings.idleInterval
+    }
+
+    /// After a reload: applies changed intervals now rather than after the next tick.
+    public func settingsChanged() {
+        let next = reschedule(activeJobs: nil)
+        guard next.moved else { return }
+        health?.rescheduled(nextIn: next.seconds)
+        logger.info("poll interval now \(next.interval) s")
+    }
+
+    public func run() async throws {
+        defer { timer.cancel() }
+        for await _ in timer.ticks.cancelOnGracefulShutdown() {
+            let snapshot = live.current
+            schedule.withLock { $0.nextTick = .now + .seconds($0.interval) }
+            health?.cycleStarted()
+            let result: Result<CycleReport, any Error>
+            do {
+                result = .success(try await cancelWhenGracefulShutdown { try await snapshot.cycle.run() })
+            } catch is CancellationError {
+                break
+            } catch let fault as StoreError where fault.isStorageFault {
+                // A damaged or replaced database stops the daemon (the caller exits non-zero
+                // with the message); a full, read-only or locked one is waited out.
+                guard fault.isTransient else { throw fault }
+                logger.error("\(fault); nothing of this cycle was recorded, retrying next cycle")
+                result = .failure(fault)
+            } catch {
+                logger.error("poll cycle failed: \(error)")
+                result = .failure(error)
+            }
+            let report = try? result.get()
+            let nextIn = reschedule(activeJobs: report?.activeJobs).seconds
+            health?.cycleFinished(nextIn: nextIn)
+            let finishedAt = PollCycle.unixNow()
+            let next = finishedAt + Int64(nextIn.rounded())
+            let outcome =
+                switch result {
+                case .success(let report):
+                    CycleOutcome(report: report, finishedAt: finishedAt, nextCycleAt: next)
+                case .failure(let error):
+                    CycleOutcome(thrown: error, finishedAt: finishedAt, nextCycleAt: next)
+                }
+            await onCycle(Tick(outcome: outcome, result: result))
+        }
+        logger.info("poller stopped")
+    }
+
+    /// Picks the interval for the jobs now active (`nil`: as last seen), with the settings
+    /// current now, which a reload may have changed; moves the timer when the interval
+    /// changed. Returns the seconds until the next tick.
+    private func reschedule(activeJobs: Int?) -> (seconds: Double, interval: Int, moved: Bool) {
+        let settings = live.current.configuration.poll
+        return schedule.withLock { schedule in
+            if let activeJobs { schedule.activeJobs = activeJobs }
+            let next = Self.interval(activeJobs: schedule.activeJobs ?? 1, settings: settings)
+            let moved = next != schedule.interval
+            if moved {
+                logger.debug(
+                    "poll interval now \(next) s", metadata: ["jobs.active": "\(schedule.activeJobs ?? 0)"])
+                timer.reschedule(every: .seconds(next))
+                schedule.interval = next
+                schedule.nextTick = .now + .seconds(next)
+            }
+            return (max(0, SuspendingClock.now.duration(to: schedule.nextTick).inSeconds), next, moved)
+        }
+    }
+}

@@ -1,0 +1,178 @@
+import FTDConfig
+import FTDModel
+import Foundation
+import GRDB
+
+/// The durable outbox of SPEC section 5: deliveries are enqueued by `record(cycle:)` in
+/// the cycle's transaction, and each attempt is written before and after the hook runs.
+extension AppDatabase {
+    /// What `markInterruptedAttempts()` writes into an attempt the daemon died during.
+    public static let interruptedStderr = "interrupted: ftd stopped while the hook ran"
+
+    /// Undone deliveries in the order of their transitions, and of the configured hooks
+    /// within one transition.
+    public func pendingDeliveries() throws -> [HookDelivery] {
+        try read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT deliveries.*,
+                        transitions.from_status, transitions.to_status, transitions.observed_at,
+                        transitions.is_baseline,
+                        (SELECT COUNT(*) FROM hook_runs
+                            WHERE hook_runs.delivery_id = deliveries.id
+                                AND NOT hook_runs.cut_by_stop AND NOT hook_runs.interrupted)
+                            AS runs,
+                        (SELECT COUNT(*) FROM hook_runs
+                            WHERE hook_runs.delivery_id = deliveries.id AND hook_runs.interrupted)
+                            AS interrupted_runs
+                    FROM deliveries
+                    JOIN transitions ON transitions.id = deliveries.transition_id
+                    WHERE deliveries.status = 'pending'
+                    ORDER BY deliveries.transition_id, deliveries.position
+                    """)
+            return try rows.map { row in
+                let record = try DeliveryRecord(row: row)
+                let transition = Transition(
+                    jobID: record.jobID, from: row["from_status"], to: row["to_status"],
+                    observedAt: row["observed_at"], isBaseline: row["is_baseline"])
+                return HookDelivery(
+                    id: record.id, hook: record.hook, transition: transition,
+                    job: try Self.job(of: record, transition: transition, db), attemptsMade: row["runs"],
+                    interruptedRuns: row["interrupted_runs"])
+            }
+        }
+    }
+
+    /// Records that an attempt starts, before the hook's process does. The attempt number
+    /// counts every earlier row, including attempts a crash or a stop cut short, so each
+    /// run of a delivery has its own number.
+    public func beginAttempt(deliveryID: String, startedAt: Int64) throws -> (runID: Int64, attempt: Int) {
+        try write { db in
+            guard let delivery = try DeliveryRecord.fetchOne(db, key: deliveryID) else {
+                throw OutboxError.unknownDelivery(id: deliveryID)
+            }
+            let previous =
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM hook_runs WHERE delivery_id = ?", arguments: [deliveryID])
+                ?? 0
+            var run = HookRunRecord(
+                id: nil, deliveryID: deliveryID, jobID: delivery.jobID, hook: delivery.hook,
+                attempt: previous + 1, status: HookRunRecord.running, exitCode: nil, timedOut: false,
+                startedAt: startedAt, durationMs: nil, stdout: "", stderr: "")
+            try run.insert(db)
+            let runID = db.lastInsertedRowID
+            try db.execute(
+                sql: "UPDATE deliveries SET attempts = ? WHERE id = ?", arguments: [run.attempt, deliveryID])
+            return (runID, run.attempt)
+        }
+    }
+
+    /// Records how an attempt ended. An attempt `cutByStop` (the daemon's graceful stop
+    /// ended it) is a failed run in the history that does not count against the retries.
+    /// A successful attempt also marks its delivery succeeded, in the same transaction: a
+    /// crash between two writes must not leave a delivery whose hook succeeded pending, to
+    /// run again (or, after its last attempt, to be marked failed).
+    public func finishAttempt(runID: Int64, result: HookRunResult, cutByStop: Bool = false) throws {
+        try write { db in
+            try db.execute(
+                sql: """
+                    UPDATE hook_runs
+                    SET status = ?, exit_code = ?, timed_out = ?, duration_ms = ?, stdout = ?, stderr = ?,
+                        cut_by_stop = ?
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    result.outcome.rawValue, result.exitCode, result.timedOut, result.durationMs,
+                    result.stdout, result.stderr, cutByStop, runID,
+                ])
+            if db.changesCount == 0 { throw OutboxError.unknownRun(id: runID) }
+            if result.outcome == .succeeded, !cutByStop {
+                try db.execute(
+                    sql: """
+                        UPDATE deliveries SET status = 'succeeded', done_at = ?
+                        WHERE id = (SELECT delivery_id FROM hook_runs WHERE id = ?) AND status = 'pending'
+                        """,
+                    arguments: [result.startedAt + Int64((result.durationMs + 999) / 1000), runID])
+            }
+        }
+    }
+
+    /// Marks a delivery done: the hook exited 0, or it used up its attempts. A done
+    /// delivery never runs again; completing it twice keeps the first outcome.
+    /// - Parameter note: why, appended to the stderr of its last attempt, where
+    ///   `ftd hooks runs` shows it; only when this call is the one that completes it.
+    public func completeDelivery(id: String, succeeded: Bool, at time: Int64, note: String? = nil) throws {
+        try write { db in
+            guard try DeliveryRecord.exists(db, key: id) else { throw OutboxError.unknownDelivery(id: id) }
+            let status: DeliveryRecord.Status = succeeded ? .succeeded : .failed
+            try db.execute(
+                sql: "UPDATE deliveries SET status = ?, done_at = ? WHERE id = ? AND status = 'pending'",
+                arguments: [status.rawValue, time, id])
+            guard let note, db.changesCount > 0 else { return }
+            try db.execute(
+                sql: """
+                    UPDATE hook_runs SET stderr = stderr || ?
+                    WHERE id = (SELECT id FROM hook_runs WHERE delivery_id = ? ORDER BY attempt DESC LIMIT 1)
+                    """, arguments: [note, id])
+        }
+    }
+
+    /// At daemon start: attempts still `running` belong to hook processes that died with
+    /// the previous daemon. They become failed attempts (no exit code) flagged
+    /// `interrupted`: numbered and kept, but not counted against the retries. Their
+    /// deliveries stay pending and run again. Returns how many were marked.
+    ///
+    /// Only the holder of the `DaemonLock` may call it: another process's `running` rows
+    /// are hooks that still run.
+    @discardableResult
+    public func markInterruptedAttempts() throws -> Int {
+        try write { db in
+            try db.execute(
+                sql: """
+                    UPDATE hook_runs
+                    SET status = 'failed', exit_code = NULL, stderr = ?, interrupted = 1
+                    WHERE status = 'running'
+                    """, arguments: [Self.interruptedStderr])
+            return db.changesCount
+        }
+    }
+
+    /// One pending delivery per hook that fires on `transition`'s new status. Called by
+    /// `record(cycle:)` right after it inserted the transition, in its transaction.
+    static func enqueueDeliveries(
+        for transition: TransitionRecord, job: FineTuningJob, hooks: [HookSettings], _ db: Database
+    ) throws {
+        guard !transition.isBaseline, let transitionID = transition.id else { return }
+        let jobJSON = String(decoding: job.raw.encoded(), as: UTF8.self)
+        for (position, hook) in hooks.enumerated() where hook.fires(on: transition.toStatus) {
+            try DeliveryRecord(
+                id: DeliveryRecord.newID(), transitionID: transitionID, jobID: transition.jobID,
+                hook: hook.name, position: position, jobJSON: jobJSON, status: .pending, attempts: 0,
+                createdAt: transition.observedAt, doneAt: nil
+            ).insert(db)
+        }
+    }
+
+    /// The job as stored with the delivery; should that JSON not decode (it always was a
+    /// decoded job), the job's stored row stands in, so a delivery is never stuck.
+    private static func job(of delivery: DeliveryRecord, transition: Transition, _ db: Database) throws
+        -> FineTuningJob
+    {
+        if let raw = try? JSONValue.parse(Data(delivery.jobJSON.utf8)),
+            let job = try? FineTuningJob(json: raw)
+        {
+            return job
+        }
+        if let stored = try JobRecord.fetchOne(db, key: delivery.jobID) {
+            return FineTuningJob(
+                id: stored.id, status: transition.to, model: stored.model, createdAt: stored.createdAt,
+                finishedAt: stored.finishedAt, fineTunedModel: stored.fineTunedModel,
+                trainedTokens: stored.trainedTokens, estimatedFinish: stored.estimatedFinish,
+                trainingFile: stored.trainingFile, validationFile: stored.validationFile,
+                suffix: stored.suffix, error: stored.error,
+                raw: (try? JSONValue.parse(Data(stored.rawJSON.utf8))) ?? .object([:]))
+        }
+        return FineTuningJob(id: delivery.jobID, status: transition.to)
+    }
+}

@@ -1,0 +1,21 @@
+import FTDModel
+import Foundation
+import GRDB
+
+extension AppDatabase {
+    /// A stored job as the API last sent it (its raw JSON decoded again), for
+    /// `ftd hooks test --job`. Unknown ids throw `StoreError.unknownJob`.
+    public func storedJob(id: String) throws -> FineTuningJob {
+        guard let record = try writer.read({ db in try JobRecord.fetchOne(db, key: id) }) else {
+            throw StoreError.unknownJob(input: id)
+        }
+        if let raw = try? JSONValue.parse(Data(record.rawJSON.utf8)), let job = try? FineTuningJob(json: raw)
+        {
+            return job
+        }
+        return FineTuningJob(
+            id: record.id, status: record.status, model: record.model, createdAt: record.createdAt,
+            finishedAt: record.finishedAt, fineTunedModel: record.fineTunedModel,
+            trainedTokens: record.trainedTokens, error: record.error)
+    }
+}

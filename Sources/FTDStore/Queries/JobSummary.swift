@@ -1,0 +1,34 @@
+import FTDModel
+
+/// One line of `ftd history`: a job as stored, with the size and end of its loss curve.
+public struct JobSummary: Sendable, Equatable {
+    public var id: String
+    public var status: String
+    public var model: String?
+    public var fineTunedModel: String?
+    public var createdAt: Int64?
+    public var finishedAt: Int64?
+    public var trainedTokens: Int64?
+    public var error: JobError?
+    /// How many loss steps are stored.
+    public var steps: Int
+    /// `train_loss` of the highest stored step.
+    public var lastTrainLoss: Double?
+
+    public init(
+        id: String, status: String, model: String? = nil, fineTunedModel: String? = nil,
+        createdAt: Int64? = nil, finishedAt: Int64? = nil, trainedTokens: Int64? = nil,
+        error: JobError? = nil, steps: Int = 0, lastTrainLoss: Double? = nil
+    ) {
+        self.id = id
+        self.status = status
+        self.model = model
+        self.fineTunedModel = fineTunedModel
+        self.createdAt = createdAt
+        self.finishedAt = finishedAt
+        self.trainedTokens = trainedTokens
+        self.error = error
+        self.steps = steps
+        self.lastTrainLoss = lastTrainLoss
+    }
+}

@@ -1,0 +1,217 @@
+import FTDModel
+import GRDB
+
+extension AppDatabase {
+    /// `meta` key of the unix time the baseline cycle was recorded.
+    static let baselineKey = "baseline_completed_at"
+
+    public func baselineCompleted() throws -> Bool {
+        try read { db in try Self.baselineTime(db) != nil }
+    }
+
+    public func knownJobs(ids: [String]) throws -> [String: KnownJob] {
+        guard !ids.isEmpty else { return [:] }
+        return try read { db in
+            var known: [String: KnownJob] = [:]
+            for batch in Self.variableBatches(Array(Set(ids))) {
+                for record in try JobRecord.fetchAll(db, keys: batch) { known[record.id] = record.knownJob }
+            }
+            return known
+        }
+    }
+
+    public func jobsNeedingSync() throws -> [KnownJob] {
+        try read { db in
+            let terminal = JobStatus.terminal.sorted()
+            return try JobRecord.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM jobs
+                    WHERE final_sync_done = 0 OR status NOT IN (\(databaseQuestionMarks(count: terminal.count)))
+                    ORDER BY created_at DESC, id DESC
+                    """, arguments: StatementArguments(terminal)
+            ).map(\.knownJob)
+        }
+    }
+
+    public func storedEventIDs(jobID: String, among eventIDs: [String]) throws -> Set<String> {
+        guard !eventIDs.isEmpty else { return [] }
+        return try read { db in
+            var stored: Set<String> = []
+            for batch in Self.variableBatches(eventIDs) {
+                let ids = try String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT id FROM events
+                        WHERE job_id = ? AND id IN (\(databaseQuestionMarks(count: batch.count)))
+                        """, arguments: StatementArguments([jobID] + batch))
+                stored.formUnion(ids)
+            }
+            return stored
+        }
+    }
+
+    /// The most values one statement binds, with room for a few more. SQLite refuses more
+    /// than its build allows (32,766 in a stock build, 999 before 3.32): an events page of
+    /// 250,000 ids once made every cycle fail with "too many SQL variables".
+    static let maxVariablesPerStatement = 900
+
+    static func variableBatches(_ values: [String]) -> [ArraySlice<String>] {
+        stride(from: 0, to: values.count, by: maxVariablesPerStatement).map {
+            values[$0..<min($0 + maxVariablesPerStatement, values.count)]
+        }
+    }
+
+    /// `meta` key of a job's event resume cursor: a few jobs at most ever have one, so it
+    /// needs no table of its own.
+    static func eventResumeKey(_ jobID: String) -> String { "events_resume_after:" + jobID }
+
+    public func eventResumeCursor(jobID: String) throws -> String? {
+        try read { db in
+            try String.fetchOne(
+                db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [Self.eventResumeKey(jobID)])
+        }
+    }
+
+    public func record(cycle: CycleRecord, rule: TransitionRule) throws -> [Transition] {
+        try write { db in
+            let isBaseline = try Self.baselineTime(db) == nil
+            var transitions: [Transition] = []
+            for job in cycle.jobs {
+                if let transition = try upsert(
+                    job, observed: cycle.observed, isBaseline: isBaseline, rule: rule, db)
+                {
+                    var record = TransitionRecord(transition)
+                    try record.insert(db)
+                    try Self.enqueueDeliveries(for: record, job: job, hooks: cycle.hooks, db)
+                    transitions.append(transition)
+                }
+            }
+            // Whether each job is stored, asked once per job rather than once per row.
+            var storedJobs = Set(cycle.jobs.map(\.id))
+            let storesChildren = { (jobID: String, kind: String) throws -> Bool in
+                if storedJobs.contains(jobID) { return true }
+                guard try self.storesChildren(of: jobID, kind: kind, db) else { return false }
+                storedJobs.insert(jobID)
+                return true
+            }
+            // Sorted so that two runs of the same cycle store events in the same order.
+            for (jobID, batch) in cycle.events.sorted(by: { $0.key < $1.key }) {
+                guard try storesChildren(jobID, "events") else { continue }
+                // The API sends newest first; stored oldest first, `seq` then orders events
+                // that share a `created_at` second the way they happened.
+                for event in batch.reversed() {
+                    var record = EventRecord(event)
+                    record.jobID = jobID
+                    try Self.insert(record, db)
+                }
+            }
+            // Triggers keep `step_summaries` (migration v4).
+            for step in cycle.steps where try storesChildren(step.jobID, "steps") {
+                try Self.merge(StepRecord(step), db)
+            }
+            for checkpoint in cycle.checkpoints
+            where try storesChildren(checkpoint.jobID, "checkpoints") {
+                try CheckpointRecord(checkpoint).insert(db, onConflict: .ignore)
+            }
+            for (jobID, cursor) in cycle.eventResumeCursors.sorted(by: { $0.key < $1.key })
+            where try storesChildren(jobID, "events") {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                    arguments: [Self.eventResumeKey(jobID), cursor])
+            }
+            for jobID in cycle.eventResumeCleared.sorted() {
+                try db.execute(sql: "DELETE FROM meta WHERE key = ?", arguments: [Self.eventResumeKey(jobID)])
+            }
+            for jobID in cycle.finalSyncCompleted.sorted() {
+                try db.cachedStatement(sql: "UPDATE jobs SET final_sync_done = 1 WHERE id = ?")
+                    .execute(arguments: [jobID])
+            }
+            if isBaseline, cycle.completesBaseline {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                    arguments: [Self.baselineKey, String(cycle.observedAt)])
+            }
+            return transitions
+        }
+    }
+
+    private func upsert(
+        _ job: FineTuningJob, observed: ObservedInstant, isBaseline: Bool, rule: TransitionRule,
+        _ db: Database
+    ) throws -> Transition? {
+        var record = JobRecord(job: job, observed: observed)
+        let stored = try JobRecord.fetchOne(db, key: job.id)
+        let observation = JobObservation(
+            jobID: job.id, status: job.status, observed: observed,
+            stored: stored.map { JobObservation.Stored(status: $0.status, observed: $0.observed) },
+            isBaseline: isBaseline)
+        guard case .newer(let transition) = rule(observation) else { return nil }
+        if let stored {
+            record.firstSeenAt = stored.firstSeenAt
+            // A status change (from one terminal status to another) reopens the final sync.
+            record.finalSyncDone = stored.status == job.status && stored.finalSyncDone
+        }
+        try record.save(db)
+        return transition
+    }
+
+    /// Rows about a job the store never saw would be orphans; the poller always records
+    /// the job with them, so this only guards against a caller's mistake.
+    private func storesChildren(of jobID: String, kind: String, _ db: Database) throws -> Bool {
+        if try JobRecord.exists(db, key: jobID) { return true }
+        logger.warning(
+            "ignoring rows of a job that is not stored",
+            metadata: ["job.id": "\(jobID)", "store.table": "\(kind)"])
+        return false
+    }
+
+    /// An event already stored is left as it is. A cached statement with plain
+    /// arguments: a cycle can store 100,000 events.
+    private static func insert(_ event: EventRecord, _ db: Database) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT OR IGNORE INTO events (id, job_id, created_at, level, type, message, data_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(
+            arguments: [
+                event.id, event.jobID, event.createdAt, event.level, event.type, event.message,
+                event.dataJSON,
+            ])
+    }
+
+    /// A step seen again keeps what it knew: only non-null new values replace old ones.
+    private static func merge(_ step: StepRecord, _ db: Database) throws {
+        // Cached: a cycle can merge thousands of steps, and preparing is most of the cost.
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO steps (job_id, step, total_steps, train_loss, train_mean_token_accuracy,
+                    valid_loss, valid_mean_token_accuracy, full_valid_loss, full_valid_mean_token_accuracy)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (job_id, step) DO UPDATE SET
+                    total_steps = COALESCE(excluded.total_steps, total_steps),
+                    train_loss = COALESCE(excluded.train_loss, train_loss),
+                    train_mean_token_accuracy = COALESCE(excluded.train_mean_token_accuracy, train_mean_token_accuracy),
+                    valid_loss = COALESCE(excluded.valid_loss, valid_loss),
+                    valid_mean_token_accuracy = COALESCE(excluded.valid_mean_token_accuracy, valid_mean_token_accuracy),
+                    full_valid_loss = COALESCE(excluded.full_valid_loss, full_valid_loss),
+                    full_valid_mean_token_accuracy = COALESCE(excluded.full_valid_mean_token_accuracy, full_valid_mean_token_accuracy)
+                """
+        ).execute(
+            arguments: [
+                step.jobID, step.step, step.totalSteps, step.trainLoss, step.trainMeanTokenAccuracy,
+                step.validLoss, step.validMeanTokenAccuracy, step.fullValidLoss,
+                step.fullValidMeanTokenAccuracy,
+            ])
+    }
+
+    static func baselineTime(_ db: Database) throws -> Int64? {
+        try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [baselineKey])
+            .flatMap { Int64($0) }
+    }
+}
+
+extension JobRecord {
+    var knownJob: KnownJob { KnownJob(id: id, status: status, finalSyncDone: finalSyncDone) }
+}

@@ -1,0 +1,198 @@
+import FTDConfig
+import Foundation
+import GRDB
+import GRDBSQLite
+import Logging
+
+/// ftd's SQLite database: the one place that reads and writes it, each method one
+/// transaction. The daemon writes through a WAL `DatabasePool` while `ftd history` reads
+/// from another process.
+public struct AppDatabase: Sendable {
+    let writer: any DatabaseWriter
+    let logger: Logger
+    /// The files the daemon opened; nil for a database in memory or opened for reading.
+    let openedFiles: OpenedDatabaseFiles?
+
+    /// Runs the migrations that `writer`'s database lacks.
+    init(writer: any DatabaseWriter, logger: Logger, openedFiles: OpenedDatabaseFiles? = nil) throws {
+        self.writer = writer
+        self.logger = logger
+        self.openedFiles = openedFiles
+        try Self.migrator.migrate(writer)
+    }
+
+    /// Opens (creating it when missing) the daemon's database at `path`, with the file
+    /// modes of SPEC section 4, checks that SQLite can write it and finds it intact, and
+    /// brings its schema up to date. Storage faults throw their `StoreError`.
+    /// - Parameter checkingIntegrity: whether to read every page first (`quick_check`,
+    ///   about 6 ms a MB). The daemon does at its start; a command that records beside it
+    ///   (`watch`, `submit`, …) would pay seconds on a large database before its first
+    ///   request, and meets a damaged page as an error when it reads one.
+    public static func open(path: String, groupReadable: Bool, checkingIntegrity: Bool = true, logger: Logger)
+        throws -> AppDatabase
+    {
+        let modes = DatabaseFileModes(groupReadable: groupReadable)
+        try modes.createParentDirectories(of: path)
+        let existed = FileManager.default.fileExists(atPath: path)
+        if !existed {
+            removeOrphanedCompanions(of: path, logger: logger)
+            try createMigrated(at: path, modes: modes)
+        }
+        let database: AppDatabase
+        do {
+            var configuration = configuration(readonly: false)
+            configuration.prepareDatabase { db in
+                try Self.keepWALFiles(db)
+                // The writer keeps SQLite's 2 MB page cache for a cycle's large
+                // transactions; each reader answers small indexed queries.
+                if db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -512") }
+            }
+            // The cycle reads from up to `PollCycle.concurrency` tasks; two readers serve
+            // them, and every reader costs a page cache and its prepared statements.
+            configuration.maximumReaderCount = 2
+            if existed {
+                try checkWritableAndIntact(
+                    path: path, configuration: configuration, integrity: checkingIntegrity)
+            }
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            database = try AppDatabase(
+                writer: pool, logger: logger, openedFiles: OpenedDatabaseFiles.of(path: path))
+        } catch let error as DatabaseError {
+            if error.resultCode == .SQLITE_NOTADB {
+                throw StoreError.notAnFTDDatabase(path: path, reason: "not an SQLite file")
+            }
+            throw StoreError.translating(error, path: path)
+                ?? StoreError.cannotOpen(path: path, reason: "\(error)")
+        }
+        // SQLite gives -wal and -shm the database file's mode; applying it again covers a
+        // database created by an older setup and a changed `storage.group_readable`.
+        do {
+            try modes.applyToDatabaseFiles(path)
+        } catch {
+            // A new file we cannot chmod is a real fault; an existing file owned by someone
+            // else (an admin reading the daemon's database) is still usable as it is.
+            if !existed { throw error }
+            logger.warning(
+                "cannot set the database permissions",
+                metadata: ["database.path": "\(path)", "error": "\(error)"])
+        }
+        return database
+    }
+
+    /// SQLite opens a file it may not write read-only without a word, and reads pages only
+    /// when a query needs them: both faults are found here, before the daemon starts,
+    /// rather than by its first write or in the middle of a cycle. A plain connection: the
+    /// pool's set-up writes (it creates a table when the WAL is empty), and nothing may
+    /// write into a file before it is known to be intact.
+    static func checkWritableAndIntact(path: String, configuration: GRDB.Configuration, integrity: Bool)
+        throws
+    {
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        defer { try? queue.close() }
+        let (readonly, check) = try queue.inDatabase { db in
+            (
+                sqlite3_db_readonly(db.sqliteConnection, "main") == 1,
+                integrity ? try String.fetchAll(db, sql: "PRAGMA quick_check(1)") : ["ok"]
+            )
+        }
+        if readonly {
+            throw StoreError.readOnly(path: path, detail: "SQLite can open it for reading only")
+        }
+        if check != ["ok"] {
+            // "*** in database main ***\nPage 78: btreeInitPage() returns error code 11"
+            let detail = check.first?.split(separator: "\n").last.map(String.init)
+            throw StoreError.corrupt(path: path, detail: detail ?? "quick_check found a fault")
+        }
+    }
+
+    /// Before a new database is created at `path`: a `-wal` (or `-journal`) without its
+    /// database belongs to one that was deleted, and SQLite would replay its pages into
+    /// the new file (the old data, or a corrupt mix); a `.creating-PID` file is a creation
+    /// that a crash cut short. The caller holds the daemon's lock: no one else creates.
+    static func removeOrphanedCompanions(of path: String, logger: Logger) {
+        let directory = (path as NSString).deletingLastPathComponent
+        let name = (path as NSString).lastPathComponent
+        let unfinished = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { $0.hasPrefix(name + ".creating-") }
+            .map { (directory as NSString).appendingPathComponent($0) }
+        for suffix in OpenedDatabaseFiles.companionSuffixes + ["-journal"] {
+            let companion = path + suffix
+            guard FileManager.default.fileExists(atPath: companion), unlink(companion) == 0 else { continue }
+            logger.warning(
+                "removed \(companion), left behind by a deleted database",
+                metadata: ["database.path": "\(path)"])
+        }
+        for leftover in unfinished { unlink(leftover) }
+    }
+
+    /// Opens an existing database for `ftd history`: never creates, never migrates.
+    public static func openForReading(path: String, logger: Logger = Logger(label: "ftd.store"))
+        throws -> AppDatabase
+    {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw StoreError.databaseMissing(path: path)
+        }
+        let queue: DatabaseQueue
+        do {
+            var configuration = configuration(readonly: true)
+            // Pages read in place rather than copied by a read() each: `ftd history` of a
+            // long job reads thousands of them.
+            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA mmap_size = 268435456") }
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+        } catch let error as DatabaseError {
+            if error.resultCode == .SQLITE_NOTADB {
+                throw StoreError.notAnFTDDatabase(path: path, reason: "not an SQLite file")
+            }
+            throw StoreError.cannotOpen(path: path, reason: "\(error)")
+        }
+        let hasSchema: Bool
+        do {
+            hasSchema = try queue.read { db in
+                let applied = try Self.migrator.appliedIdentifiers(db)
+                let hasJobs = try db.tableExists("jobs")
+                return applied.contains("v1") && hasJobs
+            }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
+            throw StoreError.notAnFTDDatabase(path: path, reason: "not an SQLite file")
+        } catch {
+            throw StoreError.cannotOpen(path: path, reason: "\(error)")
+        }
+        guard hasSchema else {
+            throw StoreError.notAnFTDDatabase(path: path, reason: "it has no ftd tables")
+        }
+        return AppDatabase(readingFrom: queue, logger: logger)
+    }
+
+    /// A fresh database in memory, migrated: for tests.
+    public static func inMemory(logger: Logger = Logger(label: "ftd.store")) throws -> AppDatabase {
+        try AppDatabase(
+            writer: DatabaseQueue(configuration: configuration(readonly: false)), logger: logger)
+    }
+
+    private init(readingFrom writer: any DatabaseWriter, logger: Logger) {
+        self.writer = writer
+        self.logger = logger
+        self.openedFiles = nil
+    }
+
+    /// Persistent WAL: the `-wal` and `-shm` files stay when the daemon closes the
+    /// database. A reader without write access to the directory (a member of the daemon's
+    /// group running `ftd history`) can open a WAL database only when they exist.
+    static func keepWALFiles(_ db: Database) throws {
+        var flag: CInt = 1
+        let code = withUnsafeMutablePointer(to: &flag) {
+            sqlite3_file_control(db.sqliteConnection, nil, SQLITE_FCNTL_PERSIST_WAL, $0)
+        }
+        guard code == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: code)) }
+    }
+
+    private static func configuration(readonly: Bool) -> GRDB.Configuration {
+        var configuration = GRDB.Configuration()
+        configuration.readonly = readonly
+        // The daemon and `ftd history` share the file: wait for the other's lock rather
+        // than failing at once.
+        configuration.busyMode = .timeout(TimeInterval(StoreError.busyTimeoutSeconds))
+        configuration.label = "ftd"
+        return configuration
+    }
+}

@@ -1,0 +1,49 @@
+import FTDModel
+import GRDB
+
+/// A row of `steps`: one loss step per (job, step).
+struct StepRecord: Sendable, Equatable {
+    var jobID: String
+    var step: Int
+    var totalSteps: Int?
+    var trainLoss: Double?
+    var trainMeanTokenAccuracy: Double?
+    var validLoss: Double?
+    var validMeanTokenAccuracy: Double?
+    var fullValidLoss: Double?
+    var fullValidMeanTokenAccuracy: Double?
+}
+
+extension StepRecord {
+    init(_ step: LossStep) {
+        self.init(
+            jobID: step.jobID, step: step.step, totalSteps: step.totalSteps, trainLoss: step.trainLoss,
+            trainMeanTokenAccuracy: step.trainMeanTokenAccuracy, validLoss: step.validLoss,
+            validMeanTokenAccuracy: step.validMeanTokenAccuracy, fullValidLoss: step.fullValidLoss,
+            fullValidMeanTokenAccuracy: step.fullValidMeanTokenAccuracy)
+    }
+
+    var lossStep: LossStep {
+        LossStep(
+            jobID: jobID, step: step, totalSteps: totalSteps, trainLoss: trainLoss,
+            trainMeanTokenAccuracy: trainMeanTokenAccuracy, validLoss: validLoss,
+            validMeanTokenAccuracy: validMeanTokenAccuracy, fullValidLoss: fullValidLoss,
+            fullValidMeanTokenAccuracy: fullValidMeanTokenAccuracy)
+    }
+}
+
+extension StepRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "steps"
+
+    enum CodingKeys: String, CodingKey {
+        case jobID = "job_id"
+        case step
+        case totalSteps = "total_steps"
+        case trainLoss = "train_loss"
+        case trainMeanTokenAccuracy = "train_mean_token_accuracy"
+        case validLoss = "valid_loss"
+        case validMeanTokenAccuracy = "valid_mean_token_accuracy"
+        case fullValidLoss = "full_valid_loss"
+        case fullValidMeanTokenAccuracy = "full_valid_mean_token_accuracy"
+    }
+}

@@ -1,0 +1,33 @@
+import FTDModel
+
+/// What the daemon records about itself, and what `ftd status` reads back.
+public protocol DaemonStatusStore: Sendable {
+    /// How the last cycle ended (the last failed one is kept apart).
+    func recordCycleOutcome(_ outcome: CycleOutcome) async throws
+    func daemonStatus() async throws -> StoredDaemonStatus
+    /// Deliveries not yet done.
+    func pendingDeliveryCount() async throws -> Int
+    /// At a start, before any hook runs: attempts left `running` by a process that died
+    /// become interrupted ones (their deliveries run again). Returns how many.
+    func markInterruptedAttempts() async throws -> Int
+}
+
+/// The history as `ftd history`, the workflow commands and the dashboard read it: query
+/// models (`JobSummary`, `JobDetail`, `DeliveryView`), never rows.
+public protocol HistoryStore: Sendable {
+    /// Newest first; `status` filters, `limit` caps.
+    func jobSummaries(status: String?, limit: Int?) async throws -> [JobSummary]
+    /// Everything stored of one job; `latestEvents` keeps only the newest N events.
+    func jobDetail(id: String, latestEvents: Int?) async throws -> JobDetail
+    /// Hook runs, newest first.
+    func hookRuns(failedOnly: Bool, limit: Int) async throws -> [DeliveryView]
+    /// A full id or a unique prefix of a stored one.
+    func resolveJobID(_ input: String) async throws -> String
+    /// The job as last stored, with its raw JSON.
+    func storedJob(id: String) async throws -> FineTuningJob
+}
+
+/// The whole store behind one protocol: what a backend implements. `SQLiteStore` is the
+/// one ftd ships; the conformance suite (`StoreConformanceTests`) is written against this
+/// protocol, so a second backend is an addition that runs the same suite.
+public protocol JobStore: PollStore, DeliveryOutbox, DaemonStatusStore, HistoryStore {}

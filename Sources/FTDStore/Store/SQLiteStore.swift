@@ -1,0 +1,107 @@
+import Dispatch
+import FTDModel
+
+/// The SQLite backend of `JobStore`: an `AppDatabase` whose calls run on a queue of their
+/// own. SQLite's calls block (a write can wait out the 5 s busy timeout on a locked
+/// file), and a blocked thread of Swift's cooperative pool stalls every task scheduled
+/// on it; here the caller's task is suspended instead.
+public struct SQLiteStore: JobStore {
+    /// The synchronous database, for a command that has nothing else to do meanwhile
+    /// (`ftd history`) and for tests.
+    public let database: AppDatabase
+
+    /// Concurrent: GRDB serializes the writes itself and lets reads run beside them.
+    private static let queue = DispatchQueue(label: "ftd.store", qos: .utility, attributes: .concurrent)
+
+    public init(_ database: AppDatabase) { self.database = database }
+
+    /// Runs `work` off the cooperative pool and resumes the caller with its result.
+    func run<T: Sendable>(_ work: @escaping @Sendable (AppDatabase) throws -> T) async throws -> T {
+        let database = self.database
+        return try await withCheckedThrowingContinuation { continuation in
+            Self.queue.async { continuation.resume(with: Result { try work(database) }) }
+        }
+    }
+}
+
+extension SQLiteStore: PollStore {
+    public func baselineCompleted() async throws -> Bool { try await run { try $0.baselineCompleted() } }
+
+    public func knownJobs(ids: [String]) async throws -> [String: KnownJob] {
+        try await run { try $0.knownJobs(ids: ids) }
+    }
+
+    public func jobsNeedingSync() async throws -> [KnownJob] { try await run { try $0.jobsNeedingSync() } }
+
+    public func storedEventIDs(jobID: String, among eventIDs: [String]) async throws -> Set<String> {
+        try await run { try $0.storedEventIDs(jobID: jobID, among: eventIDs) }
+    }
+
+    public func eventResumeCursor(jobID: String) async throws -> String? {
+        try await run { try $0.eventResumeCursor(jobID: jobID) }
+    }
+
+    public func record(cycle: CycleRecord, rule: @escaping TransitionRule) async throws -> [Transition] {
+        try await run { try $0.record(cycle: cycle, rule: rule) }
+    }
+}
+
+extension SQLiteStore: DeliveryOutbox {
+    public func pendingDeliveries() async throws -> [HookDelivery] {
+        try await run { try $0.pendingDeliveries() }
+    }
+
+    public func beginAttempt(deliveryID: String, startedAt: Int64) async throws -> (
+        runID: Int64, attempt: Int
+    ) {
+        let begun = try await run { database in
+            let (runID, attempt) = try database.beginAttempt(deliveryID: deliveryID, startedAt: startedAt)
+            return [runID, Int64(attempt)]
+        }
+        return (begun[0], Int(begun[1]))
+    }
+
+    public func finishAttempt(runID: Int64, result: HookRunResult, cutByStop: Bool) async throws {
+        try await run { try $0.finishAttempt(runID: runID, result: result, cutByStop: cutByStop) }
+    }
+
+    public func completeDelivery(id: String, succeeded: Bool, at time: Int64, note: String?) async throws {
+        try await run { try $0.completeDelivery(id: id, succeeded: succeeded, at: time, note: note) }
+    }
+}
+
+extension SQLiteStore: DaemonStatusStore {
+    public func recordCycleOutcome(_ outcome: CycleOutcome) async throws {
+        try await run { try $0.recordCycleOutcome(outcome) }
+    }
+
+    public func daemonStatus() async throws -> StoredDaemonStatus { try await run { try $0.daemonStatus() } }
+
+    public func pendingDeliveryCount() async throws -> Int { try await run { try $0.pendingDeliveryCount() } }
+
+    public func markInterruptedAttempts() async throws -> Int {
+        try await run { try $0.markInterruptedAttempts() }
+    }
+}
+
+extension SQLiteStore: HistoryStore {
+    public func jobSummaries(status: String?, limit: Int?) async throws -> [JobSummary] {
+        try await run { try $0.jobSummaries(status: status, limit: limit) }
+    }
+
+    public func jobDetail(id: String, latestEvents: Int?) async throws -> JobDetail {
+        try await run { try $0.jobDetail(id: id, latestEvents: latestEvents) }
+    }
+
+    public func hookRuns(failedOnly: Bool, limit: Int) async throws -> [DeliveryView] {
+        try await run { try $0.hookRuns(failedOnly: failedOnly, limit: limit) }
+    }
+
+    public func resolveJobID(_ input: String) async throws -> String {
+        try await run { try $0.resolveJobID(input) }
+    }
+
+    public func storedJob(id: String) async throws -> FineTuningJob {
+        try await run { try $0.storedJob(id: id) }
+    }
+}

@@ -1,0 +1,221 @@
+import FTDModel
+import FTDStore
+
+/// `ftd history`: one aligned row per job. When the terminal is too narrow for every
+/// column on one line, the model and fine-tuned model move to a second, indented line,
+/// so the full job id is never cut.
+public enum JobTableView {
+    static let gap = "  "
+    static let minModelWidth = 14
+    static let minFineTunedWidth = 20
+
+    public static func render(
+        _ jobs: [JobSummary], options: HistoryRenderOptions, statusFilter: String? = nil
+    ) -> String {
+        guard !jobs.isEmpty else { return emptyHint(statusFilter: statusFilter) }
+        let rows = jobs.map { cells(for: $0, now: options.now) }
+        let header = Cells(
+            id: "JOB ID", status: "STATUS", model: "MODEL", created: "CREATED", duration: "DURATION",
+            steps: "STEPS", loss: "LOSS", fineTuned: "FINE-TUNED MODEL")
+        var widths = Widths(measuring: rows)
+        widths.widen(toFit: header)
+        // UTF-8 bytes appended in place, one string at the end: 10,000 jobs make 20,000
+        // lines, and building them as strings was most of ftd history's time.
+        var out = TextBuffer(capacity: (rows.count + 2) * 2 * (min(options.width, 240) + 1))
+
+        if let layout = widths.singleLine(fitting: options.width) {
+            var header = header
+            if layout.fineTuned < TerminalText.width(header.fineTuned) { header.fineTuned = "FINE-TUNED" }
+            header.appendLine(to: &out, layout, status: nil, color: false)
+            for (row, job) in zip(rows, jobs) {
+                row.appendLine(to: &out, layout, status: job.status, color: options.color)
+            }
+            return out.text
+        }
+        let layout = widths.twoLine(fitting: options.width)
+        header.appendFirstLine(to: &out, layout, status: nil, color: false)
+        out.append("  MODEL → FINE-TUNED MODEL")
+        out.endLine(from: 0)
+        for (row, job) in zip(rows, jobs) {
+            row.appendFirstLine(to: &out, layout, status: job.status, color: options.color)
+            row.appendSecondLine(to: &out, width: options.width)
+        }
+        return out.text
+    }
+
+    /// Text as UTF-8 bytes, with the padding the table's columns need.
+    struct TextBuffer {
+        private(set) var bytes: [UInt8] = []
+
+        init(capacity: Int) { bytes.reserveCapacity(capacity) }
+
+        var count: Int { bytes.count }
+        var text: String { String(decoding: bytes, as: UTF8.self) }
+
+        mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
+        mutating func spaces(_ count: Int) {
+            if count > 0 { bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: count)) }
+        }
+
+        /// `text` and the spaces that make it `width` characters wide.
+        mutating func append(_ text: String, padRight width: Int) {
+            append(text)
+            spaces(width - TerminalText.width(text))
+        }
+
+        mutating func append(_ text: String, padLeft width: Int) {
+            spaces(width - TerminalText.width(text))
+            append(text)
+        }
+
+        /// Ends the line begun at byte `start`: padding after the last column is noise in
+        /// a terminal and in tests.
+        mutating func endLine(from start: Int) {
+            while bytes.count > start, bytes.last == UInt8(ascii: " ") { bytes.removeLast() }
+            bytes.append(UInt8(ascii: "\n"))
+        }
+    }
+
+    static func emptyHint(statusFilter: String?) -> String {
+        if let statusFilter {
+            return "No stored job has status \(statusFilter). Run `ftd history` to see them all.\n"
+        }
+        return """
+            No jobs recorded yet. Run `ftd run --once` to poll the API once, or `ftd demo`
+            to watch ftd follow jobs on the local simulator.
+
+            """
+    }
+
+    static func cells(for job: JobSummary, now: Int64) -> Cells {
+        var duration = "-"
+        if let created = job.createdAt {
+            if let finished = job.finishedAt {
+                duration = TerminalText.duration(UnixTime.seconds(from: created, to: finished))
+            } else if !JobStatus.isTerminal(job.status) {
+                duration = TerminalText.duration(UnixTime.seconds(from: created, to: now))
+            }
+        }
+        // API text, made safe before it is measured and elided.
+        let clean = { (text: String) in TerminalSanitizer.clean(text) }
+        return Cells(
+            id: clean(job.id), status: clean(job.status), model: job.model.map(clean) ?? "-",
+            created: job.createdAt.map { TerminalText.relative($0, now: now) } ?? "-",
+            duration: duration, steps: job.steps > 0 ? String(job.steps) : "-",
+            loss: job.lastTrainLoss.map(TerminalText.loss) ?? "-",
+            fineTuned: job.fineTunedModel.map(clean) ?? "-")
+    }
+}
+
+extension JobTableView {
+    struct Cells {
+        var id, status, model, created, duration, steps, loss, fineTuned: String
+
+        func appendLine(to out: inout TextBuffer, _ w: Widths, status: String?, color: Bool) {
+            let start = out.count
+            out.append(id, padRight: w.id)
+            out.append(gap)
+            appendStatus(to: &out, width: w.status, status: status, color: color)
+            out.append(gap)
+            out.append(TerminalText.elideEnd(model, w.model), padRight: w.model)
+            out.append(gap)
+            out.append(created, padRight: w.created)
+            out.append(gap)
+            out.append(duration, padLeft: w.duration)
+            out.append(gap)
+            out.append(steps, padLeft: w.steps)
+            out.append(gap)
+            out.append(loss, padRight: w.loss)
+            out.append(gap)
+            out.append(TerminalText.elideMiddle(fineTuned, w.fineTuned))
+            out.endLine(from: start)
+        }
+
+        func appendFirstLine(to out: inout TextBuffer, _ w: Widths, status: String?, color: Bool) {
+            let start = out.count
+            out.append(id, padRight: w.id)
+            out.append(w.separator)
+            appendStatus(to: &out, width: w.status, status: status, color: color)
+            out.append(w.separator)
+            out.append(created, padRight: w.created)
+            out.append(w.separator)
+            out.append(duration, padLeft: w.duration)
+            out.append(w.separator)
+            out.append(steps, padLeft: w.steps)
+            out.append(w.separator)
+            out.append(loss)
+            out.endLine(from: start)
+        }
+
+        func appendSecondLine(to out: inout TextBuffer, width: Int) {
+            let start = out.count
+            let available = width - 2
+            out.append("  ")
+            if fineTuned == "-" {
+                out.append(TerminalText.elideEnd(model, available))
+                return out.endLine(from: start)
+            }
+            let arrow = " → "
+            let modelWidth = min(
+                TerminalText.width(model),
+                max(minModelWidth, available - arrow.count - TerminalText.width(fineTuned)))
+            let shownModel = TerminalText.elideEnd(model, modelWidth)
+            let rest = available - TerminalText.width(shownModel) - arrow.count
+            out.append(shownModel)
+            out.append(arrow)
+            out.append(TerminalText.elideMiddle(fineTuned, max(rest, 1)))
+            out.endLine(from: start)
+        }
+
+        private func appendStatus(to out: inout TextBuffer, width: Int, status: String?, color: Bool) {
+            let shown = TerminalText.elideEnd(self.status, width)
+            guard let status, color else { return out.append(shown, padRight: width) }
+            out.append(StatusStyle.paint(TerminalText.padRight(shown, width), status: status, color: true))
+        }
+    }
+
+    struct Widths {
+        var id, status, model, created, duration, steps, loss, fineTuned: Int
+        var separator = gap
+
+        init(measuring rows: [Cells]) {
+            (id, status, model, created, duration, steps, loss, fineTuned) = (0, 0, 0, 0, 0, 0, 0, 0)
+            for row in rows { widen(toFit: row) }
+        }
+
+        mutating func widen(toFit row: Cells) {
+            id = max(id, TerminalText.width(row.id))
+            status = max(status, TerminalText.width(row.status))
+            model = max(model, TerminalText.width(row.model))
+            created = max(created, TerminalText.width(row.created))
+            duration = max(duration, TerminalText.width(row.duration))
+            steps = max(steps, TerminalText.width(row.steps))
+            loss = max(loss, TerminalText.width(row.loss))
+            fineTuned = max(fineTuned, TerminalText.width(row.fineTuned))
+        }
+
+        /// Every column on one line, the model columns shrunk if need be, or nil.
+        func singleLine(fitting width: Int) -> Widths? {
+            let fixed = id + status + created + duration + steps + loss + 7 * gap.count
+            let available = width - fixed
+            if available >= model + fineTuned { return self }
+            guard available >= minModelWidth + minFineTunedWidth else { return nil }
+            var layout = self
+            let fineTunedWanted = min(fineTuned, available - minModelWidth)
+            layout.model = min(model, available - fineTunedWanted)
+            layout.fineTuned = available - layout.model
+            return layout
+        }
+
+        /// The first line of the two-line layout, tightened until it fits if it can.
+        func twoLine(fitting width: Int) -> Widths {
+            var layout = self
+            let cells = id + status + created + duration + steps + loss
+            if cells + 5 * gap.count > width { layout.separator = " " }
+            let overflow = cells + 5 * layout.separator.count - width
+            if overflow > 0 { layout.status = max(4, status - overflow) }
+            return layout
+        }
+    }
+}
