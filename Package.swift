@@ -18,12 +18,16 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         .target(name: "CFTDSystem"),
         // The layers, lowest first. Each target names only those below it, so an import
         // that points up does not build (docs/architecture.md).
-        .target(name: "FTDModel"),
+        .target(
+            name: "FTDModel",
+            dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]
+        ),
         .target(
             name: "FTDConfig",
             dependencies: ["FTDModel", .product(name: "TOMLKit", package: "TOMLKit")]

@@ -268,7 +268,7 @@ enum DecoderFamily: CaseIterable {
         case string(String)
 
         /// The phrase the rejection names when `fields` lack this field.
-        func problem(in fields: [String: JSONValue], what: String) -> String? {
+        func problem(in fields: JSONObject, what: String) -> String? {
             let key: String
             switch self {
             case .nonEmptyString(let name), .wholeNumber(let name), .string(let name): key = name

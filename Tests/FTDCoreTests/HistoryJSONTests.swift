@@ -106,11 +106,11 @@ struct HistoryJSONTests {
         (-2.5, "-2.5"),
     ])
     func doublesPrintAsJSONNumbers(_ value: Double, _ text: String) {
-        #expect(OrderedJSON.double(value).rendered() == text)
+        #expect(JSONValue.double(value).rendered() == text)
     }
 
     @Test func controlCharactersAreEscaped() {
-        #expect(OrderedJSON.string("a\u{01}b\\/é").rendered() == #""a\u0001b\\/é""#)
+        #expect(JSONValue.string("a\u{01}b\\/é").rendered() == #""a\u0001b\\/é""#)
     }
 
     /// SPEC §6: events ascending by `created_at`; for equal `created_at`, the reverse of

@@ -69,7 +69,7 @@ struct JSONSerializationTests {
             return .array(
                 (0..<Int(generator.next() % 4)).map { _ in randomValue(depth: depth - 1, &generator) })
         default:
-            var members: [String: JSONValue] = [:]
+            var members: JSONObject = [:]
             for _ in 0..<Int(generator.next() % 5) {
                 members[randomString(&generator)] = randomValue(depth: depth - 1, &generator)
             }

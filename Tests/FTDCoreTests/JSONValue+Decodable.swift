@@ -20,7 +20,7 @@ extension JSONValue: Decodable {
         } else if let value = try? container.decode([JSONValue].self) {
             self = .array(value)
         } else if let value = try? container.decode([String: JSONValue].self) {
-            self = .object(value)
+            self = .object(JSONObject(uniqueKeysWithValues: value.map { ($0.key, $0.value) }))
         } else {
             throw DecodingError.dataCorruptedError(
                 in: container, debugDescription: "not a JSON value")

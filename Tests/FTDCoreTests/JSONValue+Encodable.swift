@@ -14,7 +14,9 @@ extension JSONValue: Encodable {
         case .double(let value): try container.encode(value)
         case .string(let value): try container.encode(value)
         case .array(let value): try container.encode(value)
-        case .object(let value): try container.encode(value)
+        // As a keyed container: OrderedDictionary itself encodes as a flat array.
+        case .object(let value):
+            try container.encode(Dictionary(uniqueKeysWithValues: value.map { ($0.key, $0.value) }))
         }
     }
 

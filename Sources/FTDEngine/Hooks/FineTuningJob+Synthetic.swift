@@ -14,7 +14,7 @@ extension FineTuningJob {
                 code: "invalid_n_examples",
                 message: "Training file has 7 example(s), but must have at least 10 examples",
                 param: "training_file") : nil
-        var raw: [String: JSONValue] = [
+        var raw: JSONObject = [
             "id": .string("ftjob-hooktest"), "object": .string("fine_tuning.job"), "model": .string(model),
             "created_at": .int(time - 600), "status": .string(status),
             "finished_at": terminal ? .int(time) : .null,

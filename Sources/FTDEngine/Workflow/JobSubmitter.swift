@@ -22,7 +22,7 @@ public struct SubmitRequest: Sendable {
     /// `method.supervised.hyperparameters` with what was given; the API picks the rest
     /// ("auto").
     var method: JSONValue? {
-        var hyperparameters: [String: JSONValue] = [:]
+        var hyperparameters: JSONObject = [:]
         if let epochs { hyperparameters["n_epochs"] = .int(Int64(epochs)) }
         if let batchSize { hyperparameters["batch_size"] = .int(Int64(batchSize)) }
         if let learningRateMultiplier {

@@ -5,7 +5,7 @@ import Foundation
 package struct JSONObjectReader {
     /// What the object is (`job`, `event`, …), for error messages.
     let what: String
-    let fields: [String: JSONValue]
+    let fields: JSONObject
 
     package init(_ value: JSONValue, what: String) throws(APIDecodingError) {
         guard let fields = value.objectValue else {

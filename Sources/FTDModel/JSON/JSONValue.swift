@@ -1,4 +1,9 @@
 import Foundation
+import OrderedCollections
+
+/// A JSON object's members, in the order they were read or built: `ftd history --json`
+/// prints its keys in the order SPEC section 6 shows, and a parsed answer keeps the API's.
+public typealias JSONObject = OrderedDictionary<String, JSONValue>
 
 /// Any JSON value, decoded without a schema.
 ///
@@ -6,6 +11,11 @@ import Foundation
 /// ftd decodes every body into this tree first and picks the fields it needs leniently.
 /// The tree is also how a job's raw JSON is kept and handed on to hooks unchanged.
 /// Integers stay integers (`Int64`), so ids and timestamps survive a round trip exactly.
+/// It is also what every JSON output is built as (`rendered(pretty:)`): the one JSON value
+/// type of ftd (the simulator keeps its own, so that the fake API and the client cannot
+/// share a bug).
+///
+/// Two objects are equal when they hold the same members, in whatever order, as JSON means.
 public enum JSONValue: Sendable, Equatable, Hashable {
     case null
     case bool(Bool)
@@ -13,7 +23,45 @@ public enum JSONValue: Sendable, Equatable, Hashable {
     case double(Double)
     case string(String)
     case array([JSONValue])
-    case object([String: JSONValue])
+    case object(JSONObject)
+}
+
+extension JSONValue {
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): return true
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.int(let a), .int(let b)): return a == b
+        case (.double(let a), .double(let b)): return a == b
+        case (.string(let a), .string(let b)): return a == b
+        case (.array(let a), .array(let b)): return a == b
+        case (.object(let a), .object(let b)):
+            return a.count == b.count && a.allSatisfy { member in b[member.key] == member.value }
+        default: return false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .null: hasher.combine(0)
+        case .bool(let value): hasher.combine(value)
+        case .int(let value): hasher.combine(value)
+        case .double(let value): hasher.combine(value)
+        case .string(let value): hasher.combine(value)
+        case .array(let values): hasher.combine(values)
+        case .object(let members):
+            // Independent of the members' order, as `==` is.
+            var combined = 0
+            for member in members {
+                var memberHasher = Hasher()
+                memberHasher.combine(member.key)
+                memberHasher.combine(member.value)
+                combined ^= memberHasher.finalize()
+            }
+            hasher.combine(members.count)
+            hasher.combine(combined)
+        }
+    }
 }
 
 extension JSONValue {
@@ -68,7 +116,7 @@ extension JSONValue {
         return nil
     }
 
-    public var objectValue: [String: JSONValue]? {
+    public var objectValue: JSONObject? {
         if case .object(let value) = self { return value }
         return nil
     }

@@ -26,14 +26,20 @@ public struct FineTuningJobRequest: Sendable, Equatable {
     }
 
     public var json: JSONValue {
-        var object: [String: JSONValue] = [
+        var object: JSONObject = [
             "model": .string(model), "training_file": .string(trainingFile),
         ]
         if let validationFile { object["validation_file"] = .string(validationFile) }
         if let suffix { object["suffix"] = .string(suffix) }
         if let seed { object["seed"] = .int(Int64(seed)) }
         if let method { object["method"] = method }
-        if let metadata { object["metadata"] = .object(metadata.mapValues(JSONValue.string)) }
+        if let metadata {
+            object["metadata"] = .object(
+                JSONObject(
+                    uniqueKeysWithValues: metadata.sorted { $0.key < $1.key }.map {
+                        ($0.key, .string($0.value))
+                    }))
+        }
         return .object(object)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import OrderedCollections
 
 /// Statuses after which a job never changes again.
 public enum JobStatus {

@@ -4,95 +4,95 @@ import FTDModel
 /// section 6 shows it.
 public enum HistoryJSON {
     /// `ftd history --json`: an array of summaries.
-    public static func summaries(_ summaries: [JobSummary]) -> OrderedJSON {
+    public static func summaries(_ summaries: [JobSummary]) -> JSONValue {
         .array(summaries.map(summary))
     }
 
     /// `ftd history JOB --json`.
-    public static func detail(_ detail: JobDetail) -> OrderedJSON {
+    public static func detail(_ detail: JobDetail) -> JSONValue {
         .object([
-            ("job", summary(detail.summary)),
-            ("transitions", .array(detail.transitions.map(transition))),
-            ("steps", .array(detail.steps.map(step))),
-            ("checkpoints", .array(detail.checkpoints.map(checkpoint))),
-            ("events", .array(detail.events.map(event))),
-            ("hook_runs", .array(detail.hookRuns.map(hookRun))),
+            "job": summary(detail.summary),
+            "transitions": .array(detail.transitions.map(transition)),
+            "steps": .array(detail.steps.map(step)),
+            "checkpoints": .array(detail.checkpoints.map(checkpoint)),
+            "events": .array(detail.events.map(event)),
+            "hook_runs": .array(detail.hookRuns.map(hookRun)),
         ])
     }
 
-    static func summary(_ job: JobSummary) -> OrderedJSON {
+    static func summary(_ job: JobSummary) -> JSONValue {
         .object([
-            ("id", .string(job.id)),
-            ("status", .string(job.status)),
-            ("model", .optional(job.model)),
-            ("fine_tuned_model", .optional(job.fineTunedModel)),
-            ("created_at", .optional(job.createdAt)),
-            ("finished_at", .optional(job.finishedAt)),
-            ("trained_tokens", .optional(job.trainedTokens)),
-            ("error", job.error.map(error) ?? .null),
-            ("steps", .int(Int64(job.steps))),
-            ("last_train_loss", .optional(job.lastTrainLoss)),
+            "id": .string(job.id),
+            "status": .string(job.status),
+            "model": .optional(job.model),
+            "fine_tuned_model": .optional(job.fineTunedModel),
+            "created_at": .optional(job.createdAt),
+            "finished_at": .optional(job.finishedAt),
+            "trained_tokens": .optional(job.trainedTokens),
+            "error": job.error.map(error) ?? .null,
+            "steps": .int(Int64(job.steps)),
+            "last_train_loss": .optional(job.lastTrainLoss),
         ])
     }
 
-    static func error(_ error: JobError) -> OrderedJSON {
+    static func error(_ error: JobError) -> JSONValue {
         .object([
-            ("code", .optional(error.code)),
-            ("message", .optional(error.message)),
-            ("param", .optional(error.param)),
+            "code": .optional(error.code),
+            "message": .optional(error.message),
+            "param": .optional(error.param),
         ])
     }
 
-    static func transition(_ transition: Transition) -> OrderedJSON {
+    static func transition(_ transition: Transition) -> JSONValue {
         .object([
-            ("from", .optional(transition.from)),
-            ("to", .string(transition.to)),
-            ("observed_at", .int(transition.observedAt)),
+            "from": .optional(transition.from),
+            "to": .string(transition.to),
+            "observed_at": .int(transition.observedAt),
         ])
     }
 
-    static func step(_ step: LossStep) -> OrderedJSON {
+    static func step(_ step: LossStep) -> JSONValue {
         .object([
-            ("step", .int(Int64(step.step))),
-            ("total_steps", .optional(step.totalSteps)),
-            ("train_loss", .optional(step.trainLoss)),
-            ("train_mean_token_accuracy", .optional(step.trainMeanTokenAccuracy)),
-            ("valid_loss", .optional(step.validLoss)),
-            ("valid_mean_token_accuracy", .optional(step.validMeanTokenAccuracy)),
-            ("full_valid_loss", .optional(step.fullValidLoss)),
-            ("full_valid_mean_token_accuracy", .optional(step.fullValidMeanTokenAccuracy)),
+            "step": .int(Int64(step.step)),
+            "total_steps": .optional(step.totalSteps),
+            "train_loss": .optional(step.trainLoss),
+            "train_mean_token_accuracy": .optional(step.trainMeanTokenAccuracy),
+            "valid_loss": .optional(step.validLoss),
+            "valid_mean_token_accuracy": .optional(step.validMeanTokenAccuracy),
+            "full_valid_loss": .optional(step.fullValidLoss),
+            "full_valid_mean_token_accuracy": .optional(step.fullValidMeanTokenAccuracy),
         ])
     }
 
-    static func checkpoint(_ checkpoint: Checkpoint) -> OrderedJSON {
+    static func checkpoint(_ checkpoint: Checkpoint) -> JSONValue {
         .object([
-            ("id", .string(checkpoint.id)),
-            ("step_number", .optional(checkpoint.stepNumber)),
-            ("fine_tuned_model_checkpoint", .optional(checkpoint.fineTunedModelCheckpoint)),
-            ("metrics", checkpoint.metrics.map(OrderedJSON.init) ?? .null),
+            "id": .string(checkpoint.id),
+            "step_number": .optional(checkpoint.stepNumber),
+            "fine_tuned_model_checkpoint": .optional(checkpoint.fineTunedModelCheckpoint),
+            "metrics": checkpoint.metrics.map { $0.sortingKeys() } ?? .null,
         ])
     }
 
-    static func event(_ event: JobEvent) -> OrderedJSON {
+    static func event(_ event: JobEvent) -> JSONValue {
         .object([
-            ("id", .string(event.id)),
-            ("created_at", .int(event.createdAt)),
-            ("level", .string(event.level)),
-            ("type", .optional(event.type)),
-            ("message", .string(event.message)),
+            "id": .string(event.id),
+            "created_at": .int(event.createdAt),
+            "level": .string(event.level),
+            "type": .optional(event.type),
+            "message": .string(event.message),
         ])
     }
 
-    static func hookRun(_ run: HookRunView) -> OrderedJSON {
+    static func hookRun(_ run: HookRunView) -> JSONValue {
         .object([
-            ("hook", .string(run.hook)),
-            ("delivery_id", .string(run.deliveryID)),
-            ("attempt", .int(Int64(run.attempt))),
-            ("status", .string(run.status)),
-            ("exit_code", run.exitCode.map { .int(Int64($0)) } ?? .null),
-            ("timed_out", .bool(run.timedOut)),
-            ("started_at", .int(run.startedAt)),
-            ("duration_ms", .optional(run.durationMs)),
+            "hook": .string(run.hook),
+            "delivery_id": .string(run.deliveryID),
+            "attempt": .int(Int64(run.attempt)),
+            "status": .string(run.status),
+            "exit_code": run.exitCode.map { .int(Int64($0)) } ?? .null,
+            "timed_out": .bool(run.timedOut),
+            "started_at": .int(run.startedAt),
+            "duration_ms": .optional(run.durationMs),
         ])
     }
 }

@@ -26,44 +26,44 @@ public struct DaemonStatusReport: Sendable, Equatable {
         return false
     }
 
-    public func json() -> OrderedJSON {
-        var running: OrderedJSON = .bool(isRunning)
-        var pid: OrderedJSON = .null
+    public func json() -> JSONValue {
+        var running: JSONValue = .bool(isRunning)
+        var pid: JSONValue = .null
         switch lock {
         case .running(let holder): if holder > 0 { pid = .int(Int64(holder)) }
         case .stopped: break
         case .unknown: running = .null
         }
         return .object([
-            ("running", running),
-            ("pid", pid),
-            ("database", .string(database)),
-            ("database_exists", .bool(stored != nil || databaseProblem != nil)),
-            ("database_error", .optional(databaseProblem)),
-            ("last_cycle", stored?.lastCycle.map(Self.cycle) ?? .null),
-            ("last_error", stored?.lastError.map(Self.error) ?? .null),
-            ("active_jobs", .int(Int64(stored?.activeJobs ?? 0))),
-            ("jobs", .int(Int64(stored?.jobs ?? 0))),
-            ("pending_deliveries", .int(Int64(stored?.pendingDeliveries ?? 0))),
+            "running": running,
+            "pid": pid,
+            "database": .string(database),
+            "database_exists": .bool(stored != nil || databaseProblem != nil),
+            "database_error": .optional(databaseProblem),
+            "last_cycle": stored?.lastCycle.map(Self.cycle) ?? .null,
+            "last_error": stored?.lastError.map(Self.error) ?? .null,
+            "active_jobs": .int(Int64(stored?.activeJobs ?? 0)),
+            "jobs": .int(Int64(stored?.jobs ?? 0)),
+            "pending_deliveries": .int(Int64(stored?.pendingDeliveries ?? 0)),
         ])
     }
 
-    static func cycle(_ outcome: CycleOutcome) -> OrderedJSON {
+    static func cycle(_ outcome: CycleOutcome) -> JSONValue {
         .object([
-            ("finished_at", .int(outcome.finishedAt)),
-            ("result", .string(outcome.result.rawValue)),
-            ("requests", .int(Int64(outcome.requests))),
-            ("transitions", .int(Int64(outcome.transitions))),
-            ("failed_requests", .int(Int64(outcome.failedRequests))),
-            ("error", .optional(outcome.error)),
-            ("next_cycle_at", .optional(outcome.nextCycleAt)),
+            "finished_at": .int(outcome.finishedAt),
+            "result": .string(outcome.result.rawValue),
+            "requests": .int(Int64(outcome.requests)),
+            "transitions": .int(Int64(outcome.transitions)),
+            "failed_requests": .int(Int64(outcome.failedRequests)),
+            "error": .optional(outcome.error),
+            "next_cycle_at": .optional(outcome.nextCycleAt),
         ])
     }
 
-    static func error(_ outcome: CycleOutcome) -> OrderedJSON {
+    static func error(_ outcome: CycleOutcome) -> JSONValue {
         .object([
-            ("at", .int(outcome.finishedAt)),
-            ("message", .optional(outcome.error ?? outcome.result.rawValue)),
+            "at": .int(outcome.finishedAt),
+            "message": .optional(outcome.error ?? outcome.result.rawValue),
         ])
     }
 

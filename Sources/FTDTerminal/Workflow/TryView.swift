@@ -86,29 +86,29 @@ public enum TryView {
         return lines
     }
 
-    public static func json(question: String, system: String?, answers: [TryAnswer]) -> OrderedJSON {
+    public static func json(question: String, system: String?, answers: [TryAnswer]) -> JSONValue {
         .object([
-            ("question", .string(question)),
-            ("system", .optional(system)),
-            (
-                "answers",
-                .array(
-                    answers.map { answer in
-                        .object([
-                            ("role", .string(answer.role)),
-                            ("model", .string(answer.model)),
-                            ("answered_by", .optional(answer.completion?.model)),
-                            ("content", .optional(answer.completion?.content)),
-                            ("error", .optional(answer.error)),
-                            ("finish_reason", .optional(answer.completion?.finishReason)),
-                            ("prompt_tokens", .optional(answer.completion?.promptTokens)),
-                            ("completion_tokens", .optional(answer.completion?.completionTokens)),
-                            ("total_tokens", .optional(answer.completion?.totalTokens)),
-                            ("latency_seconds", .double((answer.latency * 1000).rounded() / 1000)),
-                        ])
-                    })
-            ),
+            "question": .string(question),
+            "system": .optional(system),
+            "answers": .array(answers.map(json)),
         ])
+    }
+
+    static func json(_ answer: TryAnswer) -> JSONValue {
+        let completion = answer.completion
+        let members: JSONObject = [
+            "role": .string(answer.role),
+            "model": .string(answer.model),
+            "answered_by": .optional(completion?.model),
+            "content": .optional(completion?.content),
+            "error": .optional(answer.error),
+            "finish_reason": .optional(completion?.finishReason),
+            "prompt_tokens": .optional(completion?.promptTokens),
+            "completion_tokens": .optional(completion?.completionTokens),
+            "total_tokens": .optional(completion?.totalTokens),
+            "latency_seconds": .double((answer.latency * 1000).rounded() / 1000),
+        ]
+        return .object(members)
     }
 
     static func bold(_ text: String, _ color: Bool) -> String { color ? "\u{1B}[1m\(text)\u{1B}[0m" : text }

@@ -1,19 +1,7 @@
-/// A JSON value whose object keys keep the order they were given in, so `ftd history
-/// --json` prints its keys in the order SPEC section 6 shows and every absent value as an
-/// explicit `null` (Foundation's encoder sorts or scrambles keys and drops nil optionals).
-public indirect enum OrderedJSON: Sendable, Equatable {
-    case null
-    case bool(Bool)
-    case int(Int64)
-    case double(Double)
-    case string(String)
-    case array([OrderedJSON])
-    case object([(String, OrderedJSON)])
-
-    public static func == (lhs: OrderedJSON, rhs: OrderedJSON) -> Bool {
-        lhs.rendered(pretty: false) == rhs.rendered(pretty: false)
-    }
-
+/// The JSON ftd prints (`--json`, SPEC section 6): keys in the order they were built,
+/// every absent value an explicit `null` (Foundation's encoder sorts or scrambles keys and
+/// drops nil optionals). Storage uses the compact, sorted `encoded()` instead.
+extension JSONValue {
     /// Compact (one line) or pretty-printed with two-space indentation.
     public func rendered(pretty: Bool = true) -> String {
         var output = ""
@@ -36,18 +24,18 @@ public indirect enum OrderedJSON: Sendable, Equatable {
             }
         case .object(let members):
             writeContainer(
-                members, open: "{", close: "}", to: &output, pretty: pretty, indent: indent
+                members.elements, open: "{", close: "}", to: &output, pretty: pretty, indent: indent
             ) { member, output in
-                Self.quote(member.0, into: &output)
+                Self.quote(member.key, into: &output)
                 output += pretty ? ": " : ":"
-                member.1.write(to: &output, pretty: pretty, indent: indent + 1)
+                member.value.write(to: &output, pretty: pretty, indent: indent + 1)
             }
         }
     }
 
-    private func writeContainer<Element>(
-        _ elements: [Element], open: String, close: String, to output: inout String, pretty: Bool,
-        indent: Int, writeElement: (Element, inout String) -> Void
+    private func writeContainer<Elements: Collection>(
+        _ elements: Elements, open: String, close: String, to output: inout String, pretty: Bool,
+        indent: Int, writeElement: (Elements.Element, inout String) -> Void
     ) {
         output += open
         guard !elements.isEmpty else {
@@ -89,25 +77,22 @@ public indirect enum OrderedJSON: Sendable, Equatable {
         }
         output += "\""
     }
-}
 
-extension OrderedJSON {
-    /// A parsed JSON tree; its object keys are sorted, as `JSONValue.encoded()` stores them.
-    public init(_ value: JSONValue) {
-        switch value {
-        case .null: self = .null
-        case .bool(let value): self = .bool(value)
-        case .int(let value): self = .int(value)
-        case .double(let value): self = .double(value)
-        case .string(let value): self = .string(value)
-        case .array(let items): self = .array(items.map(OrderedJSON.init))
+    /// The same value with every object's keys sorted, as `encoded()` stores them: a value
+    /// parsed from the API keeps the API's order otherwise.
+    public func sortingKeys() -> JSONValue {
+        switch self {
+        case .array(let items): return .array(items.map { $0.sortingKeys() })
         case .object(let members):
-            self = .object(members.sorted { $0.key < $1.key }.map { ($0.key, OrderedJSON($0.value)) })
+            var sorted = JSONObject(minimumCapacity: members.count)
+            for key in members.keys.sorted() { sorted[key] = members[key]?.sortingKeys() }
+            return .object(sorted)
+        default: return self
         }
     }
 
-    package static func optional(_ value: String?) -> OrderedJSON { value.map(OrderedJSON.string) ?? .null }
-    package static func optional(_ value: Int64?) -> OrderedJSON { value.map(OrderedJSON.int) ?? .null }
-    package static func optional(_ value: Int?) -> OrderedJSON { value.map { .int(Int64($0)) } ?? .null }
-    package static func optional(_ value: Double?) -> OrderedJSON { value.map(OrderedJSON.double) ?? .null }
+    public static func optional(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+    public static func optional(_ value: Int64?) -> JSONValue { value.map(JSONValue.int) ?? .null }
+    public static func optional(_ value: Int?) -> JSONValue { value.map { .int(Int64($0)) } ?? .null }
+    public static func optional(_ value: Double?) -> JSONValue { value.map(JSONValue.double) ?? .null }
 }
