@@ -141,10 +141,9 @@ extension AppDatabase {
     /// One pending delivery per hook that fires on `transition`'s new status. Called by
     /// `record(cycle:)` right after it inserted the transition, in its transaction.
     static func enqueueDeliveries(
-        for transition: TransitionRecord, job: FineTuningJob, hooks: [HookSettings], _ db: Database
+        for transition: TransitionRecord, jobJSON: String, hooks: [HookSettings], _ db: Database
     ) throws {
         guard !transition.isBaseline, let transitionID = transition.id else { return }
-        let jobJSON = String(decoding: job.raw.encoded(), as: UTF8.self)
         for (position, hook) in hooks.enumerated() where hook.fires(on: transition.toStatus) {
             try DeliveryRecord(
                 id: DeliveryRecord.newID(), transitionID: transitionID, jobID: transition.jobID,
@@ -154,8 +153,9 @@ extension AppDatabase {
         }
     }
 
-    /// The job as stored with the delivery; should that JSON not decode (it always was a
-    /// decoded job), the job's stored row stands in, so a delivery is never stuck.
+    /// The job as stored with the delivery, parsed once: the hook's stdin carries that tree
+    /// (`FineTuningJob.raw`). Should that JSON not decode (it always was a decoded job), the
+    /// job's stored row stands in, so a delivery is never stuck.
     private static func job(of delivery: DeliveryRecord, transition: Transition, _ db: Database) throws
         -> FineTuningJob
     {

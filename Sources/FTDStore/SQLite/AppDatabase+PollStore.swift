@@ -78,13 +78,14 @@ extension AppDatabase {
             let isBaseline = try Self.baselineTime(db) == nil
             var transitions: [Transition] = []
             for job in cycle.jobs {
-                if let transition = try upsert(
+                if let written = try upsert(
                     job, observed: cycle.observed, isBaseline: isBaseline, rule: rule, db)
                 {
-                    var record = TransitionRecord(transition)
+                    var record = TransitionRecord(written.transition)
                     try record.insert(db)
-                    try Self.enqueueDeliveries(for: record, job: job, hooks: cycle.hooks, db)
-                    transitions.append(transition)
+                    // The job's JSON as just stored, encoded once for both.
+                    try Self.enqueueDeliveries(for: record, jobJSON: written.jobJSON, hooks: cycle.hooks, db)
+                    transitions.append(written.transition)
                 }
             }
             // Whether each job is stored, asked once per job rather than once per row.
@@ -139,7 +140,7 @@ extension AppDatabase {
     private func upsert(
         _ job: FineTuningJob, observed: ObservedInstant, isBaseline: Bool, rule: TransitionRule,
         _ db: Database
-    ) throws -> Transition? {
+    ) throws -> (transition: Transition, jobJSON: String)? {
         var record = JobRecord(job: job, observed: observed)
         let stored = try JobRecord.fetchOne(db, key: job.id)
         let observation = JobObservation(
@@ -153,7 +154,7 @@ extension AppDatabase {
             record.finalSyncDone = stored.status == job.status && stored.finalSyncDone
         }
         try record.save(db)
-        return transition
+        return transition.map { ($0, jobJSON: record.rawJSON) }
     }
 
     /// Rows about a job the store never saw would be orphans; the poller always records
