@@ -12,7 +12,7 @@ import Logging
 struct WorkflowSession {
     let configuration: Configuration
     let api: OpenAIClient
-    let database: AppDatabase
+    let store: SQLiteStore
     /// Records what the command sees of a job as a cycle would (`PollCycle.sync`).
     let cycle: PollCycle
     let logger: Logger
@@ -37,16 +37,16 @@ struct WorkflowSession {
             let hooks = configuration.hooks
             return try await body(
                 WorkflowSession(
-                    configuration: configuration, api: api, database: database,
+                    configuration: configuration, api: api, store: assembly.store,
                     cycle: assembly.cycle(api: api, hooks: { hooks }), logger: logger))
         }
     }
 
     /// A full id or a unique prefix of a stored job; an `ftjob-` id the database does not
     /// know yet (made elsewhere) is taken as typed.
-    func resolveJobID(_ input: String) throws -> String {
+    func resolveJobID(_ input: String) async throws -> String {
         do {
-            return try database.resolveJobID(input)
+            return try await store.resolveJobID(input)
         } catch StoreError.unknownJob where input.hasPrefix("ftjob-") {
             return input
         }

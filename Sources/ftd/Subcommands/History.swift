@@ -35,21 +35,22 @@ struct History: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try global.loadConfiguration()
-        let database = try AppDatabase.openForReading(path: configuration.storage.database)
+        let store = SQLiteStore(try AppDatabase.openForReading(path: configuration.storage.database))
         let color = !json && Terminal.stdoutSupportsColor
         let options = HistoryRenderOptions(
             color: color, width: Terminal.width, now: Int64(Date().timeIntervalSince1970))
 
         if let jobID {
-            let id = try database.resolveJobID(jobID)
+            let id = try await store.resolveJobID(jobID)
             // The text shows the newest events only; JSON has them all.
-            let detail = try database.jobDetail(id: id, latestEvents: json ? nil : JobDetailView.eventCount)
+            let detail = try await store.jobDetail(
+                id: id, latestEvents: json ? nil : JobDetailView.eventCount)
             Terminal.write(
                 json
                     ? HistoryJSON.detail(detail).rendered() + "\n"
                     : JobDetailView.render(detail, options: options))
         } else {
-            let summaries = try database.jobSummaries(status: status, limit: limit)
+            let summaries = try await store.jobSummaries(status: status, limit: limit)
             Terminal.write(
                 json
                     ? HistoryJSON.summaries(summaries).rendered() + "\n"

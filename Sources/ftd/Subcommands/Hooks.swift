@@ -47,8 +47,8 @@ struct Hooks: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try global.loadConfiguration()
-            let database = try AppDatabase.openForReading(path: configuration.storage.database)
-            let deliveries = try database.hookRuns(failedOnly: failed, limit: limit)
+            let store = SQLiteStore(try AppDatabase.openForReading(path: configuration.storage.database))
+            let deliveries = try await store.hookRuns(failedOnly: failed, limit: limit)
             if json {
                 Terminal.write(DeliveryJSON.deliveries(deliveries).rendered() + "\n")
             } else {
@@ -90,7 +90,7 @@ struct Hooks: AsyncParsableCommand {
                         + (known.isEmpty ? " (it has no [[hooks]])" : " (known: \(known))"),
                     code: Failure.usage)
             }
-            let delivery = try testDelivery(configuration: configuration)
+            let delivery = try await testDelivery(configuration: configuration)
             let payload = HookPayload(
                 delivery: delivery, attempt: 1, databasePath: configuration.storage.database)
             let runner = HookRunner(apiKeyVariable: configuration.api.apiKeyEnv, logger: Logger(label: "ftd"))
@@ -99,14 +99,15 @@ struct Hooks: AsyncParsableCommand {
             if result.outcome != .succeeded { throw ExitCode(1) }
         }
 
-        private func testDelivery(configuration: Configuration) throws -> HookDelivery {
+        private func testDelivery(configuration: Configuration) async throws -> HookDelivery {
             let now = Int64(Date().timeIntervalSince1970)
             let deliveryID = "test-" + UUID().uuidString.lowercased()
             if let job {
-                let database = try AppDatabase.openForReading(path: configuration.storage.database)
-                let stored = try database.storedJob(id: try database.resolveJobID(job))
+                let store = SQLiteStore(try AppDatabase.openForReading(path: configuration.storage.database))
+                let stored = try await store.storedJob(id: try await store.resolveJobID(job))
                 let to = status ?? stored.status
-                let from = try database.jobDetail(id: stored.id).transitions.last(where: { $0.to == to })?
+                let from = try await store.jobDetail(id: stored.id, latestEvents: nil).transitions.last(
+                    where: { $0.to == to })?
                     .from
                 let transition = Transition(
                     jobID: stored.id, from: from, to: to, observedAt: now, isBaseline: false)

@@ -27,7 +27,7 @@ struct JobActionOptions: ParsableArguments {
 
     func perform(_ action: Action) async throws {
         try await WorkflowSession.with(global) { session in
-            let id = try session.resolveJobID(jobID)
+            let id = try await session.resolveJobID(jobID)
             let sentAt = session.cycle.clock.now()
             let job: FineTuningJob
             switch action {

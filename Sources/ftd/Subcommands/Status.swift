@@ -27,7 +27,7 @@ struct Status: AsyncParsableCommand {
         var info = stat()
         if stat(path, &info) == 0 {
             do {
-                stored = try AppDatabase.openForReading(path: path).daemonStatus()
+                stored = try await SQLiteStore(AppDatabase.openForReading(path: path)).daemonStatus()
             } catch {
                 problem = "\(error)"
             }

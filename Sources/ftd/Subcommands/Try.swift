@@ -74,7 +74,7 @@ struct Try: AsyncParsableCommand {
     /// name, even one that happens to begin like a job id.
     private func resolveModel(_ session: WorkflowSession) async throws -> String {
         guard target.hasPrefix("ftjob-") else { return target }
-        let job = try await session.cycle.syncJob(id: try session.resolveJobID(target)).job
+        let job = try await session.cycle.syncJob(id: try await session.resolveJobID(target)).job
         guard let model = job.fineTunedModel else {
             throw Failure(
                 message:

@@ -35,7 +35,7 @@ struct Watch: AsyncParsableCommand {
     func run() async throws {
         let status = try await WorkflowSession.with(global) { session in
             try await Self.follow(
-                jobID: try session.resolveJobID(jobID), session: session,
+                jobID: try await session.resolveJobID(jobID), session: session,
                 interval: interval ?? Self.defaultInterval(session.configuration))
         }
         throw ExitCode(status)
@@ -93,7 +93,7 @@ struct Watch: AsyncParsableCommand {
             // The newest events only: a long job has hundreds of thousands, and a look
             // needs its recent messages, the last steps' times and what is new since the
             // previous look (never near this many at one look every few seconds).
-            let detail = try session.database.jobDetail(id: job.id, latestEvents: WatchView.eventWindow)
+            let detail = try await session.store.jobDetail(id: job.id, latestEvents: WatchView.eventWindow)
             renderer.show(
                 WatchView.Frame(
                     job: job, steps: detail.steps, events: detail.events,
