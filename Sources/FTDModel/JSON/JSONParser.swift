@@ -10,24 +10,24 @@ import Foundation
 ///
 /// It accepts what `JSONDecoder` accepted and gives the same values: RFC 8259 JSON, a
 /// trailing comma in arrays and objects, a leading UTF-8 byte order mark, up to 512 nested
-/// arrays and objects; of duplicated keys the first wins. A number is an `.int` when it is
-/// written without fraction or exponent and `Int64` holds it, or when it has a fraction or
-/// exponent and its `Double` value is a whole number `Int64` holds; else a `.double`.
+/// arrays and objects; of duplicated keys the first wins, and objects keep their order. A
+/// number is an `.int` when it is
+/// written without fraction or exponent and `Int64` holds it, or when it has a fraction
+/// or exponent and its `Double` value is a whole number `Int64` holds; else a `.double`.
 /// Two differences, neither seen in real answers: the text must be UTF-8 (`JSONDecoder`
-/// also guessed UTF-16 and UTF-32 from zero bytes), and a number with a fraction or
-/// exponent beyond 2^53 is read through `Double`, where `JSONDecoder` read it exactly,
-/// rounded it or crashed depending on its digits.
+/// also guessed UTF-16 and UTF-32), and a number with a fraction or exponent beyond 2^53
+/// is read through `Double`, where `JSONDecoder` read it exactly, rounded it or crashed.
 struct JSONParser {
     static let maximumDepth = 512
 
-    private let bytes: [UInt8]
-    private var index: Int
+    let bytes: [UInt8]
+    private(set) var index: Int
 
     /// An array or object whose members are still being read.
     private struct OpenContainer {
         let isObject: Bool
         var elements: [JSONValue] = []
-        var members: [String: JSONValue] = [:]
+        var members: JSONObject = [:]
         /// The key whose value is being read.
         var key = ""
     }
@@ -284,37 +284,4 @@ struct JSONParser {
         guard index < bytes.count else { throw endOfText(context) }
         return bytes[index]
     }
-
-    private func endOfText(_ context: String) -> APIDecodingError {
-        APIDecodingError("the text ends at byte \(bytes.count) \(context)")
-    }
-
-    private func unexpected(_ byte: UInt8, _ context: String, at offset: Int? = nil) -> APIDecodingError {
-        let shown =
-            (0x21...0x7E).contains(byte)
-            ? "character '\(Character(Unicode.Scalar(byte)))'" : "byte \(Self.hex(byte))"
-        return Self.failure("unexpected \(shown) \(context)", at: offset ?? index)
-    }
-
-    private static func failure(_ problem: String, at offset: Int) -> APIDecodingError {
-        APIDecodingError("\(problem) at byte \(offset)")
-    }
-
-    private static func hex(_ byte: UInt8) -> String {
-        "0x" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16, uppercase: true)
-    }
-}
-
-extension UInt8 {
-    fileprivate static let quote = UInt8(ascii: "\"")
-    fileprivate static let backslash = UInt8(ascii: "\\")
-    fileprivate static let openBracket = UInt8(ascii: "[")
-    fileprivate static let closeBracket = UInt8(ascii: "]")
-    fileprivate static let openBrace = UInt8(ascii: "{")
-    fileprivate static let closeBrace = UInt8(ascii: "}")
-    fileprivate static let comma = UInt8(ascii: ",")
-    fileprivate static let colon = UInt8(ascii: ":")
-    fileprivate static let minus = UInt8(ascii: "-")
-    fileprivate static let plus = UInt8(ascii: "+")
-    fileprivate static let digitZero = UInt8(ascii: "0")
 }
