@@ -84,10 +84,18 @@ public struct Daemon: Sendable {
         try await serviceGroup.run()
     }
 
+    /// What `runOnce` throws when the database refused the cycle's own write: nothing of
+    /// the cycle was recorded. A storage fault before the cycle (the earlier deliveries) or
+    /// after it (its outcome, its deliveries) is thrown as it is: the cycle was recorded.
+    public struct CycleNotRecorded: Error, CustomStringConvertible {
+        public var fault: StoreError
+        public var description: String { "\(fault); nothing of this cycle was recorded" }
+    }
+
     /// `ftd run --once`: the deliveries an earlier run left, one cycle with its outcome
     /// recorded as the daemon records it, then that cycle's deliveries. A failed hook is
-    /// recorded, not thrown; a cycle that threw is recorded as failed (unless the database
-    /// itself refused) and rethrown.
+    /// recorded, not thrown; a cycle that threw is recorded as failed and rethrown, unless
+    /// the database itself refused it (`CycleNotRecorded`).
     public func runOnce(configuration: Configuration, apiKey: String) async throws -> CycleReport {
         hooks.withLock { $0 = configuration.hooks }
         keyVariables.withLock { $0 = [configuration.api.apiKeyEnv] }
@@ -96,13 +104,12 @@ public struct Daemon: Sendable {
         let report: CycleReport
         do {
             report = try await parts.cycle.run()
+        } catch let fault as StoreError where fault.isStorageFault {
+            // Writing the outcome would fail too (or wait out another busy timeout).
+            throw CycleNotRecorded(fault: fault)
         } catch {
-            // After a storage fault, writing the outcome would fail too (or wait out
-            // another busy timeout).
-            if (error as? StoreError)?.isStorageFault != true {
-                try? await store.recordCycleOutcome(
-                    CycleOutcome(thrown: error, finishedAt: PollCycle.unixNow(), nextCycleAt: nil))
-            }
+            try? await store.recordCycleOutcome(
+                CycleOutcome(thrown: error, finishedAt: PollCycle.unixNow(), nextCycleAt: nil))
             throw error
         }
         try await store.recordCycleOutcome(

@@ -42,4 +42,18 @@ import Testing
         }
         #expect(result.stderr.isEmpty, "\(result.stderr)")
     }
+
+    /// Ctrl-C stops the demo as an interrupted command: no history as if it had finished,
+    /// and not exit 0.
+    @Test func anInterruptedDemoExits130WithoutTheHistory() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let demo = try FTDProcess(["demo", "--speed", "2"], in: directory)
+        try await eventually("the demo's first status change") { demo.stdout.contains("new job → ") }
+        demo.signal(SIGINT)
+        let result = try await demo.wait(timeout: .seconds(30))
+        #expect(result.status == 130, "\(result.stderr)")
+        #expect(!result.stdout.contains("$ ftd history"), "\(result.stdout)")
+        #expect(result.stderr.contains("ftd: demo: interrupted"), "\(result.stderr)")
+    }
 }

@@ -96,6 +96,35 @@ extension StorageFaultTests {
         }
     }
 
+    /// The cycle was recorded and only a later write (a hook attempt's end) met the lock:
+    /// `--once` exits 75 without claiming that nothing of the cycle was recorded.
+    @Test(.enabled(if: DatabaseProbe.hasSQLite3))
+    func aLockAfterTheCycleDoesNotSayTheCycleWasLost() async throws {
+        try await Sandbox.with { sandbox in
+            let started = sandbox.directory.appendingPathComponent("started").path
+            let locked = sandbox.directory.appendingPathComponent("locked").path
+            try sandbox.writeConfig(
+                HookTests.hookConfig(
+                    "waiter", on: "\"queued\"",
+                    command: "'touch \(started); while [ ! -e \(locked) ]; do sleep 0.1; done'", retries: 0))
+            #expect(try await sandbox.ftd(["run", "--once"]).status == 0)  // the baseline
+            await sandbox.simulator.advanceClock(by: 25)  // → queued
+            let once = try sandbox.start(["run", "--once"])
+            try await eventually("the hook") { FileManager.default.fileExists(atPath: started) }
+            let writer = try SQLiteShell(sandbox.databasePath, in: sandbox.directory)
+            try await writer.run("BEGIN EXCLUSIVE;")
+            _ = FileManager.default.createFile(atPath: locked, contents: nil)
+            let result = try await once.wait(timeout: .seconds(30))
+            try await writer.close()
+            #expect(result.status == 75, "\(result.stderr)")
+            let line = try #require(result.stderr.split(separator: "\n").last.map(String.init))
+            #expect(line.hasPrefix("ftd: the database \(sandbox.databasePath) is locked by another process"))
+            #expect(!line.contains("nothing of this cycle was recorded"), "\(line)")
+            #expect(
+                try await Self.transitions(sandbox) == ["->validating_files", "validating_files>queued"])
+        }
+    }
+
     // MARK: A damaged database file
 
     /// Garbage is not an SQLite file at all (66, as for a path naming someone else's file);

@@ -12,6 +12,9 @@ actor DemoObserver {
     private var deliveriesShown: Set<String> = []
     /// Why the demo stopped early, when it did.
     private(set) var failure: Failure?
+    /// Whether the demo asked the daemon to stop. When it did not, a signal stopped it
+    /// (Ctrl-C, SIGTERM): the demo was interrupted, not finished.
+    private(set) var askedToStop = false
 
     init(store: SQLiteStore, style: DemoStyle, started: ContinuousClock.Instant) {
         self.store = store
@@ -22,6 +25,12 @@ actor DemoObserver {
 
     /// Returns whether the daemon should go on.
     func cycleFinished(_ tick: PollerService.Tick) async -> Bool {
+        let goOn = await judge(tick)
+        if !goOn { askedToStop = true }
+        return goOn
+    }
+
+    private func judge(_ tick: PollerService.Tick) async -> Bool {
         let elapsed = ContinuousClock.now - started
         guard let report = tick.report, report.recorded else {
             failure = Failure(

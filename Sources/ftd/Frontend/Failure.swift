@@ -21,6 +21,8 @@ struct Failure: Error, CustomStringConvertible {
     static let cannotCreate: Int32 = 73
     /// EX_TEMPFAIL: another ftd holds the database; try again once it stopped.
     static let temporaryFailure: Int32 = 75
+    /// 128 + SIGINT: stopped by Ctrl-C (or SIGTERM) before it was done.
+    static let interrupted: Int32 = 130
 
     static func exitCode(for error: StoreError) -> Int32 {
         switch error {

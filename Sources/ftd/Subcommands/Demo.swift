@@ -101,6 +101,11 @@ struct Demo: AsyncParsableCommand {
         }
         await observer.finish()
         if let failure = await observer.failure { throw failure }
+        // SIGINT or SIGTERM stopped the daemon before the job was done: no history as if
+        // the demo had finished, and the status of an interrupted command.
+        guard await observer.askedToStop else {
+            throw Failure(message: "demo: interrupted", code: Failure.interrupted)
+        }
 
         let database = store.database
         let options = HistoryRenderOptions(

@@ -111,9 +111,8 @@ struct Run: AsyncParsableCommand {
         let report: CycleReport
         do {
             report = try await daemon.runOnce(configuration: configuration, apiKey: apiKey)
-        } catch let fault as StoreError where fault.isStorageFault {
-            throw Failure(
-                message: "\(fault); nothing of this cycle was recorded", code: Failure.exitCode(for: fault))
+        } catch let notRecorded as Daemon.CycleNotRecorded {
+            throw Failure(message: "\(notRecorded)", code: Failure.exitCode(for: notRecorded.fault))
         }
         let outcome = report.failures.isEmpty ? "complete" : "incomplete"
         logger.info(
