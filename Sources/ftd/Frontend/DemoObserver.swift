@@ -32,11 +32,18 @@ actor DemoObserver {
 
     private func judge(_ tick: PollerService.Tick) async -> Bool {
         let elapsed = ContinuousClock.now - started
-        guard let report = tick.report, report.recorded else {
+        // A cycle that threw (its database refused) ends the demo; one whose requests
+        // failed after their retries is retried by the next, as the daemon does.
+        guard let report = tick.report else {
             failure = Failure(
                 message: "demo: a poll cycle failed: \(tick.outcome.error ?? "unknown error")", code: 1)
             return false
         }
+        if elapsed > .seconds(300) {
+            failure = Failure(message: "demo: the simulated job did not finish within 5 minutes", code: 1)
+            return false
+        }
+        guard report.recorded else { return true }
         for transition in report.transitions {
             progress.clear()
             Terminal.write(style.transition(transition, elapsed: elapsed))
@@ -48,12 +55,7 @@ actor DemoObserver {
             progress.show(step: step.step, totalSteps: step.totalSteps, trainLoss: step.trainLoss)
         }
         let pending = (try? await store.pendingDeliveryCount()) ?? 1
-        if report.activeJobs == 0, pending == 0 { return false }
-        if elapsed > .seconds(300) {
-            failure = Failure(message: "demo: the simulated job did not finish within 5 minutes", code: 1)
-            return false
-        }
-        return true
+        return report.activeJobs > 0 || pending > 0
     }
 
     /// After the daemon stopped: what finished since the last cycle.
