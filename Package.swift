@@ -65,10 +65,20 @@ let package = Package(
             dependencies: ["FTDModel", "FTDConfig", "FTDStore", "FTDTrainingFile"]
         ),
         .target(
+            name: "FTDWeb",
+            dependencies: [
+                "FTDModel", "FTDConfig", "FTDStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .target(
             name: "FTDDaemon",
             dependencies: [
-                "CFTDSystem", "FTDModel", "FTDConfig", "FTDAPI", "FTDStore", "FTDEngine",
+                "CFTDSystem", "FTDModel", "FTDConfig", "FTDAPI", "FTDStore", "FTDEngine", "FTDWeb",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -87,7 +97,7 @@ let package = Package(
             name: "ftd",
             dependencies: [
                 "FTDModel", "FTDConfig", "FTDAPI", "FTDStore", "FTDTrainingFile", "FTDEngine", "FTDTerminal",
-                "FTDDaemon",
+                "FTDWeb", "FTDDaemon",
                 "FTDSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -100,9 +110,10 @@ let package = Package(
             name: "FTDCoreTests",
             dependencies: [
                 "FTDModel", "FTDConfig", "FTDAPI", "FTDStore", "FTDTrainingFile", "FTDEngine", "FTDTerminal",
-                "FTDDaemon",
+                "FTDWeb", "FTDDaemon",
                 "FTDSimulator",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),

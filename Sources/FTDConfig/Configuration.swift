@@ -7,19 +7,22 @@ public struct Configuration: Sendable, Equatable {
     public var storage: StorageSettings
     public var daemon: DaemonSettings
     public var hooks: [HookSettings]
+    /// Nil: no HTTP server.
+    public var http: HTTPSettings?
     /// The file it was read from; nil when the built-in defaults are in use.
     public var sourcePath: String?
 
     public init(
         api: APISettings = APISettings(), poll: PollSettings = PollSettings(),
         storage: StorageSettings, daemon: DaemonSettings = DaemonSettings(), hooks: [HookSettings] = [],
-        sourcePath: String? = nil
+        http: HTTPSettings? = nil, sourcePath: String? = nil
     ) {
         self.api = api
         self.poll = poll
         self.storage = storage
         self.daemon = daemon
         self.hooks = hooks
+        self.http = http
         self.sourcePath = sourcePath
     }
 }

@@ -71,6 +71,8 @@ public struct ConfigurationLoader: Sendable {
             api.baseURL = url
         }
         if let file = api.apiKeyFile { api.apiKeyFile = expandingTilde(file) }
+        var http = parsed.http
+        if let file = http?.tokenFile { http?.tokenFile = expandingTilde(file) }
         let database: String
         if let override = nonEmpty("FTD_DATABASE") {
             database = override
@@ -82,7 +84,7 @@ public struct ConfigurationLoader: Sendable {
         return Configuration(
             api: api, poll: parsed.poll,
             storage: StorageSettings(database: database, groupReadable: parsed.groupReadable),
-            daemon: parsed.daemon, hooks: parsed.hooks, sourcePath: sourcePath)
+            daemon: parsed.daemon, hooks: parsed.hooks, http: http, sourcePath: sourcePath)
     }
 
     /// `$STATE_DIRECTORY/ftd.sqlite3` (systemd's `StateDirectory=`, first entry), else

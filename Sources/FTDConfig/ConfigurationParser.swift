@@ -3,7 +3,7 @@ import Foundation
 /// Turns a parsed TOML document into a validated `Configuration` (SPEC section 2).
 /// Pure: defaults and environment overrides are applied by `ConfigurationLoader`.
 enum ConfigurationParser {
-    static let sections = ["api", "poll", "storage", "daemon", "hooks"]
+    static let sections = ["api", "poll", "storage", "daemon", "hooks", "http"]
     static let apiKeys = [
         "base_url", "api_key_env", "api_key_file", "organization", "project", "request_timeout",
         "max_retries", "max_requests_per_minute",
@@ -12,11 +12,12 @@ enum ConfigurationParser {
     static let storageKeys = ["database", "group_readable"]
     static let daemonKeys = ["stop_timeout"]
     static let hookKeys = ["name", "on", "command", "timeout", "retries"]
+    static let httpKeys = ["listen", "token_file"]
 
     /// `database` is nil when the document does not set `storage.database`.
     static func parse(_ document: [String: ConfigNode]) throws(ConfigurationError) -> (
         api: APISettings, poll: PollSettings, database: String?, groupReadable: Bool,
-        daemon: DaemonSettings, hooks: [HookSettings]
+        daemon: DaemonSettings, hooks: [HookSettings], http: HTTPSettings?
     ) {
         let root = try ConfigTableReader(path: "", fields: document, allowed: sections)
         let api =
@@ -46,7 +47,29 @@ enum ConfigurationParser {
             try root.node("hooks").map { node throws(ConfigurationError) in
                 try HookSettingsParser.hooks(node)
             } ?? []
-        return (api, poll, database, groupReadable, daemon, hooks)
+        let http = try root.node("http").map { node throws(ConfigurationError) in try httpSettings(node) }
+        return (api, poll, database, groupReadable, daemon, hooks, http)
+    }
+
+    static func httpSettings(_ node: ConfigNode) throws(ConfigurationError) -> HTTPSettings {
+        let table = try ConfigTableReader(path: "http", node: node, allowed: httpKeys)
+        guard let listen = try table.string("listen") else {
+            throw .invalid("http.listen", "required in [http]: HOST:PORT, e.g. \"127.0.0.1:8327\"")
+        }
+        guard let (host, port) = HTTPSettings.parseListen(listen) else {
+            throw .invalid(
+                "http.listen",
+                "expected HOST:PORT with a port from 0 to 65535, e.g. \"127.0.0.1:8327\" or \"[::1]:8327\"")
+        }
+        var settings = HTTPSettings(host: host, port: port, tokenFile: try table.string("token_file"))
+        if settings.tokenFile?.isEmpty == true { settings.tokenFile = nil }
+        if !settings.isLoopback, settings.tokenFile == nil {
+            throw .invalid(
+                "http.token_file",
+                "required when http.listen (\(listen)) is not a loopback address: anyone who can reach it would read every job"
+            )
+        }
+        return settings
     }
 
     static func apiSettings(_ node: ConfigNode) throws(ConfigurationError) -> APISettings {

@@ -4,7 +4,9 @@ import FTDConfig
 import FTDEngine
 import FTDModel
 import FTDStore
+import FTDWeb
 import Foundation
+import Hummingbird
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -70,6 +72,9 @@ public struct Daemon: Sendable {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: deliveries), .init(service: reload), .init(service: poller),
         ]
+        if let http = configuration.http {
+            services.append(.init(service: try webServer(http, configuration: configuration)))
+        }
         if let notifier {
             // Last, so that a stop reaches it first and STOPPING=1 goes out at once.
             services.append(
@@ -90,6 +95,19 @@ public struct Daemon: Sendable {
     public struct CycleNotRecorded: Error, CustomStringConvertible {
         public var fault: StoreError
         public var description: String { "\(fault); nothing of this cycle was recorded" }
+    }
+
+    /// `[http]`: the JSON API and `/healthz` beside the poller, reading the same store.
+    func webServer(_ http: HTTPSettings, configuration: Configuration) throws
+        -> Application<RouterResponder<BasicRequestContext>>
+    {
+        let token = try http.tokenFile.map { file throws(ConfigurationError) in try HTTPToken.read(file) }
+        let server = WebServer(
+            settings: http, token: token, store: store, poll: configuration.poll, logger: logger)
+        let logger = self.logger
+        return server.application { port in
+            logger.info("dashboard on http://\(http.authority(port: port))/")
+        }
     }
 
     /// `ftd run --once`: the deliveries an earlier run left, one cycle with its outcome
@@ -192,6 +210,10 @@ public struct Daemon: Sendable {
                     description:
                         "\(running.sourcePath ?? "the built-in defaults") was read at start, now \(configuration.sourcePath ?? "the built-in defaults") would be: restart ftd to switch"
                 )
+            }
+            if configuration.http != running.http {
+                logger.warning("http settings change only at the next start: the server stays as it was")
+                configuration.http = running.http
             }
             if configuration.storage != running.storage {
                 logger.warning(

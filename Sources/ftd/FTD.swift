@@ -18,7 +18,7 @@ struct FTD: AsyncParsableCommand {
         subcommands: [
             Run.self, Status.self, History.self, Hooks.self, Validate.self, Submit.self, Watch.self,
             Cancel.self,
-            Pause.self, Resume.self, Try.self, Sim.self, Demo.self,
+            Pause.self, Resume.self, Try.self, Serve.self, Sim.self, Demo.self,
         ]
     )
 

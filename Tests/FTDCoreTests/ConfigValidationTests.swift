@@ -36,6 +36,12 @@ import Testing
         Case(toml: "[daemon]\nstop_timeout = 1e30", key: "daemon.stop_timeout"),
         Case(toml: "[daemon]\nstop_timeout = \"10s\"", key: "daemon.stop_timeout"),
         Case(toml: "daemon = 3", key: "daemon"),
+        Case(toml: "[http]\ntoken_file = \"/t\"", key: "http.listen"),
+        Case(toml: "[http]\nlisten = \"8327\"", key: "http.listen"),
+        Case(toml: "[http]\nlisten = \"127.0.0.1:70000\"", key: "http.listen"),
+        Case(toml: "[http]\nlisten = \"127.0.0.1:8327\"\nport = 1", key: "http.port"),
+        Case(toml: "[http]\nlisten = \"0.0.0.0:8327\"", key: "http.token_file"),
+        Case(toml: "[http]\nlisten = \"192.168.1.5:8327\"\ntoken_file = \"\"", key: "http.token_file"),
         Case(
             toml: "[[hooks]]\nname = \"n\"\non = [\"*\"]\ncomand = [\"/bin/true\"]", key: "hooks.n.comand"
         ),

@@ -20,7 +20,7 @@ public enum HistoryJSON {
         ])
     }
 
-    static func summary(_ job: JobSummary) -> JSONValue {
+    package static func summary(_ job: JobSummary) -> JSONValue {
         .object([
             "id": .string(job.id),
             "status": .string(job.status),

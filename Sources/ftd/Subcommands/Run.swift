@@ -99,7 +99,11 @@ struct Run: AsyncParsableCommand {
         let environment = environment ?? global.environment
         let configuration = try global.loadConfiguration(environment: environment)
         let apiKey = try APIKeyResolver(environment: environment).resolve(configuration.api)
-        if checkingHooks { try HookCommandCheck(environment: environment).check(configuration.hooks) }
+        if checkingHooks {
+            try HookCommandCheck(environment: environment).check(configuration.hooks)
+            // The daemon serves [http]: its token must be there before anything starts.
+            if let file = configuration.http?.tokenFile { _ = try HTTPToken.read(file) }
+        }
         return (configuration, apiKey)
     }
 

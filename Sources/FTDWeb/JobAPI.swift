@@ -1,0 +1,76 @@
+import FTDModel
+import FTDStore
+import Hummingbird
+
+/// `GET /api/jobs` and `GET /api/jobs/{account}/{id}`: the JSON of `ftd history --json`
+/// (SPEC section 6), each job with its `account`.
+struct JobAPI: Sendable {
+    /// Until several accounts exist (SPEC section 8), every job belongs to this one.
+    static let account = "default"
+    static let maximumLimit = 100_000
+
+    let store: any HistoryStore
+
+    func jobs(_ request: Request) async throws -> Response {
+        let query = request.uri.queryParameters
+        let status = query["status"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        var limit: Int?
+        if let text = query["limit"] {
+            guard let value = Int(text), (1...Self.maximumLimit).contains(value) else {
+                return .problem(
+                    "limit: expected a whole number from 1 to \(Self.maximumLimit)", status: .badRequest)
+            }
+            limit = value
+        }
+        if let account = query["account"], !account.isEmpty, account != Self.account {
+            return .json(.array([]))
+        }
+        do {
+            let summaries = try await store.jobSummaries(status: status, limit: limit)
+            return .json(.array(summaries.map { Self.withAccount(HistoryJSON.summary($0)) }))
+        } catch let error as StoreError {
+            return Self.answer(error)
+        }
+    }
+
+    func job(account: String, id: String, _ request: Request) async throws -> Response {
+        var maxPoints: Int?
+        if let text = request.uri.queryParameters["max_points"] {
+            guard let value = Int(text), value >= 2 else {
+                return .problem("max_points: expected a whole number of at least 2", status: .badRequest)
+            }
+            maxPoints = value
+        }
+        guard account == Self.account else { return .problem("no account \(account)", status: .notFound) }
+        do {
+            var detail = try await store.jobDetail(id: try await store.resolveJobID(id), latestEvents: nil)
+            if let maxPoints { detail.steps = StepDownsampler.downsample(detail.steps, maxPoints: maxPoints) }
+            guard case .object(var members) = HistoryJSON.detail(detail), let job = members["job"] else {
+                return .problem("the job's JSON could not be built", status: .internalServerError)
+            }
+            members["job"] = Self.withAccount(job)
+            return .json(.object(members))
+        } catch let error as StoreError {
+            return Self.answer(error)
+        }
+    }
+
+    /// The summary with `"account"` after its `"id"`.
+    static func withAccount(_ summary: JSONValue) -> JSONValue {
+        guard case .object(let members) = summary else { return summary }
+        var result = JSONObject(minimumCapacity: members.count + 1)
+        for (key, value) in members {
+            result[key] = value
+            if key == "id" { result["account"] = .string(account) }
+        }
+        return .object(result)
+    }
+
+    static func answer(_ error: StoreError) -> Response {
+        switch error {
+        case .unknownJob, .ambiguousJob: return .problem("\(error)", status: .notFound)
+        case .databaseMissing: return .problem("\(error)", status: .serviceUnavailable)
+        default: return .problem("\(error)", status: .internalServerError)
+        }
+    }
+}

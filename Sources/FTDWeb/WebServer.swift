@@ -1,0 +1,59 @@
+import FTDConfig
+import FTDModel
+import FTDStore
+import Hummingbird
+import Logging
+
+/// The HTTP side of ftd (SPEC section 9): the JSON API and `/healthz`, read-only, from the
+/// store. `ftd run` adds it to its services when `[http]` is set; `ftd serve` runs it alone.
+///
+/// Every answer is read through `HistoryStore` (a query on the store's own queue), so a
+/// slow client never holds a database write and never delays a poll cycle.
+public struct WebServer: Sendable {
+    public typealias Store = HistoryStore & DaemonStatusStore
+
+    let settings: HTTPSettings
+    let token: String?
+    let store: any Store
+    let poll: PollSettings
+    let logger: Logger
+    /// Unix seconds now; a test sets the clock.
+    var now: @Sendable () -> Int64 = { Int64(WallClock.unixTime()) }
+
+    public init(settings: HTTPSettings, token: String?, store: any Store, poll: PollSettings, logger: Logger)
+    {
+        self.settings = settings
+        self.token = token
+        self.store = store
+        self.poll = poll
+        self.logger = logger
+    }
+
+    /// The server, ready to run as a service; `onRunning` hears the port it bound (the
+    /// configured one, or the free one port 0 picked).
+    public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+        -> Application<RouterResponder<BasicRequestContext>>
+    {
+        Application(
+            router: router(),
+            configuration: ApplicationConfiguration(
+                address: .hostname(settings.host, port: settings.port), serverName: nil),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? settings.port) },
+            logger: logger)
+    }
+
+    func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: AccessGuard(settings: settings, token: token))
+        let api = JobAPI(store: store)
+        router.get("/api/jobs") { request, _ in try await api.jobs(request) }
+        router.get("/api/jobs/{account}/{id}") { request, context in
+            try await api.job(
+                account: try context.parameters.require("account"), id: try context.parameters.require("id"),
+                request)
+        }
+        let health = HealthCheck(store: store, poll: poll, now: now)
+        router.get("/healthz") { _, _ in await health.response() }
+        return router
+    }
+}

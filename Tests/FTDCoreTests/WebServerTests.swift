@@ -1,0 +1,191 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import FTDConfig
+@testable import FTDEngine
+@testable import FTDModel
+@testable import FTDStore
+@testable import FTDWeb
+
+/// The JSON API, `/healthz` and the access rules of SPEC section 9, through the router.
+struct WebServerTests {
+    typealias S = StoreSample
+    static let loopback = HTTPSettings(host: "127.0.0.1", port: 0)
+    static let token = "0123456789abcdef0123"
+
+    /// A store with two jobs, the first with 1,000 steps and a spike at step 500.
+    static func store() throws -> SQLiteStore {
+        let database = try AppDatabase.inMemory()
+        var cycle = CycleRecord(
+            observedAt: 100,
+            jobs: [
+                S.job("ftjob-aaa", "running", createdAt: 2_000),
+                S.job("ftjob-bbb", "succeeded", createdAt: 1_000, fineTunedModel: "ft:x<script>"),
+            ])
+        cycle.steps = (1...1000).map { step in
+            LossStep(
+                jobID: "ftjob-aaa", step: step, totalSteps: 1000,
+                trainLoss: step == 500 ? 9.5 : 2.0 / Double(step))
+        }
+        try database.record(cycle: cycle)
+        return SQLiteStore(database)
+    }
+
+    static func server(
+        _ store: SQLiteStore, settings: HTTPSettings = loopback, token: String? = nil, now: Int64 = 1_000
+    ) -> WebServer {
+        var server = WebServer(
+            settings: settings, token: token, store: store, poll: PollSettings(), logger: S.logger)
+        server.now = { now }
+        return server
+    }
+
+    static func get(
+        _ server: WebServer, _ uri: String, headers: HTTPFields = [:],
+        method: HTTPRequest.Method = .get
+    ) async throws -> (status: HTTPResponse.Status, headers: HTTPFields, body: String) {
+        let application = Application(router: server.router())
+        return try await application.test(.router) { client in
+            try await client.execute(uri: uri, method: method, headers: headers) { response in
+                (response.status, response.headers, String(buffer: response.body))
+            }
+        }
+    }
+
+    @Test func theJobsAreTheJSONOfHistoryWithTheirAccount() async throws {
+        let store = try Self.store()
+        let answer = try await Self.get(Self.server(store), "/api/jobs")
+        #expect(answer.status == .ok)
+        let expected = try await store.jobSummaries(status: nil, limit: nil).map {
+            JobAPI.withAccount(HistoryJSON.summary($0))
+        }
+        #expect(answer.body == JSONValue.array(expected).rendered(pretty: false) + "\n")
+        #expect(answer.body.hasPrefix(#"[{"id":"ftjob-aaa","account":"default","status":"running""#))
+        // API text stays JSON text: a browser never reads it as markup.
+        #expect(answer.headers[.contentType] == "application/json; charset=utf-8")
+        #expect(answer.headers[.contentSecurityPolicy]?.hasPrefix("default-src 'self'") == true)
+
+        #expect(
+            try await Self.get(Self.server(store), "/api/jobs?status=succeeded").body.contains("ftjob-bbb"))
+        #expect(
+            !(try await Self.get(Self.server(store), "/api/jobs?status=succeeded").body.contains("ftjob-aaa"))
+        )
+        #expect(
+            try await Self.get(Self.server(store), "/api/jobs?limit=1").body.components(separatedBy: "\"id\"")
+                .count == 2)
+        #expect(try await Self.get(Self.server(store), "/api/jobs?account=other").body == "[]\n")
+        #expect(try await Self.get(Self.server(store), "/api/jobs?limit=0").status == .badRequest)
+    }
+
+    @Test func aJobIsItsHistoryJSONAndMaxPointsKeepsTheSpike() async throws {
+        let store = try Self.store()
+        let whole = try await Self.get(Self.server(store), "/api/jobs/default/ftjob-aaa")
+        #expect(whole.status == .ok)
+        #expect(whole.body.hasPrefix(#"{"job":{"id":"ftjob-aaa","account":"default""#))
+        #expect(whole.body.components(separatedBy: "\"step\":").count - 1 == 1000)
+
+        let sampled = try await Self.get(Self.server(store), "/api/jobs/default/ftjob-a?max_points=50")
+        let steps = sampled.body.components(separatedBy: "\"step\":").dropFirst().compactMap {
+            Int($0.prefix { $0.isNumber })
+        }
+        #expect(steps.count <= 50)
+        #expect(steps.first == 1)
+        #expect(steps.last == 1000)
+        #expect(steps.contains(500))
+
+        #expect(try await Self.get(Self.server(store), "/api/jobs/default/ftjob-zzz").status == .notFound)
+        // Ambiguous: both jobs begin so.
+        #expect(try await Self.get(Self.server(store), "/api/jobs/default/ftjob-").status == .notFound)
+        #expect(try await Self.get(Self.server(store), "/api/jobs/other/ftjob-aaa").status == .notFound)
+        #expect(
+            try await Self.get(Self.server(store), "/api/jobs/default/ftjob-aaa?max_points=x").status
+                == .badRequest)
+    }
+
+    @Test func healthReportsTheLastCycle() async throws {
+        let store = try Self.store()
+        let none = try await Self.get(Self.server(store), "/healthz")
+        #expect(none.status == .serviceUnavailable)
+        #expect(none.body.contains("no poll cycle"))
+
+        try await store.recordCycleOutcome(
+            CycleOutcome(finishedAt: 1_000, result: .complete, nextCycleAt: 1_030))
+        let fresh = try await Self.get(Self.server(store, now: 1_050), "/healthz")
+        #expect(fresh.status == .ok)
+        #expect(fresh.body == #"{"ok":true}"# + "\n")
+        #expect(try await Self.get(Self.server(store, now: 1_091), "/healthz").status == .serviceUnavailable)
+
+        // Idle: the next cycle was scheduled 300 s on; three of those are allowed.
+        try await store.recordCycleOutcome(
+            CycleOutcome(finishedAt: 2_000, result: .complete, nextCycleAt: 2_300))
+        #expect(try await Self.get(Self.server(store, now: 2_800), "/healthz").status == .ok)
+
+        try await store.recordCycleOutcome(CycleOutcome(finishedAt: 3_000, result: .failed, error: "503"))
+        let failed = try await Self.get(Self.server(store, now: 3_001), "/healthz")
+        #expect(failed.status == .serviceUnavailable)
+        #expect(failed.body.contains("failed"))
+    }
+
+    /// The router's test client addresses every request to `localhost`; the names it
+    /// could carry are judged here (and end to end in `ServeCommandTests`).
+    @Test(arguments: [
+        ("localhost:8327", true), ("127.0.0.1:8327", true), ("[::1]:8327", true), ("localhost", true),
+        ("LOCALHOST:1", true), ("10.0.0.5:8327", false), ("evil.example", false),
+        ("evil.example:8327", false),
+        ("127.0.0.1.evil.example", false), ("", false), ("[::1]", true), ("localhost.", false),
+    ])
+    func onLoopbackOnlyRequestsAddressedToThisMachineAreServed(_ host: String, _ allowed: Bool) {
+        #expect(AccessGuard<BasicRequestContext>.hostAllowed(host, listening: "127.0.0.1") == allowed)
+    }
+
+    @Test func theListenAddressItselfIsAllowed() {
+        #expect(AccessGuard<BasicRequestContext>.hostAllowed("127.0.0.2:80", listening: "127.0.0.2"))
+        #expect(!AccessGuard<BasicRequestContext>.hostAllowed(nil, listening: "127.0.0.1"))
+    }
+
+    @Test func nothingButGetIsServed() async throws {
+        let server = Self.server(try Self.store())
+        for method in [HTTPRequest.Method.post, .put, .delete, .patch] {
+            let answer = try await Self.get(server, "/api/jobs", method: method)
+            #expect(answer.status == .methodNotAllowed)
+            #expect(answer.headers[.allow] == "GET")
+        }
+    }
+
+    @Test func withATokenEveryRequestMustCarryIt() async throws {
+        let server = Self.server(
+            try Self.store(), settings: HTTPSettings(host: "0.0.0.0", port: 0, tokenFile: "/t"),
+            token: Self.token)
+        #expect(try await Self.get(server, "/api/jobs", headers: [:]).status == .unauthorized)
+        let bearer: HTTPFields = [.authorization: "Bearer \(Self.token)"]
+        #expect(try await Self.get(server, "/api/jobs", headers: bearer).status == .ok)
+        let wrong: HTTPFields = [.authorization: "Bearer \(Self.token)x"]
+        #expect(try await Self.get(server, "/api/jobs", headers: wrong).status == .unauthorized)
+        // Opening /?token= once sets a cookie only this site sends, and leaves the address bar.
+        let login = try await Self.get(server, "/?token=\(Self.token)", headers: [:])
+        #expect(login.status == .seeOther)
+        #expect(login.headers[.location] == "/")
+        let cookie = try #require(login.headers[.setCookie])
+        #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
+        let withCookie: HTTPFields = [.cookie: String(cookie.prefix { $0 != ";" })]
+        #expect(try await Self.get(server, "/api/jobs", headers: withCookie).status == .ok)
+        #expect(try await Self.get(server, "/?token=nope", headers: [:]).status == .unauthorized)
+    }
+
+    @Test(arguments: [
+        ("127.0.0.1:8327", "127.0.0.1", 8327), ("localhost:0", "localhost", 0), ("[::1]:8327", "::1", 8327),
+        ("0.0.0.0:80", "0.0.0.0", 80),
+    ])
+    func listenIsHostAndPort(_ text: String, _ host: String, _ port: Int) {
+        let parsed = HTTPSettings.parseListen(text)
+        #expect(parsed?.host == host)
+        #expect(parsed?.port == port)
+    }
+
+    @Test(arguments: ["8327", "127.0.0.1", "127.0.0.1:99999", "::1:8327", ":8327", "127.0.0.1:-1", "a b:1"])
+    func aBadListenIsRefused(_ text: String) {
+        #expect(HTTPSettings.parseListen(text) == nil)
+    }
+}
