@@ -73,7 +73,10 @@ struct AccessGuard<Context: RequestContext>: RouterMiddleware {
     }
 
     static func presentedToken(_ request: Request) -> String? {
-        if let authorization = request.headers[.authorization], authorization.hasPrefix("Bearer ") {
+        // The scheme is case-insensitive (RFC 9110 section 11.1): `bearer` is `Bearer`.
+        if let authorization = request.headers[.authorization],
+            authorization.prefix("Bearer ".count).lowercased() == "bearer "
+        {
             return String(authorization.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
         }
         for header in request.headers[values: .cookie] {

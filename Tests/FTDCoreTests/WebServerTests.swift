@@ -161,6 +161,10 @@ struct WebServerTests {
         #expect(try await Self.get(server, "/api/jobs", headers: [:]).status == .unauthorized)
         let bearer: HTTPFields = [.authorization: "Bearer \(Self.token)"]
         #expect(try await Self.get(server, "/api/jobs", headers: bearer).status == .ok)
+        for scheme in ["bearer", "BEARER"] {
+            let spelled: HTTPFields = [.authorization: "\(scheme) \(Self.token)"]
+            #expect(try await Self.get(server, "/api/jobs", headers: spelled).status == .ok)
+        }
         let wrong: HTTPFields = [.authorization: "Bearer \(Self.token)x"]
         #expect(try await Self.get(server, "/api/jobs", headers: wrong).status == .unauthorized)
         // Opening /?token= once sets a cookie only this site sends, and leaves the address bar.

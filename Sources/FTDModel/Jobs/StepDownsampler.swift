@@ -15,7 +15,10 @@ public enum StepDownsampler {
         let present = series.filter { value in steps.contains { value($0)?.isFinite == true } }
         let perRun = max(1, 2 * present.count)
         let runs = max(1, (limit - 2) / perRun)
-        var kept = Set<Int>([0, steps.count - 1])
+        // In the order of their worth: the ends, then each series' low and high points,
+        // the train loss first.
+        var kept = [0, steps.count - 1]
+        var seen = Set(kept)
         let inner = 1..<(steps.count - 1)
         for run in 0..<runs {
             let lower = inner.lowerBound + inner.count * run / runs
@@ -29,12 +32,14 @@ public enum StepDownsampler {
                     if lowest.map({ point < $0.value }) ?? true { lowest = (index, point) }
                     if highest.map({ point > $0.value }) ?? true { highest = (index, point) }
                 }
-                if let lowest { kept.insert(lowest.index) }
-                if let highest { kept.insert(highest.index) }
+                for index in [lowest?.index, highest?.index].compactMap(\.self)
+                where seen.insert(index).inserted {
+                    kept.append(index)
+                }
             }
         }
-        var result = kept.sorted()
-        if result.count > limit { result = Array(result.prefix(limit - 1)) + [steps.count - 1] }
-        return result.map { steps[$0] }
+        // Too many series for the room leaves one run over the whole job: its points are
+        // then each series' lowest and highest of all, and the later series give way.
+        return kept.prefix(limit).sorted().map { steps[$0] }
     }
 }
