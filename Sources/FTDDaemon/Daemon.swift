@@ -6,7 +6,6 @@ import FTDModel
 import FTDStore
 import FTDWeb
 import Foundation
-import Hummingbird
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -98,14 +97,12 @@ public struct Daemon: Sendable {
     }
 
     /// `[http]`: the JSON API and `/healthz` beside the poller, reading the same store.
-    func webServer(_ http: HTTPSettings, configuration: Configuration) throws
-        -> Application<RouterResponder<BasicRequestContext>>
-    {
+    func webServer(_ http: HTTPSettings, configuration: Configuration) throws -> some Service {
         let token = try http.tokenFile.map { file throws(ConfigurationError) in try HTTPToken.read(file) }
         let server = WebServer(
             settings: http, token: token, store: store, poll: configuration.poll, logger: logger)
         let logger = self.logger
-        return server.application { port in
+        return server.service { port in
             logger.info("dashboard on http://\(http.authority(port: port))/")
         }
     }

@@ -3,6 +3,7 @@ import FTDModel
 import FTDStore
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 /// The HTTP side of ftd (SPEC section 9): the JSON API and `/healthz`, read-only, from the
 /// store. `ftd run` adds it to its services when `[http]` is set; `ftd serve` runs it alone.
@@ -40,6 +41,12 @@ public struct WebServer: Sendable {
                 address: .hostname(settings.host, port: settings.port), serverName: nil),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? settings.port) },
             logger: logger)
+    }
+
+    /// The server as a service (`ftd run`'s group, `ftd serve`): a failure to bind names
+    /// the address.
+    public func service(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some Service {
+        ListeningService(application: application(onRunning: onRunning), address: settings.authority())
     }
 
     func router() -> Router<BasicRequestContext> {

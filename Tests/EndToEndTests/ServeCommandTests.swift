@@ -91,4 +91,23 @@ import Testing
             #expect(missing.stderr.contains("http.token_file"), "\(missing.stderr)")
         }
     }
+
+    @Test func aPortInUseSaysWhichAddressAndExits69() async throws {
+        try await Sandbox.with { sandbox in
+            try sandbox.writeConfig(Self.listen)
+            #expect(try await sandbox.ftd(["run", "--once"]).status == 0)
+            let first = try sandbox.start(["serve"], environment: [:])
+            try await eventually("the first server") { Self.address(first.stdout) != nil }
+            let taken = try #require(Self.address(first.stdout)?.dropFirst("http://".count))
+            try sandbox.writeConfig("\n[http]\nlisten = \"\(taken)\"\n")
+            let second = try await sandbox.ftd(["serve"], environment: [:])
+            #expect(second.status == 69)
+            #expect(
+                second.stderr.contains(
+                    "ftd: cannot listen on \(taken) (http.listen): the address is already in use"),
+                "\(second.stderr)")
+            first.signal(SIGTERM)
+            _ = try await first.wait(timeout: .seconds(20))
+        }
+    }
 }

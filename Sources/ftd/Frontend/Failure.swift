@@ -3,6 +3,7 @@ import FTDAPI
 import FTDConfig
 import FTDModel
 import FTDStore
+import FTDWeb
 import Foundation
 
 /// A failure the user sees as one `ftd: …` line and a sysexits status.
@@ -72,6 +73,8 @@ struct Failure: Error, CustomStringConvertible {
             return Failure(message: "\(error)", code: exitCode(for: error))
         case let error as StoreError:
             return Failure(message: "\(error)", code: exitCode(for: error))
+        case let error as WebServerError:
+            return Failure(message: "\(error)", code: unavailable)
         case let error as DaemonLockError:
             switch error {
             case .held: return Failure(message: "\(error)", code: temporaryFailure)

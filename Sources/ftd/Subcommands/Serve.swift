@@ -33,12 +33,12 @@ struct Serve: AsyncParsableCommand {
         let store = SQLiteStore(try AppDatabase.openForReading(path: configuration.storage.database))
         let server = WebServer(
             settings: http, token: token, store: store, poll: configuration.poll, logger: logger)
-        let application = server.application { port in
+        let service = server.service { port in
             Terminal.write("ftd: dashboard on http://\(http.authority(port: port))/\n")
         }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }
