@@ -63,12 +63,22 @@ struct AccessGuard<Context: RequestContext>: RouterMiddleware {
     /// The name part of `Host` is the listen address, or a name of this machine itself.
     static func hostAllowed(_ header: String?, listening: String) -> Bool {
         guard let header, !header.isEmpty else { return false }
-        var name = Substring(header.lowercased())
-        if name.hasPrefix("["), let close = name.firstIndex(of: "]") {
-            name = name[name.index(after: name.startIndex)..<close]
-        } else if let colon = name.lastIndex(of: ":"), name.firstIndex(of: ":") == colon {
-            name = name[..<colon]
+        let text = Substring(header.lowercased())
+        var name = text
+        var port: Substring = ""
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]") else { return false }
+            name = text[text.index(after: text.startIndex)..<close]
+            let rest = text[text.index(after: close)...]
+            guard rest.isEmpty || rest.hasPrefix(":") else { return false }
+            port = rest.dropFirst()
+        } else if let colon = text.lastIndex(of: ":"), text.firstIndex(of: ":") == colon {
+            name = text[..<colon]
+            port = text[text.index(after: colon)...]
         }
+        // Only a port may follow the name: `127.0.0.1:80@evil` or `localhost:80, evil` is
+        // not a Host a browser sends.
+        guard port.allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
         return ["localhost", "127.0.0.1", "::1", listening.lowercased()].contains(String(name))
     }
 

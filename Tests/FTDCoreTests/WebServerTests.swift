@@ -135,6 +135,9 @@ struct WebServerTests {
         ("LOCALHOST:1", true), ("10.0.0.5:8327", false), ("evil.example", false),
         ("evil.example:8327", false),
         ("127.0.0.1.evil.example", false), ("", false), ("[::1]", true), ("localhost.", false),
+        ("127.0.0.1:80@evil.example", false), ("127.0.0.1:evil", false),
+        ("localhost:80, evil.example", false),
+        ("[::1]x", false), ("[::1]:80x", false), ("[::1", false),
     ])
     func onLoopbackOnlyRequestsAddressedToThisMachineAreServed(_ host: String, _ allowed: Bool) {
         #expect(AccessGuard<BasicRequestContext>.hostAllowed(host, listening: "127.0.0.1") == allowed)
