@@ -57,13 +57,10 @@ struct JobAPI: Sendable {
 
     /// The summary with `"account"` after its `"id"`.
     static func withAccount(_ summary: JSONValue) -> JSONValue {
-        guard case .object(let members) = summary else { return summary }
-        var result = JSONObject(minimumCapacity: members.count + 1)
-        for (key, value) in members {
-            result[key] = value
-            if key == "id" { result["account"] = .string(account) }
-        }
-        return .object(result)
+        guard case .object(var members) = summary else { return summary }
+        let position = members.index(forKey: "id").map { $0 + 1 } ?? 0
+        members.updateValue(.string(account), forKey: "account", insertingAt: position)
+        return .object(members)
     }
 
     static func answer(_ error: StoreError) -> Response {
