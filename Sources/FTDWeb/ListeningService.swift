@@ -2,6 +2,14 @@ import Hummingbird
 import NIOCore
 import ServiceLifecycle
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Why the server could not start.
 public struct WebServerError: Error, CustomStringConvertible {
     public let address: String
@@ -23,9 +31,9 @@ struct ListeningService: Service {
         } catch let error as IOError {
             let reason =
                 switch error.errnoCode {
-                case 98: "the address is already in use"  // EADDRINUSE
-                case 13: "permission denied (a port below 1024 needs privileges)"  // EACCES
-                case 99: "the address does not belong to this machine"  // EADDRNOTAVAIL
+                case EADDRINUSE: "the address is already in use"
+                case EACCES: "permission denied (a port below 1024 needs privileges)"
+                case EADDRNOTAVAIL: "the address does not belong to this machine"
                 default: "\(error)"
                 }
             throw WebServerError(address: address, reason: reason)
