@@ -19,7 +19,7 @@ public struct WebServer: Sendable {
     let poll: PollSettings
     let logger: Logger
     /// Unix seconds now; a test sets the clock.
-    var now: @Sendable () -> Int64 = { Int64(WallClock.unixTime()) }
+    var now: @Sendable () -> Int64 = WallClock.unixSeconds
 
     public init(settings: HTTPSettings, token: String?, store: any Store, poll: PollSettings, logger: Logger)
     {

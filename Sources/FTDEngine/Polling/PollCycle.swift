@@ -71,7 +71,7 @@ public struct PollCycle: Sendable {
         self.clock = clock
     }
 
-    @Sendable public static func unixNow() -> Int64 { Int64(WallClock.unixTime()) }
+    @Sendable public static func unixNow() -> Int64 { WallClock.unixSeconds() }
 
     /// Runs the cycle. Request failures are reported, not thrown; a database failure or
     /// cancellation throws, and then nothing of the cycle is recorded.
