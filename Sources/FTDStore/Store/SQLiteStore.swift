@@ -54,11 +54,7 @@ extension SQLiteStore: DeliveryOutbox {
     public func beginAttempt(deliveryID: String, startedAt: Int64) async throws -> (
         runID: Int64, attempt: Int
     ) {
-        let begun = try await run { database in
-            let (runID, attempt) = try database.beginAttempt(deliveryID: deliveryID, startedAt: startedAt)
-            return [runID, Int64(attempt)]
-        }
-        return (begun[0], Int(begun[1]))
+        try await run { try $0.beginAttempt(deliveryID: deliveryID, startedAt: startedAt) }
     }
 
     public func finishAttempt(runID: Int64, result: HookRunResult, cutByStop: Bool) async throws {
