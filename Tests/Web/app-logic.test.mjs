@@ -1,5 +1,6 @@
-// The dashboard's pure functions (Sources/FTDWeb/Assets/logic.js), with node's own test
-// runner: `node --test Tests/Web/`. No package, no network.
+// The dashboard's pure functions (the exported part of Sources/FTDWeb/Assets/app.js),
+// with node's own test runner: `node --test Tests/Web/`. No package, no network. In
+// node the module only defines: it starts a page only where `window` and `document` exist.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -7,7 +8,7 @@ import {
   bestCheckpointID, downsampleForDrawing, ema, formatDuration, formatNumber, formatRelative,
   hyperparameters, indexAtOrBefore, isTerminal, lastValue, logTicks, nearestIndex, niceTicks,
   parseJobList, refreshSeconds, seriesFromSteps, stateDurations, unseenEvents, valuesDiffer,
-} from "../../Sources/FTDWeb/Assets/logic.js";
+} from "../../Sources/FTDWeb/Assets/app.js";
 
 test("ema with alpha 0 returns the values unchanged", () => {
   assert.deepEqual(ema([3, 1, 2], 0), [3, 1, 2]);
