@@ -72,6 +72,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            // The page's script, style and icon are compiled into the binary: an installed
+            // /usr/bin/ftd has no resource folder beside it.
+            resources: [
+                .embedInCode("Assets/app.js"), .embedInCode("Assets/app.css"),
+                .embedInCode("Assets/icon.svg"),
             ]
         ),
         .target(

@@ -28,7 +28,7 @@ public struct HTTPSettings: Sendable, Equatable {
     }
 
     /// Reads `listen` (`HOST:PORT`, `[IPv6]:PORT`).
-    static func parseListen(_ text: String) -> (host: String, port: Int)? {
+    public static func parseListen(_ text: String) -> (host: String, port: Int)? {
         let host: Substring
         let portText: Substring
         if text.hasPrefix("[") {

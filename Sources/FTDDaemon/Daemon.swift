@@ -34,10 +34,12 @@ public struct Daemon: Sendable {
     /// elsewhere, the old variable is still in the process's environment.
     private let keyVariables = Locked<Set<String>>([])
     private let statusText = Locked<String?>(nil)
+    /// Hears the dashboard's address once `[http]` is listening (`ftd demo` prints it).
+    let dashboardListening: @Sendable (String) async -> Void
 
     public init(
         store: SQLiteStore, httpClient: HTTPClient, notifier: SystemdNotifier?, loader: @escaping Loader,
-        logger: Logger
+        logger: Logger, dashboardListening: @escaping @Sendable (String) async -> Void = { _ in }
     ) {
         self.store = store
         self.httpClient = httpClient
@@ -45,6 +47,7 @@ public struct Daemon: Sendable {
         self.loader = loader
         self.logger = logger
         self.hooks = Locked([])
+        self.dashboardListening = dashboardListening
     }
 
     /// Runs until a graceful stop has finished (exit 0), with the configuration given.
@@ -100,10 +103,14 @@ public struct Daemon: Sendable {
     func webServer(_ http: HTTPSettings, configuration: Configuration) throws -> some Service {
         let token = try http.tokenFile.map { file throws(ConfigurationError) in try HTTPToken.read(file) }
         let server = WebServer(
-            settings: http, token: token, store: store, poll: configuration.poll, logger: logger)
+            settings: http, token: token, store: store, poll: configuration.poll, logger: logger,
+            version: FTDVersion.current)
         let logger = self.logger
+        let listening = dashboardListening
         return server.service { port in
-            logger.info("dashboard on http://\(http.authority(port: port))/")
+            let address = "http://\(http.authority(port: port))/"
+            logger.info("dashboard on \(address)")
+            await listening(address)
         }
     }
 

@@ -3,7 +3,8 @@ import FTDStore
 import Hummingbird
 
 /// `GET /api/jobs` and `GET /api/jobs/{account}/{id}`: the JSON of `ftd history --json`
-/// (SPEC section 6), each job with its `account`.
+/// (SPEC section 6), each job with its `account`. With `max_points`, a job's answer is
+/// its charts' view: at most that many steps, and its events without the `metrics` ones.
 struct JobAPI: Sendable {
     /// Until several accounts exist (SPEC section 8), every job belongs to this one.
     static let account = "default"
@@ -44,7 +45,12 @@ struct JobAPI: Sendable {
         guard account == Self.account else { return .problem("no account \(account)", status: .notFound) }
         do {
             var detail = try await store.jobDetail(id: try await store.resolveJobID(id), latestEvents: nil)
-            if let maxPoints { detail.steps = StepDownsampler.downsample(detail.steps, maxPoints: maxPoints) }
+            if let maxPoints {
+                detail.steps = StepDownsampler.downsample(detail.steps, maxPoints: maxPoints)
+                // The chart's view: a metrics event's numbers are its step, downsampled
+                // above; the Messages panel pages every event through `/events`.
+                detail.events.removeAll { $0.type == "metrics" }
+            }
             guard case .object(var members) = HistoryJSON.detail(detail), let job = members["job"] else {
                 return .problem("the job's JSON could not be built", status: .internalServerError)
             }

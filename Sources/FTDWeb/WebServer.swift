@@ -1,6 +1,7 @@
 import FTDConfig
 import FTDModel
 import FTDStore
+import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
@@ -18,16 +19,22 @@ public struct WebServer: Sendable {
     let store: any Store
     let poll: PollSettings
     let logger: Logger
+    let info: ServerInfo
     /// Unix seconds now; a test sets the clock.
     var now: @Sendable () -> Int64 = WallClock.unixSeconds
 
-    public init(settings: HTTPSettings, token: String?, store: any Store, poll: PollSettings, logger: Logger)
-    {
+    /// `version` and `readOnly` are what `/api/info` tells the pages (`ftd serve` is
+    /// read-only: nothing polls behind it).
+    public init(
+        settings: HTTPSettings, token: String?, store: any Store, poll: PollSettings, logger: Logger,
+        version: String = "unknown", readOnly: Bool = false
+    ) {
         self.settings = settings
         self.token = token
         self.store = store
         self.poll = poll
         self.logger = logger
+        self.info = ServerInfo(version: version, readOnly: readOnly, pollInterval: poll.interval)
     }
 
     /// The server, ready to run as a service; `onRunning` hears the port it bound (the
@@ -61,6 +68,49 @@ public struct WebServer: Sendable {
         }
         let health = HealthCheck(store: store, poll: poll, now: now)
         router.get("/healthz") { _, _ in await health.response() }
+
+        let dashboard = DashboardAPI(store: store, info: info)
+        router.get("/api/info") { _, _ in dashboard.serverInfo() }
+        router.get("/api/overview") { request, _ in try await dashboard.overview(request) }
+        router.get("/api/jobs/{account}/{id}/job") { _, context in
+            try await dashboard.job(
+                account: try context.parameters.require("account"), id: try context.parameters.require("id"))
+        }
+        router.get("/api/jobs/{account}/{id}/events") { request, context in
+            try await dashboard.events(
+                account: try context.parameters.require("account"), id: try context.parameters.require("id"),
+                request)
+        }
+
+        router.get("/") { _, _ in Pages.shell(.jobs) }
+        router.get("/jobs/{account}/{id}") { _, _ in Pages.shell(.job) }
+        // `/jobs/{id}`: the router wants one name for the first segment under /jobs/.
+        router.get("/jobs/{account}") { _, context in
+            try await self.jobAlias(try context.parameters.require("account"))
+        }
+        router.get("/compare") { _, _ in Pages.shell(.compare) }
+        router.get("/assets/{name}") { _, context in Pages.asset(try context.parameters.require("name")) }
         return router
     }
+
+    /// `/jobs/{id}`: the id (or a unique prefix, as `ftd history JOB` takes) sends the
+    /// browser to the job's page under its account.
+    func jobAlias(_ id: String) async throws -> Response {
+        do {
+            let full = try await store.resolveJobID(id)
+            var response = Response(status: .found)
+            response.headers[.location] = "/jobs/\(JobAPI.account)/\(Self.pathSegment(full))"
+            return response
+        } catch let error as StoreError {
+            return JobAPI.answer(error)
+        }
+    }
+
+    /// A stored id as one path segment: only the characters ids are made of pass as they are.
+    static func pathSegment(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: segmentCharacters) ?? ""
+    }
+
+    private static let segmentCharacters = CharacterSet(
+        charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
 }

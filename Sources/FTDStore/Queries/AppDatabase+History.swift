@@ -113,13 +113,16 @@ extension AppDatabase {
 
     /// One query for all summaries, reading only the columns a summary shows (by
     /// position: a listing can hold 10,000 jobs).
-    private static func summaries(
-        _ db: Database, where filter: (sql: String, arguments: [String])?, limit: Int?
+    static func summaries(
+        _ db: Database, where filter: (sql: String, arguments: [String])?, limit: Int?, offset: Int = 0
     ) throws -> [JobSummary] {
         let stored = try db.tableExists("step_summaries")
+        var arguments = StatementArguments(filter?.arguments ?? []) + [limit.map { max($0, 0) } ?? -1]
+        if offset > 0 { arguments += [offset] }
         let rows = try Row.fetchCursor(
-            db, sql: summarySQL(filter: filter?.sql, storedStepSummary: stored),
-            arguments: StatementArguments(filter?.arguments ?? []) + [limit.map { max($0, 0) } ?? -1])
+            db,
+            sql: summarySQL(filter: filter?.sql, storedStepSummary: stored) + (offset > 0 ? " OFFSET ?" : ""),
+            arguments: arguments)
         var summaries: [JobSummary] = []
         while let row = try rows.next() {
             let (code, message, param): (String?, String?, String?) = (row[7], row[8], row[9])

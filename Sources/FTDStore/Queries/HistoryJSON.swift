@@ -73,7 +73,7 @@ public enum HistoryJSON {
         ])
     }
 
-    static func event(_ event: JobEvent) -> JSONValue {
+    package static func event(_ event: JobEvent) -> JSONValue {
         .object([
             "id": .string(event.id),
             "created_at": .int(event.createdAt),

@@ -25,6 +25,10 @@ public protocol HistoryStore: Sendable {
     func resolveJobID(_ input: String) async throws -> String
     /// The job as last stored, with its raw JSON.
     func storedJob(id: String) async throws -> FineTuningJob
+    /// One page of the dashboard's job list.
+    func jobOverview(_ query: OverviewQuery) async throws -> OverviewPage
+    /// One page of a job's events, newest first.
+    func eventPage(_ query: EventPageQuery) async throws -> EventPage
 }
 
 /// The whole store behind one protocol: what a backend implements. `SQLiteStore` is the

@@ -100,4 +100,12 @@ extension SQLiteStore: HistoryStore {
     public func storedJob(id: String) async throws -> FineTuningJob {
         try await run { try $0.storedJob(id: id) }
     }
+
+    public func jobOverview(_ query: OverviewQuery) async throws -> OverviewPage {
+        try await run { try $0.jobOverview(query) }
+    }
+
+    public func eventPage(_ query: EventPageQuery) async throws -> EventPage {
+        try await run { try $0.eventPage(query) }
+    }
 }

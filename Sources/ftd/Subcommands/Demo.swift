@@ -4,11 +4,14 @@ import FTDAPI
 import FTDConfig
 import FTDDaemon
 import FTDEngine
+import FTDModel
 import FTDSimulator
 import FTDStore
 import FTDTerminal
+import FTDWeb
 import Foundation
 import Logging
+import ServiceLifecycle
 
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,7 +20,9 @@ struct Demo: AsyncParsableCommand {
         discussion: """
             Starts the built-in simulator on a free loopback port, runs the daemon against \
             it with a temporary database, shows each status change as it happens, then \
-            prints `ftd history` and the job's own view. Leaves nothing running.
+            prints `ftd history` and the job's own view. The dashboard is served while the \
+            demo runs (on --listen, or a free port when that one is taken); with --serve it \
+            stays on, read-only, until Ctrl-C. Leaves nothing running.
             """)
 
     @Option(help: "How many times faster than real time the simulated job runs.")
@@ -29,8 +34,29 @@ struct Demo: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Show the daemon's log too.")
     var verbose = false
 
+    @Option(help: "Where the dashboard listens (loopback HOST:PORT); a free port when this one is taken.")
+    var listen = "127.0.0.1:8327"
+
+    @Flag(help: "Keep the dashboard on after the job is done, until Ctrl-C.")
+    var serve = false
+
     func validate() throws {
         guard speed > 0 else { throw ValidationError("--speed must be positive") }
+        guard let (host, _) = HTTPSettings.parseListen(listen), HTTPSettings(host: host, port: 0).isLoopback
+        else {
+            throw ValidationError("--listen must be a loopback HOST:PORT such as 127.0.0.1:8327")
+        }
+    }
+
+    /// The dashboard's settings: `--listen`, or a free port on its host when that one is held.
+    func dashboardSettings() -> HTTPSettings {
+        guard let (host, port) = HTTPSettings.parseListen(listen) else {
+            return HTTPSettings(host: "127.0.0.1", port: 0)
+        }
+        if port != 0, host.contains("."), !PortProbe.isFree(host: host, port: port) {
+            return HTTPSettings(host: host, port: 0)
+        }
+        return HTTPSettings(host: host, port: port)
     }
 
     func run() async throws {
@@ -88,13 +114,19 @@ struct Demo: AsyncParsableCommand {
         configuration.api.maxRetries = 2
         configuration.poll.interval = 1
         configuration.poll.idleInterval = 1
+        configuration.http = dashboardSettings()
         let apiKey = "sk-ftd-demo"
         let demoConfiguration = configuration
         let (lock, store) = try await Daemon.openStorage(configuration.storage, logger: logger)
         defer { withExtendedLifetime(lock) {} }
+        let dashboard = Locked<String?>(nil)
         let daemon = Daemon(
             store: store, httpClient: httpClient, notifier: nil, loader: { (demoConfiguration, apiKey) },
-            logger: logger)
+            logger: logger,
+            dashboardListening: { address in
+                dashboard.withLock { $0 = address }
+                Terminal.write("ftd: dashboard on \(address)\n\n")
+            })
         let observer = DemoObserver(store: store, style: style, started: .now)
         try await daemon.run(configuration: configuration, apiKey: apiKey) { tick in
             await observer.cycleFinished(tick)
@@ -117,6 +149,27 @@ struct Demo: AsyncParsableCommand {
             Terminal.write("\n\(style.bold("$ ftd history \(job.id)"))\n")
             Terminal.write(JobDetailView.render(try database.jobDetail(id: job.id), options: options))
         }
+        if serve, let address = dashboard.withLock({ $0 }), let http = configuration.http {
+            try await keepServing(
+                address: address, http: http, store: store, configuration: configuration, logger: logger)
+        }
+    }
+
+    /// `--serve`: the daemon has stopped; the same database stays on the same address,
+    /// read-only, until SIGINT or SIGTERM.
+    private func keepServing(
+        address: String, http: HTTPSettings, store: SQLiteStore, configuration: Configuration, logger: Logger
+    ) async throws {
+        var settings = http
+        if let port = URLComponents(string: address)?.port { settings.port = port }
+        let server = WebServer(
+            settings: settings, token: nil, store: store, poll: configuration.poll, logger: logger,
+            version: FTDVersion.current, readOnly: true)
+        Terminal.write("\nThe dashboard stays on at \(address) (read-only). Ctrl-C stops it.\n")
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [server.service()], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
     }
 
     /// What a user's hook would do, in miniature: it gets the transition in its

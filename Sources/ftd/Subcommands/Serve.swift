@@ -1,5 +1,6 @@
 import ArgumentParser
 import FTDConfig
+import FTDModel
 import FTDStore
 import FTDWeb
 import Foundation
@@ -9,7 +10,8 @@ import ServiceLifecycle
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the JSON API and /healthz of [http] from the database alone (read-only).",
+        abstract:
+            "Serve the dashboard, the JSON API and /healthz of [http] from the database alone (read-only).",
         discussion: """
             Reads only the local database (storage.database): no API key, no network beyond \
             the listening socket. Listens where [http] listen says; with http.token_file every \
@@ -32,7 +34,8 @@ struct Serve: AsyncParsableCommand {
         let logger = Logger(label: "ftd")
         let store = SQLiteStore(try AppDatabase.openForReading(path: configuration.storage.database))
         let server = WebServer(
-            settings: http, token: token, store: store, poll: configuration.poll, logger: logger)
+            settings: http, token: token, store: store, poll: configuration.poll, logger: logger,
+            version: FTDVersion.current, readOnly: true)
         let service = server.service { port in
             Terminal.write("ftd: dashboard on http://\(http.authority(port: port))/\n")
         }

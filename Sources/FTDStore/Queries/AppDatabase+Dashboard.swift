@@ -1,0 +1,141 @@
+import FTDModel
+import Foundation
+import GRDB
+
+/// The queries behind the dashboard's list and Messages panel. They only read, so they
+/// work on a database opened with `AppDatabase.openForReading(path:)` (`ftd serve`).
+extension AppDatabase {
+    public func jobOverview(_ query: OverviewQuery) throws -> OverviewPage {
+        try writer.read { db in
+            var conditions: [String] = []
+            var arguments: [String] = []
+            if let status = query.status {
+                conditions.append("status = ?")
+                arguments.append(status)
+            }
+            if let search = query.search?.lowercased(), !search.isEmpty {
+                // instr, not LIKE: a `%` or `_` typed in the search box means itself.
+                conditions.append(
+                    """
+                    (instr(lower(id), ?) > 0 OR instr(lower(COALESCE(suffix, '')), ?) > 0
+                        OR instr(lower(COALESCE(model, '')), ?) > 0
+                        OR instr(lower(COALESCE(fine_tuned_model, '')), ?) > 0)
+                    """)
+                arguments += Array(repeating: search, count: 4)
+            }
+            let filter =
+                conditions.isEmpty ? nil : (sql: conditions.joined(separator: " AND "), arguments: arguments)
+            let total =
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM jobs" + (filter.map { " WHERE " + $0.sql } ?? ""),
+                    arguments: StatementArguments(arguments)) ?? 0
+            let summaries = try Self.summaries(
+                db, where: filter, limit: max(query.limit, 0), offset: max(query.offset, 0))
+            let jobs = try summaries.map { summary in
+                try Self.overview(of: summary, sparkPoints: query.sparkPoints, db)
+            }
+            return OverviewPage(total: total, jobs: jobs)
+        }
+    }
+
+    /// What a list line shows beyond the summary: a few indexed lookups for one job.
+    private static func overview(of summary: JobSummary, sparkPoints: Int, _ db: Database) throws
+        -> JobOverview
+    {
+        let id = summary.id
+        let row = try Row.fetchOne(
+            db, sql: "SELECT suffix, estimated_finish FROM jobs WHERE id = ?", arguments: [id])
+        let startedAt = try Int64.fetchOne(
+            db, sql: "SELECT MIN(observed_at) FROM transitions WHERE job_id = ? AND to_status = 'running'",
+            arguments: [id])
+        var totalSteps: Int?
+        var spark: [Double] = []
+        if summary.steps > 0,
+            let bounds = try Row.fetchOne(
+                db, sql: "SELECT MIN(step), MAX(step) FROM steps WHERE job_id = ?", arguments: [id]),
+            let first: Int = bounds[0], let last: Int = bounds[1]
+        {
+            totalSteps = try Int.fetchOne(
+                db, sql: "SELECT total_steps FROM steps WHERE job_id = ? AND step = ?", arguments: [id, last])
+            spark = try Self.spark(jobID: id, first: first, last: last, points: sparkPoints, db)
+        }
+        return JobOverview(
+            summary: summary, suffix: row?["suffix"], totalSteps: totalSteps, startedAt: startedAt,
+            estimatedFinish: row?["estimated_finish"], spark: spark)
+    }
+
+    /// Train loss at `points` evenly spaced steps from `first` to `last`: one seek on the
+    /// `(job_id, step)` key each, so a job of 100,000 steps costs what one of 40 does.
+    private static func spark(jobID: String, first: Int, last: Int, points: Int, _ db: Database) throws
+        -> [Double]
+    {
+        guard points > 0 else { return [] }
+        let statement = try db.cachedStatement(
+            sql: """
+                SELECT step, train_loss FROM steps
+                WHERE job_id = ? AND step >= ? AND train_loss IS NOT NULL ORDER BY step LIMIT 1
+                """)
+        var values: [Double] = []
+        var previousStep = Int.min
+        let count = points == 1 ? 1 : points
+        for index in 0..<count {
+            let target =
+                count == 1
+                ? last : first + Int((Double(last - first) * Double(index) / Double(count - 1)).rounded())
+            guard let row = try Row.fetchOne(statement, arguments: [jobID, max(target, previousStep + 1)])
+            else {
+                break
+            }
+            let step: Int = row[0]
+            values.append(row[1])
+            previousStep = step
+        }
+        return values
+    }
+
+    public func eventPage(_ query: EventPageQuery) throws -> EventPage {
+        try writer.read { db in
+            var conditions = ["job_id = ?"]
+            var arguments: [any DatabaseValueConvertible] = [query.jobID]
+            if let level = query.level {
+                conditions.append("level = ?")
+                arguments.append(level)
+            }
+            if let search = query.search?.lowercased(), !search.isEmpty {
+                conditions.append("instr(lower(message), ?) > 0")
+                arguments.append(search)
+            }
+            let matching = conditions.joined(separator: " AND ")
+            let total =
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM events WHERE \(matching)",
+                    arguments: StatementArguments(arguments)) ?? 0
+            var window = conditions
+            var windowArguments = arguments
+            if let before = query.before {
+                window.append("(created_at < ? OR (created_at = ? AND seq < ?))")
+                windowArguments += [before.createdAt, before.createdAt, before.seq]
+            }
+            if let after = query.after {
+                window.append("(created_at > ? OR (created_at = ? AND seq > ?))")
+                windowArguments += [after.createdAt, after.createdAt, after.seq]
+            }
+            let limit = max(query.limit, 0)
+            // One more than asked tells whether an older page exists.
+            let records = try EventRecord.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM events WHERE \(window.joined(separator: " AND "))
+                    ORDER BY created_at DESC, seq DESC LIMIT ?
+                    """,
+                arguments: StatementArguments(windowArguments + [limit + 1]))
+            let shown = records.prefix(limit).map { record in
+                PagedEvent(
+                    cursor: EventCursor(createdAt: record.createdAt, seq: record.seq ?? 0),
+                    event: record.event)
+            }
+            let next = records.count > limit ? shown.last?.cursor : nil
+            return EventPage(total: total, events: Array(shown), next: next)
+        }
+    }
+}
