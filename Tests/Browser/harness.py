@@ -274,8 +274,9 @@ def chat_examples(count):
 
 
 def install_signal_handlers():
-    """SIGTERM/SIGHUP end the run like Ctrl-C does, so every `finally` cleans up."""
+    """SIGINT, SIGTERM and SIGHUP end the run like Ctrl-C does, so every `finally` cleans
+    up (SIGINT too: a shell starts background commands with it ignored)."""
     def interrupt(signum, _frame):
         raise KeyboardInterrupt(f"signal {signum}")
-    for signum in (signal.SIGTERM, signal.SIGHUP):
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, interrupt)
