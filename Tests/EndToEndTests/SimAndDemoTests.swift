@@ -32,11 +32,12 @@ import Testing
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let result = try await FTDProcess.run(
-            ["demo", "--speed", "60"], in: directory, timeout: .seconds(60))
+            ["demo", "--speed", "60", "--listen", "127.0.0.1:0"], in: directory, timeout: .seconds(60))
         #expect(result.status == 0, "\(result.stderr)")
         for expected in [
             "new job → ", "→ succeeded", "$ ftd history", "Timeline", "Checkpoints", "Loss",
             "ft:gpt-3.5-turbo-0125:", "hook announce ran for → succeeded: succeeded, exit 0", "Hook runs",
+            "ftd: dashboard on http://127.0.0.1:",
         ] {
             #expect(result.stdout.contains(expected), "missing \(expected) in:\n\(result.stdout)")
         }
@@ -48,12 +49,36 @@ import Testing
     @Test func anInterruptedDemoExits130WithoutTheHistory() async throws {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let demo = try FTDProcess(["demo", "--speed", "2"], in: directory)
+        let demo = try FTDProcess(["demo", "--speed", "2", "--listen", "127.0.0.1:0"], in: directory)
         try await eventually("the demo's first status change") { demo.stdout.contains("new job → ") }
         demo.signal(SIGINT)
         let result = try await demo.wait(timeout: .seconds(30))
         #expect(result.status == 130, "\(result.stderr)")
         #expect(!result.stdout.contains("$ ftd history"), "\(result.stdout)")
         #expect(result.stderr.contains("ftd: demo: interrupted"), "\(result.stderr)")
+    }
+
+    /// The dashboard is on while the demo runs; `--serve` keeps it on, read-only, until
+    /// Ctrl-C, which then ends the demo as done (exit 0).
+    @Test func withServeTheDemoKeepsTheDashboardOnUntilCtrlC() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let demo = try FTDProcess(
+            ["demo", "--speed", "60", "--listen", "127.0.0.1:0", "--serve"], in: directory)
+        try await eventually(timeout: .seconds(60), "the dashboard kept on") {
+            demo.stdout.contains("The dashboard stays on at")
+        }
+        let base = try #require(ServeCommandTests.address(demo.stdout))
+        let jobs = try await ServeCommandTests.get(base + "/api/jobs")
+        #expect(jobs.status == 200)
+        #expect(jobs.body.contains(#""status":"succeeded""#), "\(jobs.body)")
+        let page = try await ServeCommandTests.get(base + "/")
+        #expect(page.status == 200)
+        #expect(page.body.contains("/assets/app.js"))
+        let info = try await ServeCommandTests.get(base + "/api/info")
+        #expect(info.body.contains(#""read_only":true"#))
+        demo.signal(SIGINT)
+        let result = try await demo.wait(timeout: .seconds(30))
+        #expect(result.status == 0, "\(result.stderr)")
     }
 }

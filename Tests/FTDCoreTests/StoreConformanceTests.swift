@@ -295,4 +295,49 @@ struct StoreConformanceTests {
             )
             .isEmpty)
     }
+
+    @Test(arguments: StoreBackend.all)
+    func theDashboardReadsTheListAndTheEventsAPageAtATime(_ backend: StoreBackend) async throws {
+        let store = try backend.make().store
+        var running = S.job("ftjob-r", "running", createdAt: 300)
+        running.suffix = "Elle"
+        var first = Self.cycle(100, [running, S.job("ftjob-s", "succeeded", createdAt: 200)])
+        first.steps = (1...90).map {
+            LossStep(jobID: "ftjob-r", step: $0, totalSteps: 100, trainLoss: Double($0))
+        }
+        first.events = [
+            // The API's order: newest first.
+            "ftjob-r": (1...25).reversed().map {
+                S.event("ftevent-\($0)", job: "ftjob-r", at: 1_000 + Int64($0 / 2), "line \($0)")
+            }
+        ]
+        _ = try await store.record(cycle: first, rule: Self.rule)
+
+        let page = try await store.jobOverview(OverviewQuery(search: "elle", limit: 10, sparkPoints: 5))
+        #expect(page.total == 1)
+        let job = try #require(page.jobs.first)
+        #expect(job.summary.id == "ftjob-r")
+        #expect(job.suffix == "Elle")
+        #expect(job.totalSteps == 100)
+        #expect(job.spark == [1, 23, 46, 68, 90])
+        #expect(
+            try await store.jobOverview(OverviewQuery(limit: 1, offset: 1)).jobs.map(\.summary.id) == [
+                "ftjob-s"
+            ])
+
+        var seen: [String] = []
+        var query = EventPageQuery(jobID: "ftjob-r", limit: 10)
+        while true {
+            let events = try await store.eventPage(query)
+            #expect(events.total == 25)
+            seen += events.events.map(\.event.id)
+            guard let next = events.next else { break }
+            query.before = next
+        }
+        // Newest first; within one second, the later stored first.
+        #expect(seen == (1...25).reversed().map { "ftevent-\($0)" })
+        let filtered = try await store.eventPage(
+            EventPageQuery(jobID: "ftjob-r", search: "LINE 1", limit: 100))
+        #expect(filtered.total == 11)
+    }
 }

@@ -56,6 +56,7 @@ test("niceTicks are round numbers covering the range", () => {
 test("logTicks are powers of ten, with 2 and 5 over a short range", () => {
   assert.deepEqual(logTicks(0.001, 10), [0.001, 0.01, 0.1, 1, 10]);
   assert.deepEqual(logTicks(0.15, 3), [0.2, 0.5, 1, 2]);
+  assert.deepEqual(logTicks(0.045, 1.7), [0.05, 0.1, 0.2, 0.5, 1]);
   assert.deepEqual(logTicks(0, 3), []);
 });
 
