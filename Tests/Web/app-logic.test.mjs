@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import {
   bestCheckpointID, downsampleForDrawing, ema, formatDuration, formatNumber, formatRelative,
   hyperparameters, indexAtOrBefore, isTerminal, lastValue, logTicks, nearestIndex, niceTicks,
-  parseJobList, refreshSeconds, seriesFromSteps, stateDurations, unseenEvents, valuesDiffer,
+  parseJobList, queryString, refreshSeconds, seriesFromSteps, stateDurations, unseenEvents, valuesDiffer,
 } from "../../Sources/FTDWeb/Assets/app.js";
 
 test("ema with alpha 0 returns the values unchanged", () => {
@@ -148,4 +148,9 @@ test("isTerminal, valuesDiffer, parseJobList, hyperparameters, unseenEvents", ()
   assert.deepEqual(hyperparameters(null), {});
   const shown = [{ cursor: "10.1" }, { cursor: "9.1" }];
   assert.deepEqual(unseenEvents([{ cursor: "11.1" }, { cursor: "10.1" }], shown), [{ cursor: "11.1" }]);
+});
+
+test("queryString encodes a space as %20 and leaves out empty values", () => {
+  assert.equal(queryString({ q: "Step 1", level: "", after: null, limit: 200 }), "q=Step%201&limit=200");
+  assert.equal(queryString({ q: "a&b=c/d+e" }), "q=a%26b%3Dc%2Fd%2Be");
 });

@@ -288,6 +288,17 @@ export function lastValue(steps, key) {
   return null;
 }
 
+/**
+ * `a=1&b=x%20y` from an object, leaving out empty values. encodeURIComponent, not
+ * URLSearchParams: that writes a space as "+", which the server reads as a plus sign.
+ */
+export function queryString(values) {
+  return Object.entries(values)
+    .filter(([, v]) => v !== null && v !== undefined && v !== "")
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+    .join("&");
+}
+
 /** The events of a refresh that are not shown yet (a refresh may overlap the shown ones). */
 export function unseenEvents(candidates, shown) {
   const known = new Set(shown.map((e) => e.cursor || e.id));
@@ -937,23 +948,17 @@ async function showJobsPage(info) {
   );
 
   function writeURL() {
-    const p = new URLSearchParams();
-    if (state.status) p.set("status", state.status);
-    if (state.account) p.set("account", state.account);
-    if (state.q) p.set("q", state.q);
-    if (state.page > 1) p.set("page", String(state.page));
-    const query = p.toString();
+    const query = queryString({
+      status: state.status, account: state.account, q: state.q, page: state.page > 1 ? state.page : null,
+    });
     history.replaceState(null, "", query ? `/?${query}` : "/");
   }
 
   function overviewURL() {
-    const p = new URLSearchParams();
-    if (state.status) p.set("status", state.status);
-    if (state.account) p.set("account", state.account);
-    if (state.q) p.set("q", state.q);
-    p.set("limit", String(PAGE_SIZE));
-    p.set("offset", String((state.page - 1) * PAGE_SIZE));
-    return `/api/overview?${p.toString()}`;
+    return `/api/overview?${queryString({
+      status: state.status, account: state.account, q: state.q,
+      limit: PAGE_SIZE, offset: (state.page - 1) * PAGE_SIZE,
+    })}`;
   }
 
   async function load({ live = false } = {}) {
@@ -1307,13 +1312,9 @@ async function showJobPage(info) {
   }
 
   // Messages: server-side filter and paging; the DOM holds at most EVENT_WINDOW rows.
-  const eventQuery = (extra) => {
-    const p = new URLSearchParams(extra);
-    if (view.levelFilter.value) p.set("level", view.levelFilter.value);
-    const q = view.messageFilter.value.trim();
-    if (q) p.set("q", q);
-    return `${base}/events?${p.toString()}`;
-  };
+  const eventQuery = (extra) => `${base}/events?${queryString({
+    ...extra, level: view.levelFilter.value, q: view.messageFilter.value.trim(),
+  })}`;
 
   async function loadNewestEvents() {
     const generation = (state.eventGeneration += 1);
