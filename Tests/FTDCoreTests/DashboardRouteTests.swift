@@ -1,3 +1,4 @@
+import CompressNIO
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -242,5 +243,38 @@ struct DashboardRouteTests {
         }
         let bearer: HTTPFields = [.authorization: "Bearer \(W.token)"]
         #expect(try await W.get(server, "/api/overview", headers: bearer).status == .ok)
+    }
+}
+
+/// gzip when the client takes it, for the dashboard's text.
+struct ResponseCompressionTests {
+    typealias W = WebServerTests
+
+    @Test func largeTextIsSentGzippedToAClientThatTakesIt() async throws {
+        let server = W.server(try DashboardRouteTests.store())
+        let plain = try await W.get(server, "/api/jobs/default/ftjob-aaa")
+        #expect(plain.headers[.contentEncoding] == nil)
+        let application = Application(router: server.router())
+        let (headers, body) = try await application.test(.router) { client in
+            try await client.execute(
+                uri: "/api/jobs/default/ftjob-aaa", method: .get, headers: [.acceptEncoding: "br, gzip;q=0.8"]
+            ) { response in (response.headers, response.body) }
+        }
+        #expect(headers[.contentEncoding] == "gzip")
+        #expect(headers[.vary] == "Accept-Encoding")
+        // The policy headers stay on a compressed answer.
+        #expect(headers[.contentSecurityPolicy]?.hasPrefix("default-src 'self'") == true)
+        var compressed = body
+        #expect(compressed.readableBytes < plain.body.utf8.count / 2)
+        let unpacked = try compressed.decompress(with: .gzip)
+        #expect(String(buffer: unpacked) == plain.body)
+    }
+
+    @Test(arguments: [
+        ("gzip", true), ("GZIP", true), ("deflate, gzip", true), ("*", true), ("gzip;q=0", false),
+        ("identity", false), ("", false), ("gzip; q=0.5", true),
+    ])
+    func acceptEncodingIsRead(_ header: String, _ accepted: Bool) {
+        #expect(ResponseCompression<BasicRequestContext>.acceptsGzip([header]) == accepted)
     }
 }
