@@ -199,6 +199,13 @@ struct DashboardRouteTests {
                 as? [String: Any])
         // Step 99 and Step 990…999.
         #expect(searched["total"] as? Int == 11)
+        // A form's `+` is a space; `%2B` a plus.
+        for (query, total) in [("STEP+99", 11), ("STEP%2B99", 0)] {
+            let answer = try #require(
+                try Self.json(try await W.get(server, "/api/jobs/default/ftjob-aaa/events?q=\(query)").body)
+                    as? [String: Any])
+            #expect(answer["total"] as? Int == total, "\(query)")
+        }
 
         // What is new since a cursor: a live page's question.
         let newest = try #require(
