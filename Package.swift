@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         .target(name: "CFTDSystem"),
@@ -68,6 +69,7 @@ let package = Package(
             name: "FTDWeb",
             dependencies: [
                 "FTDModel", "FTDConfig", "FTDStore",
+                .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -118,6 +120,7 @@ let package = Package(
                 "FTDModel", "FTDConfig", "FTDAPI", "FTDStore", "FTDTrainingFile", "FTDEngine", "FTDTerminal",
                 "FTDWeb", "FTDDaemon",
                 "FTDSimulator",
+                .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,5 +1,6 @@
 import FTDModel
 import FTDStore
+import Foundation
 import Hummingbird
 
 /// The JSON the dashboard's pages read besides `ftd history`'s: the list with what a
@@ -27,7 +28,7 @@ struct DashboardAPI: Sendable {
         let query = request.uri.queryParameters
         var overview = OverviewQuery()
         overview.status = Self.nonEmpty(query["status"])
-        overview.search = Self.nonEmpty(query["q"])
+        overview.search = Self.search(request)
         guard let limit = Self.number(query["limit"], default: 50, in: 1...Self.maximumPage) else {
             return .problem(
                 "limit: expected a whole number from 1 to \(Self.maximumPage)", status: .badRequest)
@@ -99,7 +100,7 @@ struct DashboardAPI: Sendable {
             let page = try await store.eventPage(
                 EventPageQuery(
                     jobID: jobID, before: cursors["before"], after: cursors["after"], level: level,
-                    search: Self.nonEmpty(query["q"]),
+                    search: Self.search(request),
                     limit: limit))
             return .json(
                 .object([
@@ -117,6 +118,17 @@ struct DashboardAPI: Sendable {
         } catch let error as StoreError {
             return JobAPI.answer(error)
         }
+    }
+
+    /// The search box's text, `q`: a `+` is a space, as a form sends it (`%2B` is a plus).
+    static func search(_ request: Request) -> String? {
+        for pair in (request.uri.query ?? "").split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2, parts[0] == "q" else { continue }
+            let text = parts[1].replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+            return text.flatMap { $0.isEmpty ? nil : $0 }
+        }
+        return nil
     }
 
     static func nonEmpty(_ value: Substring?) -> String? {

@@ -44,13 +44,12 @@ struct JobAPI: Sendable {
         }
         guard account == Self.account else { return .problem("no account \(account)", status: .notFound) }
         do {
-            var detail = try await store.jobDetail(id: try await store.resolveJobID(id), latestEvents: nil)
-            if let maxPoints {
-                detail.steps = StepDownsampler.downsample(detail.steps, maxPoints: maxPoints)
-                // The chart's view: a metrics event's numbers are its step, downsampled
-                // above; the Messages panel pages every event through `/events`.
-                detail.events.removeAll { $0.type == "metrics" }
-            }
+            // The chart's view: a metrics event's numbers are its step, downsampled here;
+            // the Messages panel pages every event through `/events`.
+            var detail = try await store.jobDetail(
+                id: try await store.resolveJobID(id), latestEvents: nil,
+                skippingMetricsEvents: maxPoints != nil)
+            if let maxPoints { detail.steps = StepDownsampler.downsample(detail.steps, maxPoints: maxPoints) }
             guard case .object(var members) = HistoryJSON.detail(detail), let job = members["job"] else {
                 return .problem("the job's JSON could not be built", status: .internalServerError)
             }

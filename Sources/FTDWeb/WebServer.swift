@@ -59,6 +59,7 @@ public struct WebServer: Sendable {
     func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: AccessGuard(settings: settings, token: token))
+        router.add(middleware: ResponseCompression())
         let api = JobAPI(store: store)
         router.get("/api/jobs") { request, _ in try await api.jobs(request) }
         router.get("/api/jobs/{account}/{id}") { request, context in

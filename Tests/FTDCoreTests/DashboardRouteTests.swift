@@ -1,3 +1,4 @@
+import CompressNIO
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -198,6 +199,13 @@ struct DashboardRouteTests {
                 as? [String: Any])
         // Step 99 and Step 990…999.
         #expect(searched["total"] as? Int == 11)
+        // A form's `+` is a space; `%2B` a plus.
+        for (query, total) in [("STEP+99", 11), ("STEP%2B99", 0)] {
+            let answer = try #require(
+                try Self.json(try await W.get(server, "/api/jobs/default/ftjob-aaa/events?q=\(query)").body)
+                    as? [String: Any])
+            #expect(answer["total"] as? Int == total, "\(query)")
+        }
 
         // What is new since a cursor: a live page's question.
         let newest = try #require(
@@ -242,5 +250,38 @@ struct DashboardRouteTests {
         }
         let bearer: HTTPFields = [.authorization: "Bearer \(W.token)"]
         #expect(try await W.get(server, "/api/overview", headers: bearer).status == .ok)
+    }
+}
+
+/// gzip when the client takes it, for the dashboard's text.
+struct ResponseCompressionTests {
+    typealias W = WebServerTests
+
+    @Test func largeTextIsSentGzippedToAClientThatTakesIt() async throws {
+        let server = W.server(try DashboardRouteTests.store())
+        let plain = try await W.get(server, "/api/jobs/default/ftjob-aaa")
+        #expect(plain.headers[.contentEncoding] == nil)
+        let application = Application(router: server.router())
+        let (headers, body) = try await application.test(.router) { client in
+            try await client.execute(
+                uri: "/api/jobs/default/ftjob-aaa", method: .get, headers: [.acceptEncoding: "br, gzip;q=0.8"]
+            ) { response in (response.headers, response.body) }
+        }
+        #expect(headers[.contentEncoding] == "gzip")
+        #expect(headers[.vary] == "Accept-Encoding")
+        // The policy headers stay on a compressed answer.
+        #expect(headers[.contentSecurityPolicy]?.hasPrefix("default-src 'self'") == true)
+        var compressed = body
+        #expect(compressed.readableBytes < plain.body.utf8.count / 2)
+        let unpacked = try compressed.decompress(with: .gzip)
+        #expect(String(buffer: unpacked) == plain.body)
+    }
+
+    @Test(arguments: [
+        ("gzip", true), ("GZIP", true), ("deflate, gzip", true), ("*", true), ("gzip;q=0", false),
+        ("identity", false), ("", false), ("gzip; q=0.5", true),
+    ])
+    func acceptEncodingIsRead(_ header: String, _ accepted: Bool) {
+        #expect(ResponseCompression<BasicRequestContext>.acceptsGzip([header]) == accepted)
     }
 }

@@ -20,26 +20,39 @@ struct SQLiteStoreOffloadTests {
         let other = try DatabaseQueue(path: path, configuration: holding)
         try other.inDatabase { db in try db.execute(sql: "BEGIN EXCLUSIVE") }
 
-        // More waiting writers than the pool has threads: were they blocking, nothing
-        // else could run until SQLite gave up on the lock (busyTimeoutSeconds).
-        let writers = ProcessInfo.processInfo.activeProcessorCount + 2
+        // The writers and a probe share one thread (a serial executor), apart from the
+        // rest of the test run. Were a writer blocking its thread, the probe, enqueued
+        // after them, could only run once SQLite had given up on the lock
+        // (busyTimeoutSeconds) and every write had failed. The probe ends the other
+        // transaction, so the writes succeed only if it ran while they were waiting.
+        let executor = OneThreadExecutor()
+        let writers = 4
         let outcome = CycleOutcome(finishedAt: 1, result: .complete)
-        let begin = ContinuousClock.now
-        let writes = Task {
-            await withTaskGroup(of: Void.self) { group in
-                for _ in 0..<writers {
-                    group.addTask { _ = try? await store.recordCycleOutcome(outcome) }
+        let succeeded = Locked(0)
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<writers {
+                group.addTask(executorPreference: executor) {
+                    if (try? await store.recordCycleOutcome(outcome)) != nil {
+                        succeeded.withLock { $0 += 1 }
+                    }
                 }
             }
+            group.addTask(executorPreference: executor) {
+                try? other.inDatabase { db in try db.execute(sql: "ROLLBACK") }
+            }
         }
-        // This task sleeps while the writers wait on the lock; it wakes on the pool.
-        try await Task.sleep(for: .milliseconds(300))
-        let waited = ContinuousClock.now - begin
-        try other.inDatabase { db in try db.execute(sql: "ROLLBACK") }
-        await writes.value
-
-        // A blocked pool would hold this task for the rest of the busy timeout (about 5 s).
-        #expect(waited < .seconds(StoreError.busyTimeoutSeconds - 2), "\(waited)")
+        #expect(succeeded.withLock { $0 } == writers)
         #expect(try await store.daemonStatus().lastCycle == outcome)
+    }
+}
+
+/// A task executor with one thread: a serial queue runs its jobs one after the other.
+final class OneThreadExecutor: TaskExecutor, @unchecked Sendable {
+    private let queue = DispatchQueue(label: "ftd.tests.one-thread")
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        queue.async { job.runSynchronously(on: executor) }
     }
 }

@@ -44,6 +44,16 @@ struct StoreQueryPlanTests {
         }
     }
 
+    /// The chart view of a job reads its few message events through the partial index,
+    /// not the 100,000 metrics ones beside them.
+    @Test func theChartViewReadsOnlyTheMessageEvents() throws {
+        let plan = try Self.plan(
+            "SELECT * FROM events WHERE job_id = ? AND type IS NOT 'metrics' ORDER BY created_at, seq",
+            ["ftjob-a"])
+        #expect(plan.contains("events_messages_on_job_id"), "\(plan)")
+        #expect(!plan.contains("TEMP B-TREE"), "\(plan)")
+    }
+
     @Test func summariesAggregateManyStepsCorrectly() throws {
         let database = try AppDatabase.inMemory()
         try database.writer.write { db in

@@ -38,7 +38,10 @@ extension AppDatabase {
     /// One stored job with everything recorded about it. `id` is a full id: see
     /// `resolveJobID(_:)`. With `latestEvents`, only that many of the newest events are
     /// read (`eventCount` still counts them all): a long job has hundreds of thousands.
-    public func jobDetail(id: String, latestEvents: Int? = nil) throws -> JobDetail {
+    /// `skippingMetricsEvents` leaves out the events of type `metrics`, in the query.
+    public func jobDetail(id: String, latestEvents: Int? = nil, skippingMetricsEvents: Bool = false) throws
+        -> JobDetail
+    {
         try writer.read { db in
             guard let summary = try Self.summaries(db, where: ("id = ?", [id]), limit: 1).first else {
                 throw StoreError.unknownJob(input: id)
@@ -54,18 +57,21 @@ extension AppDatabase {
                     """, arguments: [id])
             let events: [EventRecord]
             let eventCount: Int
+            let selected = "job_id = ?" + (skippingMetricsEvents ? " AND type IS NOT 'metrics'" : "")
             if let latestEvents {
                 events = try EventRecord.fetchAll(
                     db,
-                    sql: "SELECT * FROM events WHERE job_id = ? ORDER BY created_at DESC, seq DESC LIMIT ?",
+                    sql: "SELECT * FROM events WHERE \(selected) ORDER BY created_at DESC, seq DESC LIMIT ?",
                     arguments: [id, max(latestEvents, 0)]
                 ).reversed()
                 eventCount =
-                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events WHERE job_id = ?", arguments: [id])
+                    try Int.fetchOne(
+                        db, sql: "SELECT COUNT(*) FROM events WHERE \(selected)", arguments: [id])
                     ?? 0
             } else {
                 events = try EventRecord.fetchAll(
-                    db, sql: "SELECT * FROM events WHERE job_id = ? ORDER BY created_at, seq", arguments: [id]
+                    db, sql: "SELECT * FROM events WHERE \(selected) ORDER BY created_at, seq",
+                    arguments: [id]
                 )
                 eventCount = events.count
             }

@@ -17,8 +17,10 @@ public protocol DaemonStatusStore: Sendable {
 public protocol HistoryStore: Sendable {
     /// Newest first; `status` filters, `limit` caps.
     func jobSummaries(status: String?, limit: Int?) async throws -> [JobSummary]
-    /// Everything stored of one job; `latestEvents` keeps only the newest N events.
-    func jobDetail(id: String, latestEvents: Int?) async throws -> JobDetail
+    /// Everything stored of one job; `latestEvents` keeps only the newest N events, and
+    /// `skippingMetricsEvents` leaves out those of type `metrics` (their numbers are the
+    /// steps: a chart's view of a long job).
+    func jobDetail(id: String, latestEvents: Int?, skippingMetricsEvents: Bool) async throws -> JobDetail
     /// Hook runs, newest first.
     func hookRuns(failedOnly: Bool, limit: Int) async throws -> [DeliveryView]
     /// A full id or a unique prefix of a stored one.
@@ -29,6 +31,12 @@ public protocol HistoryStore: Sendable {
     func jobOverview(_ query: OverviewQuery) async throws -> OverviewPage
     /// One page of a job's events, newest first.
     func eventPage(_ query: EventPageQuery) async throws -> EventPage
+}
+
+extension HistoryStore {
+    public func jobDetail(id: String, latestEvents: Int?) async throws -> JobDetail {
+        try await jobDetail(id: id, latestEvents: latestEvents, skippingMetricsEvents: false)
+    }
 }
 
 /// The whole store behind one protocol: what a backend implements. `SQLiteStore` is the

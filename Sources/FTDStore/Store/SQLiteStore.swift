@@ -85,8 +85,12 @@ extension SQLiteStore: HistoryStore {
         try await run { try $0.jobSummaries(status: status, limit: limit) }
     }
 
-    public func jobDetail(id: String, latestEvents: Int?) async throws -> JobDetail {
-        try await run { try $0.jobDetail(id: id, latestEvents: latestEvents) }
+    public func jobDetail(id: String, latestEvents: Int?, skippingMetricsEvents: Bool) async throws
+        -> JobDetail
+    {
+        try await run {
+            try $0.jobDetail(id: id, latestEvents: latestEvents, skippingMetricsEvents: skippingMetricsEvents)
+        }
     }
 
     public func hookRuns(failedOnly: Bool, limit: Int) async throws -> [DeliveryView] {
