@@ -244,8 +244,10 @@ listen = "127.0.0.1:0"
                    lambda: self.sim_request("GET", "/files/" + file["id"])["status"] == "processed")
         return file["id"]
 
-    def create_job(self, training_file, suffix, model="gpt-4o-mini-2024-07-18"):
+    def create_job(self, training_file, suffix, model="gpt-4o-mini-2024-07-18", validation_file=None):
         body = {"model": model, "training_file": training_file, "suffix": suffix}
+        if validation_file:
+            body["validation_file"] = validation_file
         return self.sim_request("POST", "/fine_tuning/jobs", json.dumps(body).encode())["id"]
 
     # The dashboard

@@ -36,7 +36,7 @@ HOSTILE_SUFFIX = "<img src=x onerror=alert(1)><script>alert(2)</script>"
 HOSTILE_ROLE = "<script>alert(3)</script><img src=x onerror=alert(4)>"
 
 SCENE = None
-JOBS = {}  # name -> job id: archive, archive2, long, elle, xss_suffix, xss_event
+JOBS = {}  # name -> job id: archive, archive2, long, elle, validated, xss_suffix, xss_event
 WARNINGS = []  # console warnings seen on any page, reported at the end
 UNATTRIBUTED = []  # console errors logged between tests
 
@@ -48,6 +48,9 @@ def setUpScene(scene):
     scene.start_sim()
     suffix_file = scene.upload("arith.jsonl", harness.chat_examples(10))
     JOBS["xss_suffix"] = scene.create_job(suffix_file, HOSTILE_SUFFIX)
+    # Validation every 10 steps and at each epoch's end: the valid and full-valid series.
+    JOBS["validated"] = scene.create_job(suffix_file, "validated",
+                                         validation_file=scene.upload("valid.jsonl", harness.chat_examples(10)))
     bad = json.dumps({"messages": [{"role": HOSTILE_ROLE, "content": "hi"},
                                    {"role": "assistant", "content": "hello"}]}).encode() + b"\n"
     JOBS["xss_event"] = scene.create_job(scene.upload("bad-role.jsonl", bad), "xss-event")
@@ -194,25 +197,31 @@ class Dashboard(DashboardTestCase):
         self.assertHygiene()
 
     def test_b_job_page_draws_both_charts_with_every_point(self):
-        job_id = JOBS["archive"]
+        SCENE.wait_for_job(JOBS["validated"], ["succeeded"])
+        for name in ("archive", "validated"):
+            with self.subTest(job=name):
+                self.checkCharts(JOBS[name], with_validation=name == "validated")
+        self.assertHygiene()
+
+    def checkCharts(self, job_id, with_validation):
         self.visit(f"/jobs/default/{job_id}")
         self.assertIn(job_id, self.css("h1")[0].text if self.css("h1") else "", "h1 holds the job id")
         max_points = self.maxPointsRequested(job_id)
-        history = SCENE.api(f"api/jobs/default/{job_id}?max_points={max_points}")
-        steps = history["steps"]
-        self.assertEqual(len(steps), FINISHED_STEPS, "the finished job has all its steps stored")
+        steps = SCENE.api(f"api/jobs/default/{job_id}?max_points={max_points}")["steps"]
+        self.assertGreaterEqual(len(steps), FINISHED_STEPS, "the finished job has its steps stored")
         for chart, field in (("loss-chart", "loss"), ("accuracy-chart", "mean_token_accuracy")):
             for series in ("train", "valid", "full_valid"):
                 expected = sum(1 for s in steps if s.get(f"{series}_{field}") is not None)
-                drawn = self.waitFor(f"svg#{chart} path[data-series={series}]",
-                                     lambda: self.rawSeries(chart, series) if expected else True)
+                if series != "train":
+                    self.assertEqual(expected > 0, with_validation, f"{job_id} has {series} points")
                 if expected:
+                    drawn = self.waitFor(f"svg#{chart} path[data-series={series}]",
+                                         lambda: self.rawSeries(chart, series))
                     self.assertEqual(drawn, expected, f"svg#{chart}: points of the {series} series")
                 else:
                     self.assertIn(self.rawSeries(chart, series), (None, 0), f"svg#{chart} draws an absent series")
         self.assertTrue(self.css('svg#loss-chart path[data-series="train"][data-smoothed="1"]'),
                         "the loss chart has no smoothed train line")
-        self.assertHygiene()
 
     def test_c_messages_panel_shows_steps_and_filters(self):
         job_id = JOBS["archive"]
