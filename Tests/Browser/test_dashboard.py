@@ -74,6 +74,11 @@ class DashboardTestCase(unittest.TestCase):
         return SCENE.driver
 
     def setUp(self):
+        from selenium.common.exceptions import NoAlertPresentException
+        try:  # an alert a failed test left open would fail every test after it
+            self.driver.switch_to.alert.dismiss()
+        except NoAlertPresentException:
+            pass
         self.console = []
         self.requests = []  # (url, method, type) of every request the page made
         self._drain(into_test=False)
@@ -135,6 +140,23 @@ class DashboardTestCase(unittest.TestCase):
         from selenium.webdriver.common.by import By
         return self.driver.find_elements(By.CSS_SELECTOR, selector)
 
+    def click(self, selector):
+        """Clicks the element as a person would, finding it again if the page redrew it
+        (the list redraws its rows while a job is active)."""
+        from selenium.common.exceptions import StaleElementReferenceException
+
+        def attempt():
+            try:
+                found = self.css(selector)
+                if not found:
+                    return False
+                self.js("arguments[0].scrollIntoView({block: 'center'})", found[0])
+                found[0].click()
+                return True
+            except StaleElementReferenceException:
+                return False
+        self.waitFor(f"a click on {selector}", attempt)
+
     def rawSeries(self, chart, series):
         """The data-points of a chart's raw (unsmoothed) path of that series, or None."""
         return self.js(
@@ -183,17 +205,24 @@ class Dashboard(DashboardTestCase):
             lambda ids: ids if set(api) <= set(ids) else None)(
             self.js("return [...document.querySelectorAll('tr[data-job-id]')].map(r => r.dataset.jobId)")))
         self.assertEqual(sorted(shown), sorted(api), "the rows are not the jobs /api/jobs returns")
+        # One snapshot in one script: the page redraws its rows while jobs are active, so
+        # element handles kept across calls would go stale.
+        rows = self.js("""
+            const rows = {};
+            for (const r of document.querySelectorAll('tr[data-job-id]')) {
+              const s = r.querySelector('[data-field="status"]'), a = r.querySelector('a.job-link');
+              rows[r.dataset.jobId] = {status: s && s.textContent.trim(),
+                                       href: a && new URL(a.href).pathname};
+            }
+            return rows;""")
         for job_id, job in api.items():
-            word = self.js("const s = document.querySelector(`tr[data-job-id=\"${arguments[0]}\"] "
-                           "[data-field=\"status\"]`); return s ? s.textContent.trim() : null;", job_id)
+            word = rows[job_id]["status"]
             self.assertIsNotNone(word, f"row {job_id} has no [data-field=status]")
             if job["status"] in ("succeeded", "failed", "cancelled"):
                 self.assertIn(job["status"], word.lower(), f"row {job_id} shows the wrong status")
             else:
                 self.assertRegex(word.lower(), "validating|queued|running|paused|succeeded|failed|cancelled")
-            link = self.css(f'tr[data-job-id="{job_id}"] a.job-link')
-            self.assertTrue(link, f"row {job_id} has no a.job-link")
-            self.assertEqual(urllib.parse.urlsplit(link[0].get_attribute("href")).path, f"/jobs/default/{job_id}")
+            self.assertEqual(rows[job_id]["href"], f"/jobs/default/{job_id}", f"row {job_id}: a.job-link")
         self.assertHygiene()
 
     def test_b_job_page_draws_both_charts_with_every_point(self):
@@ -277,8 +306,9 @@ class Dashboard(DashboardTestCase):
             grown = self.waitFor("body.dataset.updates to grow",
                                  lambda: int(self.js("return document.body.dataset.updates || '0'")) > updates)
         print(f"\n    live: {points} -> {grown} points in {time.monotonic() - started:.1f}s", end=" ", file=sys.stderr)
-        self.assertGreater(int(self.js("return document.body.dataset.updates || '0'")), updates,
-                           "body.dataset.updates counts the live update")
+        # The page counts an update once all of it is drawn, which may be a moment after the chart.
+        self.waitFor("body.dataset.updates to count the live update",
+                     lambda: int(self.js("return document.body.dataset.updates || '0'")) > updates)
         self.assertEqual(self.js("return window.__ftdNoReload"), "still here", "the page was reloaded")
         self.assertHygiene()
 
@@ -286,13 +316,14 @@ class Dashboard(DashboardTestCase):
         first, second = JOBS["archive"], JOBS["archive2"]
         self.visit("/")
         for job_id in (first, second):
-            box = self.waitFor(f"the checkbox of {job_id}",
-                               lambda: self.css(f'tr[data-job-id="{job_id}"] input.select-job'))[0]
-            self.js("arguments[0].scrollIntoView({block: 'center'})", box)
-            box.click()
-        button = self.css("button#compare-selected")[0]
-        self.waitFor("button#compare-selected to be enabled", lambda: button.is_enabled())
-        button.click()
+            self.click(f'tr[data-job-id="{job_id}"] input.select-job')
+            self.waitFor(f"{job_id} to stay selected", lambda: self.js(
+                "const b = document.querySelector(arguments[0]); return b && b.checked;",
+                f'tr[data-job-id="{job_id}"] input.select-job'))
+        self.waitFor("button#compare-selected to be enabled",
+                     lambda: self.js("const b = document.querySelector('button#compare-selected');"
+                                     "return b && !b.disabled;"))
+        self.click("button#compare-selected")
         self.waitFor("the compare page", lambda: urllib.parse.urlsplit(self.driver.current_url).path == "/compare")
         query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.driver.current_url).query)
         self.assertEqual(set(query.get("jobs", [""])[0].split(",")), {first, second})
