@@ -173,7 +173,14 @@ listen = "127.0.0.1:0"
         options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
         # An alert() stays open and makes the next command fail with UnexpectedAlertPresent.
         options.set_capability("unhandledPromptBehavior", "ignore")
-        service = Service(chromedriver, log_path=os.path.join(self.directory, "chromedriver.log"))
+        class LoopbackService(Service):
+            """chromedriver asked at 127.0.0.1, not at whatever "localhost" resolves to."""
+
+            @property
+            def service_url(self):
+                return f"http://127.0.0.1:{self.port}"
+
+        service = LoopbackService(chromedriver, log_path=os.path.join(self.directory, "chromedriver.log"))
         try:
             self.driver = webdriver.Chrome(service=service, options=options)
         except WebDriverException as error:
