@@ -9,7 +9,7 @@ import ServiceLifecycle
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the JSON API and /healthz of [http] from the database alone (read-only).",
+        abstract: "Serve the JSON API, /metrics and /healthz of [http] from the database alone (read-only).",
         discussion: """
             Reads only the local database (storage.database): no API key, no network beyond \
             the listening socket. Listens where [http] listen says; with http.token_file every \
