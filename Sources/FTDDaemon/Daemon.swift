@@ -153,8 +153,8 @@ public struct Daemon: Sendable {
         -> LiveConfiguration.Snapshot
     {
         let assembly = Assembly(
-            configuration: configuration, apiKey: apiKey, store: store, httpClient: httpClient, logger: logger,
-            metricsFactory: metricsFactory)
+            configuration: configuration, apiKey: apiKey, store: store, httpClient: httpClient,
+            logger: logger, metricsFactory: metricsFactory)
         let hooks = self.hooks
         let keyVariables = self.keyVariables
         var onAttempt: (@Sendable () -> Void)?

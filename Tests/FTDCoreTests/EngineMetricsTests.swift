@@ -44,17 +44,26 @@ import Testing
         let store = SQLiteStore(try AppDatabase.inMemory())
         let daemon = Daemon(
             store: store, httpClient: .tests, notifier: nil,
-            loader: { (Configuration(storage: StorageSettings(database: ":memory:")), apiKey: "") }, logger: .quiet,
+            loader: { (Configuration(storage: StorageSettings(database: ":memory:")), apiKey: "") },
+            logger: .quiet,
             metricsFactory: factory)
         let health = HealthMonitor(stallBound: 60)
         var recorded = CycleReport()
         recorded.recorded = true
         var partial = recorded
-        partial.failures = [APIError(kind: .http(status: 500), message: "x", endpoint: "GET /fine_tuning/jobs")]
+        partial.failures = [
+            APIError(kind: .http(status: 500), message: "x", endpoint: "GET /fine_tuning/jobs")
+        ]
         let ticks: [PollerService.Tick] = [
-            .init(outcome: CycleOutcome(report: recorded, finishedAt: 1, nextCycleAt: 2), result: .success(recorded)),
-            .init(outcome: CycleOutcome(report: recorded, finishedAt: 2, nextCycleAt: 3), result: .success(recorded)),
-            .init(outcome: CycleOutcome(report: partial, finishedAt: 3, nextCycleAt: 4), result: .success(partial)),
+            .init(
+                outcome: CycleOutcome(report: recorded, finishedAt: 1, nextCycleAt: 2),
+                result: .success(recorded)),
+            .init(
+                outcome: CycleOutcome(report: recorded, finishedAt: 2, nextCycleAt: 3),
+                result: .success(recorded)),
+            .init(
+                outcome: CycleOutcome(report: partial, finishedAt: 3, nextCycleAt: 4),
+                result: .success(partial)),
             .init(
                 outcome: CycleOutcome(thrown: CancellationError(), finishedAt: 4, nextCycleAt: 5),
                 result: .failure(CancellationError())),
@@ -71,7 +80,11 @@ import Testing
         let results: Locked<[HookRunResult]>
 
         func run(_ hook: HookSettings, environment: [String: String], stdin: Data) async -> HookRunResult {
-            results.withLock { $0.isEmpty ? HookRunResult(exitCode: 0, timedOut: false, startedAt: 1, durationMs: 1) : $0.removeFirst() }
+            results.withLock {
+                $0.isEmpty
+                    ? HookRunResult(exitCode: 0, timedOut: false, startedAt: 1, durationMs: 1)
+                    : $0.removeFirst()
+            }
         }
     }
 
@@ -80,9 +93,11 @@ import Testing
         _ = try database.record(cycle: CycleRecord(observedAt: 1))  // the baseline
         let hooks = [
             HookSettings(name: "flaky", on: ["*"], command: .argv(["/bin/true"]), timeout: 5, retries: 2),
-            HookSettings(name: "fine", on: ["succeeded"], command: .argv(["/bin/true"]), timeout: 5, retries: 0),
+            HookSettings(
+                name: "fine", on: ["succeeded"], command: .argv(["/bin/true"]), timeout: 5, retries: 0),
         ]
-        var cycle = CycleRecord(observedAt: 2, jobs: [FineTuningJob(id: "ftjob-1", status: "succeeded", createdAt: 1)])
+        var cycle = CycleRecord(
+            observedAt: 2, jobs: [FineTuningJob(id: "ftjob-1", status: "succeeded", createdAt: 1)])
         cycle.hooks = hooks
         _ = try database.record(cycle: cycle)
         // flaky: timed out, failed, succeeded; fine: succeeded.

@@ -138,7 +138,8 @@ struct MetricsEndpointTests {
         let refused = try await Self.scrape(server)
         #expect(refused.status == .unauthorized)
         #expect(!refused.body.contains("ftd_"))
-        #expect(try await Self.scrape(server, headers: [.authorization: "Bearer wrong"]).status == .unauthorized)
+        #expect(
+            try await Self.scrape(server, headers: [.authorization: "Bearer wrong"]).status == .unauthorized)
         let allowed = try await Self.scrape(server, headers: [.authorization: "Bearer \(token)"])
         #expect(allowed.status == .ok)
         #expect(allowed.body.contains("ftd_build_info{version=\"\(BuildInfo.version)\"} 1"))

@@ -29,7 +29,8 @@ extension StoreConformanceTests {
         #expect(
             snapshot.activeJobs == [
                 ActiveJobProgress(id: "ftjob-new", status: "queued"),
-                ActiveJobProgress(id: "ftjob-run", status: "running", step: 7, totalSteps: 30, trainLoss: 1.25),
+                ActiveJobProgress(
+                    id: "ftjob-run", status: "running", step: 7, totalSteps: 30, trainLoss: 1.25),
             ])
         #expect(snapshot.pendingDeliveries == 4)
         #expect(snapshot.lastCompleteCycleAt == nil)

@@ -13,7 +13,9 @@ public struct HookMetrics: Sendable {
     }
 
     public func ran(hook: String, outcome: HookRunResult.Outcome) {
-        Counter(label: Self.runsName, dimensions: [("hook", hook), ("status", outcome.rawValue)], factory: factory)
-            .increment()
+        Counter(
+            label: Self.runsName, dimensions: [("hook", hook), ("status", outcome.rawValue)], factory: factory
+        )
+        .increment()
     }
 }

@@ -21,7 +21,8 @@ extension AppDatabase {
             if outcome.result != .complete {
                 try db.execute(sql: upsert, arguments: [Self.lastErrorKey, json])
             } else {
-                try db.execute(sql: upsert, arguments: [Self.lastCompleteCycleKey, String(outcome.finishedAt)])
+                try db.execute(
+                    sql: upsert, arguments: [Self.lastCompleteCycleKey, String(outcome.finishedAt)])
             }
         }
     }
@@ -35,7 +36,8 @@ extension AppDatabase {
 
     /// The outcome stored under `key` (`lastCycleKey`, `lastErrorKey`).
     static func storedOutcome(_ db: Database, key: String) throws -> CycleOutcome? {
-        guard let text = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key])
+        guard
+            let text = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key])
         else { return nil }
         return try? JSONDecoder().decode(CycleOutcome.self, from: Data(text.utf8))
     }

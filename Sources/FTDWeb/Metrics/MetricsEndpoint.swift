@@ -24,8 +24,10 @@ public final class MetricsEndpoint: Sendable {
     ) {
         self.registry = registry
         storedState = Locked(StoredStateGauges(account: account))
-        registry.makeGauge(descriptor: MetricsCatalog.descriptor("ftd_build_info"), labels: [("version", version)])
-            .set(to: 1)
+        registry.makeGauge(
+            descriptor: MetricsCatalog.descriptor("ftd_build_info"), labels: [("version", version)]
+        )
+        .set(to: 1)
     }
 
     /// The swift-metrics factory whose counters this endpoint exports: `ftd run`
@@ -50,6 +52,7 @@ public final class MetricsEndpoint: Sendable {
         }
         var headers = HTTPFields()
         headers[.contentType] = Self.contentType
-        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        return Response(
+            status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 }
