@@ -13,6 +13,12 @@ extension OpenAIClient {
         case failed(message: String)
         /// The body could not be read here (a file to upload): no retry can help.
         case unreadableBody(UploadFileError)
+
+        /// The `code` label of `ftd_api_requests_total`.
+        var metricCode: String {
+            if case .answered(let status, _, _) = self { return String(status) }
+            return "error"
+        }
     }
 
     /// Asked after a failed attempt's delay, just before it is sent again, with its
@@ -30,8 +36,10 @@ extension OpenAIClient {
             try Task.checkCancellation()
             attempt += 1
             try await pacer.waitTurn()
+            let started = ContinuousClock.now
             let result = try await perform(endpoint, body: body, timeout: timeout ?? settings.requestTimeout)
             onAttempt()
+            metrics.attempted(endpoint, code: result.metricCode, duration: started.duration(to: .now))
             if case .answered(let status, let headers, _) = result {
                 await pacer.observe(status: status, headers: headers)
             }

@@ -26,6 +26,9 @@ public struct OpenAIClient: FineTuningAPI {
     /// Called after every HTTP attempt, answered or not: the daemon's sign of progress
     /// for systemd's watchdog (`HealthMonitor`).
     public var onAttempt: @Sendable () -> Void = {}
+    /// Counts and times every attempt (`ftd_api_requests_total`,
+    /// `ftd_api_request_duration_seconds`).
+    public var metrics = APIMetrics()
     /// Spaces the requests of all concurrent jobs by the API's rate-limit headers,
     /// `api.max_requests_per_minute` and 429s (`RateLimitState`).
     public let pacer: RequestPacer

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import CoreMetrics
 import FTDAPI
 import FTDConfig
 import FTDEngine
@@ -17,16 +18,20 @@ public struct Assembly: Sendable {
     let apiKey: String
     let httpClient: HTTPClient
     let logger: Logger
+    /// Where the API client, the cycle and the dispatcher count (SPEC section 9's
+    /// metrics): the factory `ftd run` bootstrapped, the no-op one elsewhere.
+    let metricsFactory: any MetricsFactory
 
     public init(
         configuration: Configuration, apiKey: String, store: SQLiteStore, httpClient: HTTPClient,
-        logger: Logger
+        logger: Logger, metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) {
         self.configuration = configuration
         self.apiKey = apiKey
         self.store = store
         self.httpClient = httpClient
         self.logger = logger
+        self.metricsFactory = metricsFactory
     }
 
     /// The configured database, created or migrated as needed.
@@ -48,6 +53,7 @@ public struct Assembly: Sendable {
         var api = OpenAIClient(
             settings: configuration.api, apiKey: apiKey, httpClient: httpClient, logger: logger)
         if let onAttempt { api.onAttempt = onAttempt }
+        api.metrics = APIMetrics(factory: metricsFactory)
         return api
     }
 
@@ -56,6 +62,7 @@ public struct Assembly: Sendable {
     public func cycle(api: OpenAIClient, hooks: @escaping @Sendable () -> [HookSettings]) -> PollCycle {
         var cycle = PollCycle(api: api, store: store, logger: logger)
         cycle.hookSource = hooks
+        cycle.metrics = PollMetrics(factory: metricsFactory)
         return cycle
     }
 
@@ -70,6 +77,7 @@ public struct Assembly: Sendable {
             outbox: store, runner: runner, hookSource: hooks, databasePath: configuration.storage.database,
             logger: logger)
         dispatcher.stopGrace = .milliseconds(Int64(configuration.daemon.stopTimeout * 1000))
+        dispatcher.metrics = HookMetrics(factory: metricsFactory)
         return dispatcher
     }
 }

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import CoreMetrics
 import FTDAPI
 import FTDConfig
 import FTDEngine
@@ -29,6 +30,11 @@ public struct Daemon: Sendable {
     let notifier: SystemdNotifier?
     let loader: Loader
     let logger: Logger
+    /// What `[http]` serves at `/metrics`.
+    let metrics: MetricsEndpoint
+    /// Where the daemon's parts count; `ftd run` bootstraps `metrics.factory` as the
+    /// process's, so that this default is it.
+    let metricsFactory: any MetricsFactory
     private let hooks: Locked<[HookSettings]>
     /// Every variable that held the API key during this run: after a reload moves the key
     /// elsewhere, the old variable is still in the process's environment.
@@ -39,13 +45,17 @@ public struct Daemon: Sendable {
 
     public init(
         store: SQLiteStore, httpClient: HTTPClient, notifier: SystemdNotifier?, loader: @escaping Loader,
-        logger: Logger, dashboardListening: @escaping @Sendable (String) async -> Void = { _ in }
+        logger: Logger, metrics: MetricsEndpoint = MetricsEndpoint(),
+        metricsFactory: any MetricsFactory = MetricsSystem.factory,
+        dashboardListening: @escaping @Sendable (String) async -> Void = { _ in }
     ) {
         self.store = store
         self.httpClient = httpClient
         self.notifier = notifier
         self.loader = loader
         self.logger = logger
+        self.metrics = metrics
+        self.metricsFactory = metricsFactory
         self.hooks = Locked([])
         self.dashboardListening = dashboardListening
     }
@@ -99,12 +109,13 @@ public struct Daemon: Sendable {
         public var description: String { "\(fault); nothing of this cycle was recorded" }
     }
 
-    /// `[http]`: the JSON API and `/healthz` beside the poller, reading the same store.
+    /// `[http]`: the JSON API, `/metrics` and `/healthz` beside the poller, reading the
+    /// same store.
     func webServer(_ http: HTTPSettings, configuration: Configuration) throws -> some Service {
         let token = try http.tokenFile.map { file throws(ConfigurationError) in try HTTPToken.read(file) }
         let server = WebServer(
             settings: http, token: token, store: store, poll: configuration.poll, logger: logger,
-            version: FTDVersion.current)
+            version: BuildInfo.version, metrics: metrics)
         let logger = self.logger
         let listening = dashboardListening
         return server.service { port in
@@ -124,18 +135,22 @@ public struct Daemon: Sendable {
         let parts = snapshot(configuration, apiKey: apiKey, health: nil)
         try await parts.dispatcher.drain()
         let report: CycleReport
+        let counter = PollMetrics(factory: metricsFactory)
         do {
             report = try await parts.cycle.run()
         } catch let fault as StoreError where fault.isStorageFault {
+            counter.cycleEnded(CycleOutcome(thrown: fault, finishedAt: PollCycle.unixNow(), nextCycleAt: nil))
             // Writing the outcome would fail too (or wait out another busy timeout).
             throw CycleNotRecorded(fault: fault)
         } catch {
-            try? await store.recordCycleOutcome(
-                CycleOutcome(thrown: error, finishedAt: PollCycle.unixNow(), nextCycleAt: nil))
+            let outcome = CycleOutcome(thrown: error, finishedAt: PollCycle.unixNow(), nextCycleAt: nil)
+            counter.cycleEnded(outcome)
+            try? await store.recordCycleOutcome(outcome)
             throw error
         }
-        try await store.recordCycleOutcome(
-            CycleOutcome(report: report, finishedAt: PollCycle.unixNow(), nextCycleAt: nil))
+        let outcome = CycleOutcome(report: report, finishedAt: PollCycle.unixNow(), nextCycleAt: nil)
+        counter.cycleEnded(outcome)
+        try await store.recordCycleOutcome(outcome)
         try await parts.dispatcher.drain()
         return report
     }
@@ -145,8 +160,8 @@ public struct Daemon: Sendable {
         -> LiveConfiguration.Snapshot
     {
         let assembly = Assembly(
-            configuration: configuration, apiKey: apiKey, store: store, httpClient: httpClient, logger: logger
-        )
+            configuration: configuration, apiKey: apiKey, store: store, httpClient: httpClient,
+            logger: logger, metricsFactory: metricsFactory)
         let hooks = self.hooks
         let keyVariables = self.keyVariables
         var onAttempt: (@Sendable () -> Void)?
@@ -162,6 +177,9 @@ public struct Daemon: Sendable {
     /// `STATUS=`, preceded by `READY=1` after the first. Returns the deliveries pending.
     @discardableResult
     func report(_ tick: PollerService.Tick, health: HealthMonitor) async -> Int {
+        // Counted first, in memory: `/metrics` hears of the cycle even when the database
+        // cannot take its outcome.
+        PollMetrics(factory: metricsFactory).cycleEnded(tick.outcome)
         // After a storage fault the outcome could not be written either (and a locked
         // database would hold the daemon another busy timeout): the cycle's error line says
         // it all.

@@ -6,8 +6,8 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 
-/// The HTTP side of ftd (SPEC section 9): the JSON API and `/healthz`, read-only, from the
-/// store. `ftd run` adds it to its services when `[http]` is set; `ftd serve` runs it alone.
+/// The HTTP side of ftd (SPEC section 9): the JSON API, `/metrics` and `/healthz`,
+/// read-only, from the store. `ftd run` adds it to its services when `[http]` is set; `ftd serve` runs it alone.
 ///
 /// Every answer is read through `HistoryStore` (a query on the store's own queue), so a
 /// slow client never holds a database write and never delays a poll cycle.
@@ -20,14 +20,19 @@ public struct WebServer: Sendable {
     let poll: PollSettings
     let logger: Logger
     let info: ServerInfo
+    /// `/metrics`: the daemon's counters, and the gauges read from the store.
+    let metrics: MetricsEndpoint
     /// Unix seconds now; a test sets the clock.
     var now: @Sendable () -> Int64 = WallClock.unixSeconds
 
     /// `version` and `readOnly` are what `/api/info` tells the pages (`ftd serve` is
     /// read-only: nothing polls behind it).
+    /// - Parameter metrics: the registry `ftd run` counts in; `ftd serve`, which counts
+    ///   nothing, exports the stored state and the build alone.
     public init(
         settings: HTTPSettings, token: String?, store: any Store, poll: PollSettings, logger: Logger,
-        version: String = "unknown", readOnly: Bool = false
+        version: String = BuildInfo.version, readOnly: Bool = false,
+        metrics: MetricsEndpoint = MetricsEndpoint()
     ) {
         self.settings = settings
         self.token = token
@@ -35,6 +40,7 @@ public struct WebServer: Sendable {
         self.poll = poll
         self.logger = logger
         self.info = ServerInfo(version: version, readOnly: readOnly, pollInterval: poll.interval)
+        self.metrics = metrics
     }
 
     /// The server, ready to run as a service; `onRunning` hears the port it bound (the
@@ -69,6 +75,9 @@ public struct WebServer: Sendable {
         }
         let health = HealthCheck(store: store, poll: poll, now: now)
         router.get("/healthz") { _, _ in await health.response() }
+        let metrics = metrics
+        let store = store
+        router.get("/metrics") { _, _ in await metrics.response(from: store) }
 
         let dashboard = DashboardAPI(store: store, info: info)
         router.get("/api/info") { _, _ in dashboard.serverInfo() }

@@ -15,7 +15,7 @@ struct FTD: AsyncParsableCommand {
             Exit codes: 0 ok, 1 unexpected failure, 64 bad usage, 65 bad input data,
             69 the API could not be reached, 77 credentials rejected, 78 configuration error.
             """,
-        version: FTDVersion.current,
+        version: BuildInfo.version,
         subcommands: [
             Run.self, Status.self, History.self, Hooks.self, Validate.self, Submit.self, Watch.self,
             Cancel.self,

@@ -33,6 +33,8 @@ public struct HookDispatcher: Sendable {
     /// The wait before attempt `n + 1`, given `n` attempts made.
     public var backoff: @Sendable (Int) -> Duration = { made in .seconds(1 << min(max(made - 1, 0), 10)) }
     let now: @Sendable () -> Int64
+    /// Counts the attempts that ran to their end (`ftd_hook_runs_total`).
+    public var metrics = HookMetrics()
 
     public init(
         outbox: any DeliveryOutbox, runner: any HookRunning, hooks: [HookSettings], databasePath: String,
@@ -134,6 +136,8 @@ public struct HookDispatcher: Sendable {
                 throw CancellationError()
             }
             try await outbox.finishAttempt(runID: runID, result: result, cutByStop: false)
+            // Only here: an attempt the stop cut short above did not end on its own.
+            metrics.ran(hook: hook.name, outcome: result.outcome)
             made += 1
             metadata["hook.exit_code"] = "\(result.exitCode.map(String.init) ?? "none")"
             if result.outcome == .succeeded {

@@ -53,6 +53,8 @@ public struct PollCycle: Sendable {
     /// When set, wins over `hooks` and is read when the cycle commits: a reload during a
     /// cycle reaches its transitions.
     public var hookSource: (@Sendable () -> [HookSettings])?
+    /// Counts the status changes the cycle records (`ftd_transitions_total`).
+    public var metrics = PollMetrics()
 
     /// - Parameter now: unix seconds, for a test that pins the clock; each look still gets
     ///   an instant of its own within that second (`ObservationClock`).
@@ -160,6 +162,7 @@ public struct PollCycle: Sendable {
         }
         let transitions = try await store.record(cycle: record, rule: TransitionDetector.rule)
         for transition in transitions { log(transition) }
+        metrics.recorded(transitions)
         report.transitions += transitions
     }
 

@@ -9,6 +9,9 @@ import GRDB
 extension AppDatabase {
     static let lastCycleKey = "daemon.last_cycle"
     static let lastErrorKey = "daemon.last_error"
+    /// Unix seconds when the last complete cycle ended (`/metrics`), kept apart: the last
+    /// cycle and the last error say nothing of it once an incomplete one followed.
+    static let lastCompleteCycleKey = "daemon.last_complete_cycle_at"
 
     public func recordCycleOutcome(_ outcome: CycleOutcome) throws {
         let json = String(decoding: try JSONEncoder().encode(outcome), as: UTF8.self)
@@ -17,6 +20,9 @@ extension AppDatabase {
             try db.execute(sql: upsert, arguments: [Self.lastCycleKey, json])
             if outcome.result != .complete {
                 try db.execute(sql: upsert, arguments: [Self.lastErrorKey, json])
+            } else {
+                try db.execute(
+                    sql: upsert, arguments: [Self.lastCompleteCycleKey, String(outcome.finishedAt)])
             }
         }
     }
@@ -28,15 +34,21 @@ extension AppDatabase {
         }
     }
 
+    /// The outcome stored under `key` (`lastCycleKey`, `lastErrorKey`).
+    static func storedOutcome(_ db: Database, key: String) throws -> CycleOutcome? {
+        guard
+            let text = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key])
+        else { return nil }
+        return try? JSONDecoder().decode(CycleOutcome.self, from: Data(text.utf8))
+    }
+
+    static func lastCycleOutcome(_ db: Database) throws -> CycleOutcome? {
+        try storedOutcome(db, key: lastCycleKey)
+    }
+
     public func daemonStatus() throws -> StoredDaemonStatus {
         try read { db in
-            func outcome(_ key: String) throws -> CycleOutcome? {
-                guard
-                    let text = try String.fetchOne(
-                        db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key])
-                else { return nil }
-                return try? JSONDecoder().decode(CycleOutcome.self, from: Data(text.utf8))
-            }
+            func outcome(_ key: String) throws -> CycleOutcome? { try Self.storedOutcome(db, key: key) }
             let terminal = JobStatus.terminal.sorted()
             let active =
                 try Int.fetchOne(

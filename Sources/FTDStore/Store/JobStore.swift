@@ -7,6 +7,8 @@ public protocol DaemonStatusStore: Sendable {
     func daemonStatus() async throws -> StoredDaemonStatus
     /// Deliveries not yet done.
     func pendingDeliveryCount() async throws -> Int
+    /// The stored state `/metrics` exports at each scrape, in one read.
+    func metricsSnapshot() async throws -> MetricsSnapshot
     /// At a start, before any hook runs: attempts left `running` by a process that died
     /// become interrupted ones (their deliveries run again). Returns how many.
     func markInterruptedAttempts() async throws -> Int

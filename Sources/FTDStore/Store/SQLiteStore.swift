@@ -75,6 +75,10 @@ extension SQLiteStore: DaemonStatusStore {
 
     public func pendingDeliveryCount() async throws -> Int { try await run { try $0.pendingDeliveryCount() } }
 
+    public func metricsSnapshot() async throws -> MetricsSnapshot {
+        try await run { try $0.metricsSnapshot() }
+    }
+
     public func markInterruptedAttempts() async throws -> Int {
         try await run { try $0.markInterruptedAttempts() }
     }

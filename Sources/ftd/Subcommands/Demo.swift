@@ -164,7 +164,7 @@ struct Demo: AsyncParsableCommand {
         if let port = URLComponents(string: address)?.port { settings.port = port }
         let server = WebServer(
             settings: settings, token: nil, store: store, poll: configuration.poll, logger: logger,
-            version: FTDVersion.current, readOnly: true)
+            version: BuildInfo.version, readOnly: true)
         Terminal.write("\nThe dashboard stays on at \(address) (read-only). Ctrl-C stops it.\n")
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(

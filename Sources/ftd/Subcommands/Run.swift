@@ -1,10 +1,12 @@
 import ArgumentParser
 import AsyncHTTPClient
+import CoreMetrics
 import FTDAPI
 import FTDConfig
 import FTDDaemon
 import FTDEngine
 import FTDStore
+import FTDWeb
 import Foundation
 import Logging
 
@@ -42,6 +44,10 @@ struct Run: AsyncParsableCommand {
         ProcessSecrets.closeProcessToItsUser()
         let keys = APIKeyResolver(environment: environment)
         global.bootstrapLogging()
+        // Once per process, before any part that counts is built: the API client, the
+        // cycle and the dispatcher count in the registry that [http] serves at /metrics.
+        let metrics = MetricsEndpoint()
+        MetricsSystem.bootstrap(metrics.factory)
         let logger = Logger(label: "ftd")
         let (lock, store) = try await openStorage(configuration.storage, logger: logger)
         defer { withExtendedLifetime(lock) {} }
@@ -66,7 +72,7 @@ struct Run: AsyncParsableCommand {
                         let loaded = try Self.load(global, environment: environment)
                         ProcessSecrets.scrubEnvironmentVariable(loaded.0.api.apiKeyEnv)
                         return loaded
-                    }, logger: logger)
+                    }, logger: logger, metrics: metrics)
                 try await daemon.run(configuration: configuration, apiKey: apiKey)
             }
         }

@@ -11,7 +11,7 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract:
-            "Serve the dashboard, the JSON API and /healthz of [http] from the database alone (read-only).",
+            "Serve the dashboard, the JSON API, /metrics and /healthz of [http] from the database alone (read-only).",
         discussion: """
             Reads only the local database (storage.database): no API key, no network beyond \
             the listening socket. Listens where [http] listen says; with http.token_file every \
@@ -35,7 +35,7 @@ struct Serve: AsyncParsableCommand {
         let store = SQLiteStore(try AppDatabase.openForReading(path: configuration.storage.database))
         let server = WebServer(
             settings: http, token: token, store: store, poll: configuration.poll, logger: logger,
-            version: FTDVersion.current, readOnly: true)
+            version: BuildInfo.version, readOnly: true)
         let service = server.service { port in
             Terminal.write("ftd: dashboard on http://\(http.authority(port: port))/\n")
         }
