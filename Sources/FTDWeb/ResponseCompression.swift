@@ -35,8 +35,11 @@ struct ResponseCompression<Context: RequestContext>: RouterMiddleware {
         ["application/json", "text/", "image/svg+xml"].contains { type.hasPrefix($0) }
     }
 
-    /// `Accept-Encoding` names gzip (or `*`) without `q=0`.
+    /// `Accept-Encoding` takes gzip: named, or covered by `*`, without `q=0`. gzip named
+    /// with `q=0` is refused even when `*` follows (RFC 9110 section 12.5.3).
     static func acceptsGzip(_ headers: [String]) -> Bool {
+        var gzip: Bool?
+        var star: Bool?
         for header in headers {
             for item in header.split(separator: ",") {
                 let parts = item.split(separator: ";").map {
@@ -47,10 +50,14 @@ struct ResponseCompression<Context: RequestContext>: RouterMiddleware {
                     guard parameter.hasPrefix("q=") else { return false }
                     return (Double(parameter.dropFirst(2)) ?? 1) == 0
                 }
-                if !refused { return true }
+                if coding == "gzip" {
+                    gzip = (gzip ?? false) || !refused
+                } else {
+                    star = (star ?? false) || !refused
+                }
             }
         }
-        return false
+        return gzip ?? star ?? false
     }
 
     /// Gathers a body written piece by piece.

@@ -70,7 +70,7 @@ public struct WebServer: Sendable {
         router.get("/api/jobs") { request, _ in try await api.jobs(request) }
         router.get("/api/jobs/{account}/{id}") { request, context in
             try await api.job(
-                account: try context.parameters.require("account"), id: try context.parameters.require("id"),
+                account: try Self.parameter("account", context), id: try Self.parameter("id", context),
                 request)
         }
         let health = HealthCheck(store: store, poll: poll, now: now)
@@ -84,11 +84,11 @@ public struct WebServer: Sendable {
         router.get("/api/overview") { request, _ in try await dashboard.overview(request) }
         router.get("/api/jobs/{account}/{id}/job") { _, context in
             try await dashboard.job(
-                account: try context.parameters.require("account"), id: try context.parameters.require("id"))
+                account: try Self.parameter("account", context), id: try Self.parameter("id", context))
         }
         router.get("/api/jobs/{account}/{id}/events") { request, context in
             try await dashboard.events(
-                account: try context.parameters.require("account"), id: try context.parameters.require("id"),
+                account: try Self.parameter("account", context), id: try Self.parameter("id", context),
                 request)
         }
 
@@ -96,11 +96,19 @@ public struct WebServer: Sendable {
         router.get("/jobs/{account}/{id}") { _, _ in Pages.shell(.job) }
         // `/jobs/{id}`: the router wants one name for the first segment under /jobs/.
         router.get("/jobs/{account}") { _, context in
-            try await self.jobAlias(try context.parameters.require("account"))
+            try await self.jobAlias(try Self.parameter("account", context))
         }
         router.get("/compare") { _, _ in Pages.shell(.compare) }
         router.get("/assets/{name}") { _, context in Pages.asset(try context.parameters.require("name")) }
         return router
+    }
+
+    /// A path segment as the client meant it. The router hands it over still
+    /// percent-encoded, while the pages build their URLs with encodeURIComponent (and
+    /// `/jobs/{id}` answers with an encoded Location): `ftjob%3Ax` names the job `ftjob:x`.
+    static func parameter(_ name: String, _ context: BasicRequestContext) throws -> String {
+        let raw = try context.parameters.require(name)
+        return raw.removingPercentEncoding ?? raw
     }
 
     /// `/jobs/{id}`: the id (or a unique prefix, as `ftd history JOB` takes) sends the

@@ -105,6 +105,25 @@ struct DashboardRouteTests {
         #expect(try await W.get(server, "/jobs/zzz").status == .notFound)
     }
 
+    /// The pages build their URLs with encodeURIComponent and `/jobs/{id}` answers with an
+    /// encoded Location: the server reads a percent-encoded id as the id it encodes.
+    @Test func aPercentEncodedIdNamesTheSameJob() async throws {
+        let server = W.server(try Self.store())
+        for path in [
+            "/api/jobs/default/ftjob%2Daaa", "/api/jobs/default/ftjob%2Daaa/job",
+            "/api/jobs/default/ftjob%2Daaa/events", "/api/jobs/%64efault/ftjob-aaa",
+        ] {
+            let answer = try await W.get(server, path)
+            #expect(answer.status == .ok, "\(path)")
+            #expect(answer.body.contains(path.hasSuffix("/events") ? "ftevent-" : "ftjob-aaa"), "\(path)")
+        }
+        #expect(try await W.get(server, "/jobs/ftjob%2Daaa").headers[.location] == "/jobs/default/ftjob-aaa")
+        // Decoding makes no way out of the site: `%2F%2Fevil.com` is an unknown id.
+        let away = try await W.get(server, "/jobs/%2F%2Fevil.com")
+        #expect(away.status == .notFound)
+        #expect(away.headers[.location] == nil)
+    }
+
     @Test func infoTellsThePagesThePollIntervalAndWhetherTheServerOnlyReads() async throws {
         var poll = PollSettings()
         poll.interval = 7
@@ -280,6 +299,8 @@ struct ResponseCompressionTests {
     @Test(arguments: [
         ("gzip", true), ("GZIP", true), ("deflate, gzip", true), ("*", true), ("gzip;q=0", false),
         ("identity", false), ("", false), ("gzip; q=0.5", true),
+        // gzip refused by name stays refused when `*` takes the rest (RFC 9110 12.5.3).
+        ("gzip;q=0, *", false), ("*, gzip;q=0", false), ("*;q=0", false), ("identity, *", true),
     ])
     func acceptEncodingIsRead(_ header: String, _ accepted: Bool) {
         #expect(ResponseCompression<BasicRequestContext>.acceptsGzip([header]) == accepted)

@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   bestCheckpointID, downsampleForDrawing, ema, formatDuration, formatNumber, formatRelative,
-  hyperparameters, indexAtOrBefore, isTerminal, lastValue, logTicks, nearestIndex, niceTicks,
+  hyperparameters, indexAtOrBefore, isoTime, isTerminal, lastValue, logTicks, nearestIndex, niceTicks,
   parseJobList, queryString, refreshSeconds, seriesFromSteps, stateDurations, unseenEvents, valuesDiffer,
 } from "../../Sources/FTDWeb/Assets/app.js";
 
@@ -153,4 +153,13 @@ test("isTerminal, valuesDiffer, parseJobList, hyperparameters, unseenEvents", ()
 test("queryString encodes a space as %20 and leaves out empty values", () => {
   assert.equal(queryString({ q: "Step 1", level: "", after: null, limit: 200 }), "q=Step%201&limit=200");
   assert.equal(queryString({ q: "a&b=c/d+e" }), "q=a%26b%3Dc%2Fd%2Be");
+});
+
+test("isoTime: a time a Date cannot hold is null, not a RangeError", () => {
+  assert.equal(isoTime(0), "1970-01-01T00:00:00.000Z");
+  assert.equal(isoTime(1_700_000_000), "2023-11-14T22:13:20.000Z");
+  // A hostile or broken API's created_at: valid JSON, valid Int64, beyond Date's range.
+  assert.equal(isoTime(99_999_999_999_999), null);
+  assert.equal(isoTime(-99_999_999_999_999), null);
+  for (const v of [null, undefined, NaN, Infinity, "1700000000", {}]) assert.equal(isoTime(v), null);
 });

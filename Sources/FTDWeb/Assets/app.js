@@ -124,6 +124,17 @@ export function logTicks(min, max) {
   return ticks;
 }
 
+/**
+ * Unix seconds as an ISO 8601 time, or null when they are no time a Date can hold: an
+ * API's `created_at` of 99999999999999 would make toISOString throw, and one such job
+ * must not stop the whole list from drawing.
+ */
+export function isoTime(seconds) {
+  if (typeof seconds !== "number" || !Number.isFinite(seconds)) return null;
+  const date = new Date(seconds * 1000);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
 /** A short human duration: "45s", "3m 05s", "2h 04m", "3d 4h". Null for unknown. */
 export function formatDuration(seconds) {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return null;
@@ -452,7 +463,7 @@ function nowSeconds() {
 
 /** An absolute local time for a title attribute: "2024-05-13 02:09:44". */
 function absoluteTime(seconds) {
-  if (!Number.isFinite(seconds)) return "";
+  if (!isoTime(seconds)) return "";
   const d = new Date(seconds * 1000);
   const pad = (n) => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
@@ -460,10 +471,11 @@ function absoluteTime(seconds) {
 
 /** A `<time>` element: relative text, absolute time in its title and datetime. */
 function timeElement(seconds, relativeText) {
-  if (!Number.isFinite(seconds)) return h("span", { class: "muted" }, "—");
+  const iso = isoTime(seconds);
+  if (!iso) return h("span", { class: "muted" }, "—");
   return h(
     "time",
-    { datetime: new Date(seconds * 1000).toISOString(), title: absoluteTime(seconds) },
+    { datetime: iso, title: absoluteTime(seconds) },
     relativeText,
   );
 }
