@@ -2,7 +2,7 @@ import FTDConfig
 import Foundation
 import Hummingbird
 
-/// In front of every route: the server only reads (anything but GET is 405), a loopback
+/// In front of every route: the server only reads (anything but GET and HEAD is 405), a loopback
 /// server answers only requests addressed to it by name (DNS rebinding), and with a token
 /// every request must carry it. Every answer forbids third-party content and framing.
 struct AccessGuard<Context: RequestContext>: RouterMiddleware {
@@ -27,9 +27,11 @@ struct AccessGuard<Context: RequestContext>: RouterMiddleware {
     )
         async throws -> Response
     {
-        guard request.method == .get else {
+        // HEAD is GET without the body (RFC 9110 9.3.2), which the router makes of every
+        // GET route: load balancers and health checkers ask it.
+        guard request.method == .get || request.method == .head else {
             var response = Response.problem("the dashboard only reads: use GET", status: .methodNotAllowed)
-            response.headers[.allow] = "GET"
+            response.headers[.allow] = "GET, HEAD"
             return response
         }
         if settings.isLoopback, !Self.hostAllowed(request.head.authority, listening: settings.host) {

@@ -63,7 +63,7 @@ public struct WebServer: Sendable {
     }
 
     func router() -> Router<BasicRequestContext> {
-        let router = Router()
+        let router = Router(options: .autoGenerateHeadEndpoints)
         router.add(middleware: AccessGuard(settings: settings, token: token))
         router.add(middleware: ResponseCompression())
         let api = JobAPI(store: store)

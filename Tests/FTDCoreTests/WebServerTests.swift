@@ -150,11 +150,24 @@ struct WebServerTests {
 
     @Test func nothingButGetIsServed() async throws {
         let server = Self.server(try Self.store())
-        for method in [HTTPRequest.Method.post, .put, .delete, .patch] {
+        for method in [HTTPRequest.Method.post, .put, .delete, .patch, .options] {
             let answer = try await Self.get(server, "/api/jobs", method: method)
             #expect(answer.status == .methodNotAllowed)
-            #expect(answer.headers[.allow] == "GET")
+            #expect(answer.headers[.allow] == "GET, HEAD")
         }
+    }
+
+    /// HEAD is GET without its body: what a health checker may send.
+    @Test func headIsAnsweredAsGetWithoutTheBody() async throws {
+        let server = Self.server(try Self.store(), now: 1_000)
+        let head = try await Self.get(server, "/api/jobs", method: .head)
+        #expect(head.status == .ok)
+        #expect(head.body.isEmpty)
+        #expect(head.headers[.contentType] == "application/json; charset=utf-8")
+        #expect(try await Self.get(server, "/healthz", method: .head).status == .serviceUnavailable)
+        // The token rules hold for HEAD too.
+        let guarded = Self.server(try Self.store(), token: Self.token)
+        #expect(try await Self.get(guarded, "/api/jobs", method: .head).status == .unauthorized)
     }
 
     @Test func withATokenEveryRequestMustCarryIt() async throws {

@@ -53,7 +53,9 @@ struct Demo: AsyncParsableCommand {
         guard let (host, port) = HTTPSettings.parseListen(listen) else {
             return HTTPSettings(host: "127.0.0.1", port: 0)
         }
-        if port != 0, host.contains("."), !PortProbe.isFree(host: host, port: port) {
+        // `localhost` is probed on 127.0.0.1; an IPv6 address is not probed.
+        let probed = host == "localhost" ? "127.0.0.1" : host
+        if port != 0, probed.contains("."), !PortProbe.isFree(host: probed, port: port) {
             return HTTPSettings(host: host, port: 0)
         }
         return HTTPSettings(host: host, port: port)
