@@ -1139,10 +1139,16 @@ async function showJobsPage(info) {
   updateCompareButton();
   markReady();
 
-  // Live rows: refetch the current page while any shown job is still active.
+  // Live rows: refetch the current page while any shown job is still active, and the
+  // first page now and then besides, so that a job started meanwhile appears on a list
+  // left open all day.
   const seconds = refreshSeconds(Number(info.poll_interval));
+  const quietEvery = Math.max(1, Math.round(30 / seconds));
+  let ticks = 0;
   const tick = async () => {
-    if (state.jobs.some((job) => !isTerminal(job.status))) {
+    ticks += 1;
+    const active = state.jobs.some((job) => !isTerminal(job.status));
+    if (active || (state.page === 1 && ticks % quietEvery === 0)) {
       try {
         await load({ live: true });
         clearNotice();
