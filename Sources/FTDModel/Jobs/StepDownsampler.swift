@@ -6,35 +6,46 @@ public enum StepDownsampler {
     public static func downsample(_ steps: [LossStep], maxPoints: Int) -> [LossStep] {
         let limit = max(2, maxPoints)
         guard steps.count > limit else { return steps }
-        let series: [(LossStep) -> Double?] = [
-            \.trainLoss, \.validLoss, \.fullValidLoss, \.trainMeanTokenAccuracy, \.validMeanTokenAccuracy,
-            \.fullValidMeanTokenAccuracy,
-        ]
+        // Each series as one column of numbers, NaN where a step has none: read once,
+        // then scanned per run (a key path applied per step and series cost most of a
+        // 100,000-step job's answer).
+        let count = steps.count
+        var columns = [[Double]](repeating: [Double](repeating: .nan, count: count), count: 6)
+        for (index, step) in steps.enumerated() {
+            columns[0][index] = step.trainLoss ?? .nan
+            columns[1][index] = step.validLoss ?? .nan
+            columns[2][index] = step.fullValidLoss ?? .nan
+            columns[3][index] = step.trainMeanTokenAccuracy ?? .nan
+            columns[4][index] = step.validMeanTokenAccuracy ?? .nan
+            columns[5][index] = step.fullValidMeanTokenAccuracy ?? .nan
+        }
         // Each run keeps at most two points per series; fewer runs when more series are
         // present, so the total never exceeds the limit.
-        let present = series.filter { value in steps.contains { value($0)?.isFinite == true } }
+        let present = columns.filter { column in column.contains { $0.isFinite } }
         let perRun = max(1, 2 * present.count)
         let runs = max(1, (limit - 2) / perRun)
         // In the order of their worth: the ends, then each series' low and high points,
         // the train loss first.
-        var kept = [0, steps.count - 1]
+        var kept = [0, count - 1]
         var seen = Set(kept)
-        let inner = 1..<(steps.count - 1)
+        let inner = 1..<(count - 1)
         for run in 0..<runs {
             let lower = inner.lowerBound + inner.count * run / runs
             let upper = inner.lowerBound + inner.count * (run + 1) / runs
             guard lower < upper else { continue }
-            for value in present {
-                var lowest: (index: Int, value: Double)?
-                var highest: (index: Int, value: Double)?
-                for index in lower..<upper {
-                    guard let point = value(steps[index]), point.isFinite else { continue }
-                    if lowest.map({ point < $0.value }) ?? true { lowest = (index, point) }
-                    if highest.map({ point > $0.value }) ?? true { highest = (index, point) }
-                }
-                for index in [lowest?.index, highest?.index].compactMap(\.self)
-                where seen.insert(index).inserted {
-                    kept.append(index)
+            for column in present {
+                column.withUnsafeBufferPointer { values in
+                    var lowest = -1
+                    var highest = -1
+                    for index in lower..<upper {
+                        let point = values[index]
+                        guard point.isFinite else { continue }
+                        if lowest < 0 || point < values[lowest] { lowest = index }
+                        if highest < 0 || point > values[highest] { highest = index }
+                    }
+                    for index in [lowest, highest] where index >= 0 && seen.insert(index).inserted {
+                        kept.append(index)
+                    }
                 }
             }
         }
