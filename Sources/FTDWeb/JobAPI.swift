@@ -11,6 +11,24 @@ struct JobAPI: Sendable {
     static let maximumLimit = 100_000
 
     let store: any HistoryStore
+    let charts: ChartCache
+    let now: @Sendable () -> Int64
+
+    init(store: any HistoryStore, charts: ChartCache = ChartCache(), now: @escaping @Sendable () -> Int64) {
+        self.store = store
+        self.charts = charts
+        self.now = now
+    }
+
+    /// A job's steps downsampled to `maxPoints`, from the cache while its curve is unchanged.
+    func chartSteps(_ job: JobSummary, maxPoints: Int) async throws -> [LossStep] {
+        let key = ChartCache.Key(
+            jobID: job.id, maxPoints: maxPoints, stepCount: job.steps, lastTrainLoss: job.lastTrainLoss)
+        if let cached = charts.steps(for: key, now: now()) { return cached }
+        let steps = StepDownsampler.downsample(try await store.steps(jobID: job.id), maxPoints: maxPoints)
+        charts.store(steps, for: key, now: now())
+        return steps
+    }
 
     func jobs(_ request: Request) async throws -> Response {
         let query = request.uri.queryParameters
@@ -46,10 +64,11 @@ struct JobAPI: Sendable {
         do {
             // The chart's view: a metrics event's numbers are its step, downsampled here;
             // the Messages panel pages every event through `/events`.
+            let jobID = try await store.resolveJobID(id)
             var detail = try await store.jobDetail(
-                id: try await store.resolveJobID(id), latestEvents: nil,
-                skippingMetricsEvents: maxPoints != nil)
-            if let maxPoints { detail.steps = StepDownsampler.downsample(detail.steps, maxPoints: maxPoints) }
+                id: jobID, latestEvents: nil, skippingMetricsEvents: maxPoints != nil,
+                readingSteps: maxPoints == nil)
+            if let maxPoints { detail.steps = try await chartSteps(detail.summary, maxPoints: maxPoints) }
             guard case .object(var members) = HistoryJSON.detail(detail), let job = members["job"] else {
                 return .problem("the job's JSON could not be built", status: .internalServerError)
             }

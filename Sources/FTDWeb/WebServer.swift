@@ -20,6 +20,8 @@ public struct WebServer: Sendable {
     let poll: PollSettings
     let logger: Logger
     let info: ServerInfo
+    /// Charts of the jobs asked for lately, shared by every request.
+    let charts = ChartCache()
     /// `/metrics`: the daemon's counters, and the gauges read from the store.
     let metrics: MetricsEndpoint
     /// Unix seconds now; a test sets the clock.
@@ -66,7 +68,7 @@ public struct WebServer: Sendable {
         let router = Router(options: .autoGenerateHeadEndpoints)
         router.add(middleware: AccessGuard(settings: settings, token: token))
         router.add(middleware: ResponseCompression())
-        let api = JobAPI(store: store)
+        let api = JobAPI(store: store, charts: charts, now: now)
         router.get("/api/jobs") { request, _ in try await api.jobs(request) }
         router.get("/api/jobs/{account}/{id}") { request, context in
             try await api.job(

@@ -260,6 +260,33 @@ struct DashboardRouteTests {
         #expect((chart["steps"] as? [Any])?.count ?? 0 <= 100)
     }
 
+    /// A live page asks for its chart every few seconds: the steps are read and
+    /// downsampled once while the job's curve stays the same, and again when it grows or
+    /// the entry is a minute old.
+    @Test func aChartIsReadOnceWhileItsCurveStaysTheSame() async throws {
+        let store = try Self.store()
+        var server = W.server(store, now: 1_000)
+        let uri = "/api/jobs/default/ftjob-aaa?max_points=100"
+        let first = try await W.get(server, uri).body
+        #expect(server.charts.count == 1)
+        // A step rewritten in place (same count, same last loss) is not seen at once...
+        try await store.database.writer.write { db in
+            try db.execute(sql: "UPDATE steps SET train_loss = 7.25 WHERE job_id = 'ftjob-aaa' AND step = 2")
+        }
+        #expect(try await W.get(server, uri).body == first)
+        // ...but within the entry's lifetime.
+        let later = 1_000 + server.charts.lifetime
+        server.now = { later }
+        #expect(try await W.get(server, uri).body.contains("7.25"))
+
+        // A new step is seen at once.
+        var cycle = CycleRecord(observedAt: 200, jobs: [S.job("ftjob-aaa", "running", createdAt: 3_000)])
+        cycle.steps = [LossStep(jobID: "ftjob-aaa", step: 1001, totalSteps: 1200, trainLoss: 0.001)]
+        try store.database.record(cycle: cycle)
+        #expect(try await W.get(server, uri).body.contains(#""step":1001"#))
+        #expect(server.charts.count == 1)
+    }
+
     @Test func theDashboardNeedsTheTokenToo() async throws {
         let server = W.server(try Self.store(), token: W.token)
         for path in [

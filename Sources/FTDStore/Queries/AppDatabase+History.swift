@@ -39,16 +39,16 @@ extension AppDatabase {
     /// `resolveJobID(_:)`. With `latestEvents`, only that many of the newest events are
     /// read (`eventCount` still counts them all): a long job has hundreds of thousands.
     /// `skippingMetricsEvents` leaves out the events of type `metrics`, in the query.
-    public func jobDetail(id: String, latestEvents: Int? = nil, skippingMetricsEvents: Bool = false) throws
-        -> JobDetail
-    {
+    public func jobDetail(
+        id: String, latestEvents: Int? = nil, skippingMetricsEvents: Bool = false, readingSteps: Bool = true
+    ) throws -> JobDetail {
         try writer.read { db in
             guard let summary = try Self.summaries(db, where: ("id = ?", [id]), limit: 1).first else {
                 throw StoreError.unknownJob(input: id)
             }
             let transitions = try TransitionRecord.fetchAll(
                 db, sql: "SELECT * FROM transitions WHERE job_id = ? ORDER BY id", arguments: [id])
-            let steps = try Self.steps(jobID: id, expected: summary.steps, db)
+            let steps = readingSteps ? try Self.steps(jobID: id, expected: summary.steps, db) : []
             let checkpoints = try CheckpointRecord.fetchAll(
                 db,
                 sql: """
@@ -82,6 +82,11 @@ extension AppDatabase {
             detail.eventCount = eventCount
             return detail
         }
+    }
+
+    /// A job's loss steps, ascending.
+    public func steps(jobID: String) throws -> [LossStep] {
+        try writer.read { db in try Self.steps(jobID: jobID, expected: 0, db) }
     }
 
     /// A job's loss steps, read straight from SQLite's columns: a job can have 100,000

@@ -22,7 +22,12 @@ public protocol HistoryStore: Sendable {
     /// Everything stored of one job; `latestEvents` keeps only the newest N events, and
     /// `skippingMetricsEvents` leaves out those of type `metrics` (their numbers are the
     /// steps: a chart's view of a long job).
-    func jobDetail(id: String, latestEvents: Int?, skippingMetricsEvents: Bool) async throws -> JobDetail
+    /// `readingSteps: false` leaves `steps` empty (a caller that has them already).
+    func jobDetail(id: String, latestEvents: Int?, skippingMetricsEvents: Bool, readingSteps: Bool)
+        async throws
+        -> JobDetail
+    /// A job's loss steps, ascending.
+    func steps(jobID: String) async throws -> [LossStep]
     /// Hook runs, newest first.
     func hookRuns(failedOnly: Bool, limit: Int) async throws -> [DeliveryView]
     /// A full id or a unique prefix of a stored one.
@@ -37,7 +42,8 @@ public protocol HistoryStore: Sendable {
 
 extension HistoryStore {
     public func jobDetail(id: String, latestEvents: Int?) async throws -> JobDetail {
-        try await jobDetail(id: id, latestEvents: latestEvents, skippingMetricsEvents: false)
+        try await jobDetail(
+            id: id, latestEvents: latestEvents, skippingMetricsEvents: false, readingSteps: true)
     }
 }
 

@@ -89,12 +89,18 @@ extension SQLiteStore: HistoryStore {
         try await run { try $0.jobSummaries(status: status, limit: limit) }
     }
 
-    public func jobDetail(id: String, latestEvents: Int?, skippingMetricsEvents: Bool) async throws
-        -> JobDetail
+    public func jobDetail(id: String, latestEvents: Int?, skippingMetricsEvents: Bool, readingSteps: Bool)
+        async throws -> JobDetail
     {
         try await run {
-            try $0.jobDetail(id: id, latestEvents: latestEvents, skippingMetricsEvents: skippingMetricsEvents)
+            try $0.jobDetail(
+                id: id, latestEvents: latestEvents, skippingMetricsEvents: skippingMetricsEvents,
+                readingSteps: readingSteps)
         }
+    }
+
+    public func steps(jobID: String) async throws -> [LossStep] {
+        try await run { try $0.steps(jobID: jobID) }
     }
 
     public func hookRuns(failedOnly: Bool, limit: Int) async throws -> [DeliveryView] {
