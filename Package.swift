@@ -139,7 +139,8 @@ let package = Package(
         .testTarget(
             name: "FTDSimulatorTests",
             dependencies: [
-                "FTDSimulator",
+                // FTDModel only to decode what the simulator sends with ftd's own decoder.
+                "FTDModel", "FTDSimulator",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -80,8 +80,15 @@ public actor FineTuningSimulator {
     /// The bound port (a free one when the configuration asked for 0); 0 before `start()`.
     public var port: Int { boundPort ?? 0 }
 
-    /// `http://127.0.0.1:PORT/v1`, what a client uses as its base URL.
-    public var baseURL: String { "http://\(configuration.host):\(port)/v1" }
+    /// What a client is given: `http://127.0.0.1:PORT/v1` (its base URL) for OpenAI, the
+    /// resource endpoint `http://127.0.0.1:PORT` for Azure (SPEC §8), under which it finds
+    /// `/openai/v1/...` and `/openai/...?api-version=`.
+    public var baseURL: String {
+        configuration.flavor == .azure ? endpoint : "\(endpoint)/v1"
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    public var endpoint: String { "http://\(configuration.host):\(port)" }
 
     // MARK: Controls
 
@@ -89,7 +96,7 @@ public actor FineTuningSimulator {
     public func clearFaults() async { await state.clearFaults() }
     public func faults() async -> [FaultRule] { await state.activeFaults }
 
-    /// `"METHOD /path?query"` of every `/v1` request since the start or the last reset, in order.
+    /// `"METHOD /path?query"` of every API (`/v1`, or Azure's `/openai`) request since the start or the last reset, in order.
     public func requestLog() async -> [String] { await state.requestLog }
     public func resetRequestLog() async { await state.resetRequestLog() }
 
@@ -136,10 +143,15 @@ public actor FineTuningSimulator {
     private func makeRouter() -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: APIGatewayMiddleware(state: state))
-        JobRoutes(state: state).add(to: router)
-        JobHistoryRoutes(state: state).add(to: router)
-        FileRoutes(state: state).add(to: router)
-        ChatRoutes(state: state).add(to: router)
+        // Azure serves both of its surfaces: v1 and the dated one (docs/azure.md).
+        let prefixes = configuration.flavor == .azure ? ["openai/v1", "openai"] : ["v1"]
+        for prefix in prefixes {
+            JobRoutes(state: state, prefix: prefix).add(to: router)
+            JobHistoryRoutes(state: state, prefix: prefix).add(to: router)
+            FileRoutes(state: state, prefix: prefix).add(to: router)
+        }
+        // Chat on the dated surface goes through /openai/deployments/{name}/...: not simulated.
+        ChatRoutes(state: state, prefix: prefixes[0]).add(to: router)
         ControlRoutes(state: state).add(to: router)
         return router
     }

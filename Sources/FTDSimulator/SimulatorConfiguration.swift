@@ -6,6 +6,16 @@ public enum Scenario: String, Sendable, Equatable, CaseIterable {
     case empty
 }
 
+/// Which provider's API the simulator imitates.
+public enum SimulatorFlavor: String, Sendable, Equatable, CaseIterable {
+    /// OpenAI's `/v1/...`, Bearer keys, OpenAI's statuses, event texts and error envelope.
+    case openai
+    /// Azure OpenAI (docs/azure.md): the v1 surface `/openai/v1/...` and the dated surface
+    /// `/openai/...?api-version=V`, the `api-key` header, `pending` instead of
+    /// `validating_files`/`queued`, Azure's event texts, model names and error envelope.
+    case azure
+}
+
 /// Everything `FineTuningSimulator` needs to start.
 public struct SimulatorConfiguration: Sendable {
     /// Always loopback: the simulator is for this machine only.
@@ -37,6 +47,18 @@ public struct SimulatorConfiguration: Sendable {
     /// Simulated seconds a chat completion takes per answer token, waited out on the
     /// scaled clock only (a manual clock answers at once).
     public var chatSecondsPerToken: Double = 0.02
+    /// The API imitated; `.openai` unless set.
+    public var flavor: SimulatorFlavor = .openai
+    /// Azure only: the one `api-version` the dated surface accepts (any other, or none,
+    /// answers Azure's 404); nil accepts `SimulatorConfiguration.defaultAzureAPIVersion`.
+    /// The v1 surface is served either way.
+    public var apiVersion: String?
+
+    /// The GA version of Azure OpenAI's dated fine-tuning API that docs/azure.md describes.
+    public static let defaultAzureAPIVersion = "2024-10-21"
+
+    /// The api-version the dated Azure surface accepts.
+    public var acceptedAPIVersion: String { apiVersion ?? Self.defaultAzureAPIVersion }
 
     public init(
         host: String = "127.0.0.1",

@@ -28,6 +28,44 @@ import Testing
         #expect(result.status == 0)
     }
 
+    @Test func simAzureFlavorPrintsTheEndpointAndServesAzure() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let sim = try FTDProcess(
+            ["sim", "--flavor", "azure", "--api-version", "2024-10-21", "--port", "0"], in: directory)
+        try await eventually("the first line") { sim.stdout.contains("\n") }
+        let firstLine = String(sim.stdout.split(separator: "\n").first ?? "")
+        // SPEC §8: the resource endpoint, without /v1.
+        #expect(
+            firstLine.wholeMatch(of: /ftd sim: serving on http:\/\/127\.0\.0\.1:\d+/) != nil, "\(firstLine)")
+        let endpoint = String(firstLine.dropFirst("ftd sim: serving on ".count))
+
+        for (path, header, status) in [
+            ("/openai/fine_tuning/jobs?api-version=2024-10-21", "api-key", 200),
+            ("/openai/v1/fine_tuning/jobs", "api-key", 200),
+            ("/openai/fine_tuning/jobs", "api-key", 404),
+            ("/openai/v1/fine_tuning/jobs", "Authorization", 401),
+        ] {
+            var request = HTTPClientRequest(url: endpoint + path)
+            request.headers.add(name: header, value: header == "api-key" ? "azure-key" : "Bearer azure-key")
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            #expect(Int(response.status.code) == status, "\(path) with \(header)")
+            let body = try await response.body.collect(upTo: 1 << 20)
+            let json = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
+            if status == 200 {
+                let jobs = json?["data"] as? [[String: Any]]
+                #expect(jobs?.count == 1)
+                #expect(jobs?.first?["status"] as? String == "pending")
+            } else {
+                #expect((json?["error"] as? [String: Any])?["code"] as? String == String(status))
+            }
+        }
+
+        sim.signal(SIGTERM)
+        let result = try await sim.wait(timeout: .seconds(10))
+        #expect(result.status == 0)
+    }
+
     @Test func demoWatchesTheElleJobToTheEndAndPrintsTheHistory() async throws {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

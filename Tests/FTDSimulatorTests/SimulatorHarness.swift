@@ -13,6 +13,8 @@ struct SimulatorHarness: Sendable {
 
     let simulator: FineTuningSimulator
     let port: Int
+    /// Azure: `key` goes in the `api-key` header instead of `Authorization: Bearer`.
+    var flavor: SimulatorFlavor = .openai
 
     static func with<T: Sendable>(
         scenario: Scenario = .elle,
@@ -20,17 +22,21 @@ struct SimulatorHarness: Sendable {
         activeJobs: Int = 0,
         faults: [FaultRule] = [],
         revokedKeys: Set<String> = [],
+        flavor: SimulatorFlavor = .openai,
+        apiVersion: String? = nil,
         _ body: @Sendable (SimulatorHarness) async throws -> T
     ) async throws -> T {
-        let configuration = SimulatorConfiguration(
+        var configuration = SimulatorConfiguration(
             clock: .manual(start: start), scenario: scenario,
             finishedJobs: finishedJobs, activeJobs: activeJobs,
             faults: faults, revokedKeys: revokedKeys
         )
+        configuration.flavor = flavor
+        configuration.apiVersion = apiVersion
         let simulator = FineTuningSimulator(
             configuration: configuration, logger: Logger(label: "ftd.sim.test"))
         try await simulator.start()
-        let harness = SimulatorHarness(simulator: simulator, port: await simulator.port)
+        let harness = SimulatorHarness(simulator: simulator, port: await simulator.port, flavor: flavor)
         do {
             let result = try await body(harness)
             await simulator.stop()
@@ -63,7 +69,13 @@ struct SimulatorHarness: Sendable {
         timeout: Duration = .seconds(15)
     ) async throws -> Answer {
         var headers = extra
-        if let key { headers[.authorization] = "Bearer \(key)" }
+        if let key {
+            if flavor == .azure {
+                headers[HTTPFields.Element.Name("api-key")!] = key
+            } else {
+                headers[.authorization] = "Bearer \(key)"
+            }
+        }
         if body != nil, headers[.contentType] == nil { headers[.contentType] = "application/json" }
         let request = TestClient.Request(
             uri, method: method, headers: headers, body: body.map { ByteBuffer(bytes: $0) })
@@ -97,7 +109,9 @@ struct SimulatorHarness: Sendable {
     }
 
     /// `POST /v1/files` with exactly these bytes as the file.
-    func upload(filename: String, bytes: [UInt8], purpose: String = "fine-tune") async throws -> Answer {
+    func upload(
+        filename: String, bytes: [UInt8], purpose: String = "fine-tune", at uri: String = "/v1/files"
+    ) async throws -> Answer {
         let boundary = "----ftdsimboundary42"
         var head = ""
         head += "--\(boundary)\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\n\(purpose)\r\n"
@@ -106,7 +120,7 @@ struct SimulatorHarness: Sendable {
         let body = Array(head.utf8) + bytes + Array("\r\n--\(boundary)--\r\n".utf8)
         var headers = HTTPFields()
         headers[.contentType] = "multipart/form-data; boundary=\(boundary)"
-        return try await request(.post, "/v1/files", headers: headers, body: body)
+        return try await request(.post, uri, headers: headers, body: body)
     }
 
     /// Uploads a file and lets the clock run until it is processed; returns its id.

@@ -3,9 +3,11 @@ import Hummingbird
 /// `/v1/chat/completions`: lets a user try the model a job produced.
 struct ChatRoutes: Sendable {
     let state: SimulatorState
+    /// `v1` (OpenAI) or `openai/v1` (Azure's v1 surface, where `model` names a deployment).
+    var prefix = "v1"
 
     func add(to router: Router<BasicRequestContext>) {
-        router.post("v1/chat/completions") { request, _ in
+        router.post(RouterPath(stringLiteral: "\(prefix)/chat/completions")) { request, _ in
             var request = request
             guard let body = SimJSON.parse(try await request.bodyBytes()) else {
                 throw SimulatorAPIError.invalid("The request body is not valid JSON.")

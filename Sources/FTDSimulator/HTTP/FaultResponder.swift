@@ -4,6 +4,7 @@ import NIOCore
 /// Turns an injected fault into the answer a misbehaving API or proxy would give.
 struct FaultResponder: Sendable {
     let state: SimulatorState
+    var flavor: SimulatorFlavor = .openai
 
     /// Raised inside a response body to close the connection before the declared length.
     struct DeliberateTruncation: Error {}
@@ -11,7 +12,7 @@ struct FaultResponder: Sendable {
     func respond(with fault: FaultRule.Kind, real: () async -> Response) async -> Response {
         switch fault {
         case .status(let code, let retryAfter, let retryAfterMs, let shouldRetry):
-            var response = Response.apiError(Self.error(status: code))
+            var response = Response.apiError(Self.error(status: code), flavor: flavor)
             if let retryAfter { response.headers[.retryAfter] = retryAfter }
             if let retryAfterMs { response.headers[.retryAfterMs] = retryAfterMs }
             if let shouldRetry { response.headers[.shouldRetry] = shouldRetry ? "true" : "false" }

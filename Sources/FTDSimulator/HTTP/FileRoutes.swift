@@ -7,9 +7,11 @@ struct FileRoutes: Sendable {
     static let maxUploadBytes = (512 << 20) + (1 << 20)
 
     let state: SimulatorState
+    /// Where the API is: `v1` (OpenAI), `openai/v1` or `openai` (Azure's two surfaces).
+    var prefix = "v1"
 
     func add(to router: Router<BasicRequestContext>) {
-        let files = router.group("v1/files")
+        let files = router.group(RouterPath(stringLiteral: "\(prefix)/files"))
         files.post { request, _ in
             var request = request
             guard let contentType = request.headers[.contentType],
@@ -33,7 +35,9 @@ struct FileRoutes: Sendable {
                     filename: file.filename ?? "upload",
                     purpose: String(decoding: purpose.content, as: UTF8.self),
                     content: file.content
-                )
+                ),
+                // Azure answers an upload with 201 Created.
+                status: state.flavor == .azure ? .created : .ok
             )
         }
         files.get(":id") { _, context in

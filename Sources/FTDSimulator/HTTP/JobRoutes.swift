@@ -3,9 +3,11 @@ import Hummingbird
 /// `/v1/fine_tuning/jobs`: list, retrieve, create, cancel, pause, resume.
 struct JobRoutes: Sendable {
     let state: SimulatorState
+    /// Where the API is: `v1` (OpenAI), `openai/v1` or `openai` (Azure's two surfaces).
+    var prefix = "v1"
 
     func add(to router: Router<BasicRequestContext>) {
-        let jobs = router.group("v1/fine_tuning/jobs")
+        let jobs = router.group(RouterPath(stringLiteral: "\(prefix)/fine_tuning/jobs"))
         jobs.get { request, _ in
             Response.json(await state.listJobs(after: request.query("after"), limit: request.query("limit")))
         }

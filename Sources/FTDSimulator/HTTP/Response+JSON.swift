@@ -13,14 +13,15 @@ extension Response {
             status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 
-    static func apiError(_ error: SimulatorAPIError) -> Response {
-        json(error.envelope, status: HTTPResponse.Status(code: error.status))
+    static func apiError(_ error: SimulatorAPIError, flavor: SimulatorFlavor = .openai) -> Response {
+        json(error.envelope(for: flavor), status: HTTPResponse.Status(code: error.status))
     }
 }
 
 // HTTPField itself is not re-exported by Hummingbird; reach it through HTTPFields.
 extension HTTPFields.Element.Name {
     static let requestID = Self("x-request-id")!
+    static let apiKey = Self("api-key")!
     static let retryAfter = Self("retry-after")!
     static let retryAfterMs = Self("retry-after-ms")!
     static let shouldRetry = Self("x-should-retry")!

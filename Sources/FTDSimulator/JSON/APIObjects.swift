@@ -9,6 +9,7 @@ enum APIObjects {
             ("batch_size", .int(Int64(script.batchSize))),
             ("learning_rate_multiplier", .double(script.learningRateMultiplier)),
         ])
+        if job.flavor == .azure { return azureJob(job, snapshot, hyperparameters: hyperparameters) }
         let metadata = script.metadata.map { values in
             SimJSON.object(values.keys.sorted().map { ($0, .string(values[$0] ?? "")) })
         }
@@ -40,6 +41,44 @@ enum APIObjects {
             ("metadata", metadata ?? .null),
             ("user_provided_suffix", .optional(script.suffix)),
         ])
+    }
+
+    /// Azure's job, in the key order of Tests/Fixtures/job-azure-legacy-pending.json:
+    /// `pending` for validating and queued, no organization, `result_files: null` until there
+    /// is one, `suffix` rather than `user_provided_suffix`, and `error` only once failed.
+    static func azureJob(_ job: SimulatedJob, _ snapshot: JobSnapshot, hyperparameters: SimJSON) -> SimJSON {
+        let script = job.script
+        var pairs: [(String, SimJSON)] = [
+            ("object", .string("fine_tuning.job")),
+            ("id", .string(job.id)),
+            ("model", .string(script.model)),
+            ("created_at", .int(JobTimeline.seconds(job.createdAt))),
+            ("fine_tuned_model", .optional(snapshot.fineTunedModel)),
+            ("organization_id", .null),
+            (
+                "result_files",
+                snapshot.resultFiles.isEmpty ? .null : .array(snapshot.resultFiles.map(SimJSON.string))
+            ),
+            ("status", .string(azureStatus(snapshot.status))),
+            ("validation_file", .optional(script.validationFile)),
+            ("training_file", .optional(script.trainingFile)),
+            ("hyperparameters", hyperparameters),
+            ("finished_at", .optional(snapshot.finishedAt)),
+            ("trained_tokens", .optional(snapshot.trainedTokens)),
+            ("seed", .int(job.seed)),
+            ("suffix", .optional(script.suffix)),
+            ("estimated_finish", .optional(snapshot.estimatedFinish)),
+        ]
+        if let failure = snapshot.error { pairs.append(("error", error(failure))) }
+        return .object(pairs)
+    }
+
+    /// Azure shows validating and queued as one status, `pending`.
+    static func azureStatus(_ status: String) -> String {
+        switch status {
+        case "validating_files", "queued": return "pending"
+        default: return status
+        }
     }
 
     static func error(_ failure: JobFailure) -> SimJSON {

@@ -29,6 +29,13 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         String((0..<count).map { _ in Self.alphabet[Int(next() % UInt64(Self.alphabet.count))] })
     }
 
+    /// Random-looking lowercase hex digits, the style of Azure's `ftjob-…` ids.
+    mutating func hex(_ count: Int) -> String {
+        String((0..<count).map { _ in Self.hexDigits[Int(next() % 16)] })
+    }
+
+    private static let hexDigits = Array("0123456789abcdef")
+
     /// A generator derived from a job seed and a purpose, so that each id family of a job is stable.
     static func derived(from seed: UInt64, purpose: UInt64) -> SeededGenerator {
         var generator = SeededGenerator(seed: seed ^ (purpose &* 0xD6E8_FEB8_6659_FD93))

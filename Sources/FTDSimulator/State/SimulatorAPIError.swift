@@ -31,6 +31,35 @@ struct SimulatorAPIError: Error, Sendable, Equatable {
         ])
     }
 
+    /// Azure's envelope: `{"error": {"code": "401", "message": "…"}}`, the code the HTTP
+    /// status as a string (docs/azure.md).
+    var azureEnvelope: SimJSON {
+        .object([("error", .object([("code", .string(String(status))), ("message", .string(message))]))])
+    }
+
+    func envelope(for flavor: SimulatorFlavor) -> SimJSON {
+        flavor == .azure ? azureEnvelope : envelope
+    }
+
+    /// Azure: no `api-key` header, or a key the resource does not have.
+    static let azureInvalidKey = SimulatorAPIError(
+        status: 401,
+        message:
+            "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource."
+    )
+
+    /// Azure: `Authorization: Bearer …` without an `api-key`, taken as an Entra ID token,
+    /// which the simulator never accepts.
+    static let azureInvalidToken = SimulatorAPIError(
+        status: 401,
+        message:
+            "Unauthorized. Access token is missing, invalid, audience is incorrect (https://cognitiveservices.azure.com), or has expired."
+    )
+
+    /// Azure: a path it does not serve, or a dated-surface request without the api-version
+    /// it serves.
+    static let azureResourceNotFound = SimulatorAPIError(status: 404, message: "Resource not found")
+
     static func jobNotFound(_ id: String) -> SimulatorAPIError {
         SimulatorAPIError(
             status: 404, message: "No such fine-tuning job: '\(id)'.", param: "fine_tune_id",

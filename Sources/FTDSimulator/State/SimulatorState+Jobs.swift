@@ -9,13 +9,14 @@ extension SimulatorState {
         if resolved.seed == nil {
             resolved.seed = Int64(generator.next() % 1_000_000_000)
         }
-        let id = newID(prefix: "ftjob-")
+        let id = flavor == .azure ? newHexID(prefix: "ftjob-") : newID(prefix: "ftjob-")
         let job = SimulatedJob(
             id: id,
             createdAt: createdAt ?? (now + script.createdOffset),
             script: resolved,
             generatorSeed: generator.next(),
-            sequence: jobs.count
+            sequence: jobs.count,
+            flavor: flavor
         )
         jobs[id] = job
         logger.debug(

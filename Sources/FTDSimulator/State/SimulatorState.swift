@@ -4,6 +4,10 @@ import Logging
 /// Job state is never advanced in the background; each answer computes it from the clock.
 actor SimulatorState {
     let logger: Logger
+    /// The API imitated, fixed at start.
+    nonisolated let flavor: SimulatorFlavor
+    /// The api-version the dated Azure surface accepts.
+    nonisolated let acceptedAPIVersion: String
     private(set) var clock: SimulatorClock
     var generator: SeededGenerator
     var jobs: [String: SimulatedJob] = [:]
@@ -25,6 +29,8 @@ actor SimulatorState {
 
     init(configuration: SimulatorConfiguration, logger: Logger) {
         self.logger = logger
+        self.flavor = configuration.flavor
+        self.acceptedAPIVersion = configuration.acceptedAPIVersion
         self.clock = SimulatorClock(mode: configuration.clock, speed: configuration.speed)
         self.generator = SeededGenerator(seed: configuration.seed)
         self.faults = FaultInjector(rules: configuration.faults)
@@ -107,5 +113,10 @@ actor SimulatorState {
 
     func newID(prefix: String) -> String {
         prefix + generator.alphanumeric(24)
+    }
+
+    /// Azure's form of an id: the prefix and 32 lowercase hex digits.
+    func newHexID(prefix: String) -> String {
+        prefix + generator.hex(32)
     }
 }

@@ -28,35 +28,40 @@ extension JobTimeline {
         let active = activeElapsed(at: now)
         guard now >= job.createdAt else { return [] }
 
-        add(0, key: 0, "Created fine-tuning job: \(job.id)")
-        var validating = "Validating training file: \(script.trainingFile ?? "")"
-        if let validationFile = script.validationFile {
-            validating += " and validation file: \(validationFile)"
-        }
-        add(0, key: 1, validating)
-        if active >= validationEnd {
-            if failsWhileValidating, let failure {
-                add(validationEnd, key: 3, failure.message, level: "error")
-            } else {
-                add(validationEnd, key: 2, "Files validated, moving job to queued state")
+        if job.flavor == .azure {
+            addAzureMilestones(active: active, now: now, add: add)
+        } else {
+            add(0, key: 0, "Created fine-tuning job: \(job.id)")
+            var validating = "Validating training file: \(script.trainingFile ?? "")"
+            if let validationFile = script.validationFile {
+                validating += " and validation file: \(validationFile)"
             }
-        }
-        if active >= trainingStart, !failsWhileValidating {
-            add(trainingStart, key: 4, "Fine-tuning job started")
-            addStepEvents(upTo: completedSteps(at: now), add: add)
-        }
-        if active >= endOffset, !failsWhileValidating {
-            if let failure {
-                add(endOffset, key: 50, failure.message, level: "error")
-            } else {
-                add(endOffset, key: 60, "New fine-tuned model created: \(job.fineTunedModel)")
-                add(endOffset, key: 61, "The job has successfully completed")
+            add(0, key: 1, validating)
+            if active >= validationEnd {
+                if failsWhileValidating, let failure {
+                    add(validationEnd, key: 3, failure.message, level: "error")
+                } else {
+                    add(validationEnd, key: 2, "Files validated, moving job to queued state")
+                }
+            }
+            if active >= trainingStart, !failsWhileValidating {
+                add(trainingStart, key: 4, "Fine-tuning job started")
+                addStepEvents(upTo: completedSteps(at: now), add: add)
+            }
+            if active >= endOffset, !failsWhileValidating {
+                if let failure {
+                    add(endOffset, key: 50, failure.message, level: "error")
+                } else {
+                    add(endOffset, key: 60, "New fine-tuned model created: \(job.fineTunedModel)")
+                    add(endOffset, key: 61, "The job has successfully completed")
+                }
             }
         }
         for (index, intervention) in job.interventions.enumerated() where intervention.at <= now {
             let event = TimelineEvent(
                 id: job.eventID(1_000_000 + index), createdAt: Self.seconds(intervention.at),
-                level: "info", message: Self.message(for: intervention.kind), type: "message",
+                level: "info", message: Self.message(for: intervention.kind, flavor: job.flavor),
+                type: "message",
                 data: .object([])
             )
             timed.append((intervention.at, 1, event))
@@ -67,6 +72,37 @@ extension JobTimeline {
                 ($0.element.time, $0.element.rank, $0.offset) < ($1.element.time, $1.element.rank, $1.offset)
             }
             .map(\.element.event)
+    }
+
+    private typealias AddEvent = (Double, Int, String, String, String, SimJSON) -> Void
+
+    /// Azure's texts (the 2024-10-21 REST reference's example, docs/azure.md): enqueued,
+    /// started, the same step metrics, succeeded. No validation events: Azure shows the
+    /// whole validating and queued span as `pending`.
+    private func addAzureMilestones(active: Double, now: Double, add: AddEvent) {
+        add(0, 0, "Job enqueued. Waiting for jobs ahead to complete.", "info", "message", .object([]))
+        if failsWhileValidating {
+            if active >= validationEnd, let failure {
+                add(validationEnd, 3, failure.message, "error", "message", .object([]))
+                add(validationEnd, 5, "Job failed.", "error", "message", .object([]))
+            }
+            return
+        }
+        if active >= trainingStart {
+            add(trainingStart, 4, "Job started.", "info", "message", .object([]))
+            addStepEvents(upTo: completedSteps(at: now), add: add)
+        }
+        if active >= endOffset {
+            if let failure {
+                add(endOffset, 50, failure.message, "error", "message", .object([]))
+                add(endOffset, 51, "Job failed.", "error", "message", .object([]))
+            } else {
+                add(
+                    endOffset, 60, "Completed results file: \(job.resultFileID)", "info", "message",
+                    .object([]))
+                add(endOffset, 61, "Job succeeded.", "info", "message", .object([]))
+            }
+        }
     }
 
     private func addStepEvents(
@@ -119,7 +155,14 @@ extension JobTimeline {
         String(format: "%.2f", value)
     }
 
-    static func message(for kind: Intervention.Kind) -> String {
+    static func message(for kind: Intervention.Kind, flavor: SimulatorFlavor = .openai) -> String {
+        if flavor == .azure {
+            switch kind {
+            case .pause: return "Job paused."
+            case .resume: return "Job resumed."
+            case .cancel: return "Job cancelled."
+            }
+        }
         switch kind {
         case .pause: return "Fine-tuning job paused"
         case .resume: return "Fine-tuning job resumed"

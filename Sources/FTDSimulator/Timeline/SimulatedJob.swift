@@ -10,11 +10,18 @@ struct SimulatedJob: Sendable {
     let generatorSeed: UInt64
     /// Order of creation, which breaks ties between equal `created_at`s.
     let sequence: Int
+    /// Which API shows the job: Azure names its models, events and statuses its own way.
+    var flavor: SimulatorFlavor = .openai
     var interventions: [Intervention] = []
 
     var seed: Int64 { script.seed ?? 0 }
 
     var fineTunedModel: String {
+        if flavor == .azure {
+            // Azure: `gpt-35-turbo-0613.ft-<the job id's hex>[-suffix]` (docs/azure.md).
+            let hex = id.hasPrefix("ftjob-") ? String(id.dropFirst("ftjob-".count)) : id
+            return "\(script.model).ft-\(hex)" + (script.suffix.flatMap { $0.isEmpty ? nil : "-\($0)" } ?? "")
+        }
         var generator = SeededGenerator.derived(from: generatorSeed, purpose: 1)
         return "ft:\(script.model):ftd-sim:\(script.suffix ?? ""):\(generator.alphanumeric(8))"
     }

@@ -14,7 +14,16 @@ struct Sim: AsyncParsableCommand {
               OPENAI_BASE_URL=http://127.0.0.1:PORT/v1 OPENAI_API_KEY=sk-sim ftd run
             Faults (repeatable --fault): 429:retry-after=2:count=3, 500:count=2:path=/events,
             delay=40:count=1, malformed:count=1, truncated:count=1, wrong-shape:count=1.
+            --flavor azure serves Azure OpenAI instead (docs/azure.md) and prints the
+            resource endpoint, without /v1: {endpoint}/openai/v1/fine_tuning/jobs, and
+            {endpoint}/openai/fine_tuning/jobs?api-version=V, with the key in an api-key header.
             """)
+
+    @Option(help: "The API imitated: openai (the default) or azure.")
+    var flavor: String = "openai"
+
+    @Option(help: "Azure only: the api-version the dated surface accepts (default 2024-10-21).")
+    var apiVersion: String?
 
     @Option(help: "Port to listen on; 0 picks a free one.")
     var port = 0
@@ -51,6 +60,15 @@ struct Sim: AsyncParsableCommand {
             throw ValidationError("job counts must be 0 or more")
         }
         guard finishedSteps >= 1 else { throw ValidationError("--finished-steps must be at least 1") }
+        guard let chosen = SimulatorFlavor(rawValue: flavor) else {
+            throw ValidationError(
+                "--flavor must be one of: \(SimulatorFlavor.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
+        }
+        if apiVersion != nil, chosen != .azure {
+            throw ValidationError("--api-version needs --flavor azure")
+        }
+        if let apiVersion, apiVersion.isEmpty { throw ValidationError("--api-version must not be empty") }
         guard Scenario(rawValue: scenario) != nil else {
             throw ValidationError(
                 "--scenario must be one of: \(Scenario.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -74,6 +92,8 @@ struct Sim: AsyncParsableCommand {
         configuration.activeJobs = activeJobs
         configuration.faults = faults
         configuration.requestsPerWindow = rateLimit
+        configuration.flavor = SimulatorFlavor(rawValue: flavor) ?? .openai
+        configuration.apiVersion = apiVersion
         let simulator = FineTuningSimulator(configuration: configuration, logger: Logger(label: "ftd.sim"))
         try await simulator.start()
         Terminal.write("ftd sim: serving on \(await simulator.baseURL)\n")
