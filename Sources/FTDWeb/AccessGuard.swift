@@ -5,8 +5,14 @@ import Hummingbird
 /// In front of every route: the server only reads (anything but GET and HEAD is 405), a loopback
 /// server answers only requests addressed to it by name (DNS rebinding), and with a token
 /// every request must carry it. Every answer forbids third-party content and framing.
+///
+/// The one exception is `/webhooks/`: there only POST is served (anything else is 405), with
+/// no token and no Host check, since the provider knows neither and the signature
+/// authenticates each request (`WebhookEndpoint`). A reverse proxy can expose that prefix
+/// alone to the internet.
 struct AccessGuard<Context: RequestContext>: RouterMiddleware {
     static var cookieName: String { "ftd_token" }
+    static var webhookPrefix: String { "/webhooks/" }
 
     let settings: HTTPSettings
     let token: String?
@@ -27,6 +33,14 @@ struct AccessGuard<Context: RequestContext>: RouterMiddleware {
     )
         async throws -> Response
     {
+        if request.uri.path.hasPrefix(Self.webhookPrefix) {
+            guard request.method == .post else {
+                var response = Response.problem("webhooks are posted: use POST", status: .methodNotAllowed)
+                response.headers[.allow] = "POST"
+                return response
+            }
+            return try await forward(request, context: context, next: next)
+        }
         // HEAD is GET without the body (RFC 9110 9.3.2), which the router makes of every
         // GET route: load balancers and health checkers ask it.
         guard request.method == .get || request.method == .head else {
@@ -55,6 +69,12 @@ struct AccessGuard<Context: RequestContext>: RouterMiddleware {
                 return response
             }
         }
+        return try await forward(request, context: context, next: next)
+    }
+
+    private func forward(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as HTTPError {

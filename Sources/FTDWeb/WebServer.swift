@@ -26,6 +26,9 @@ public struct WebServer: Sendable {
     let metrics: MetricsEndpoint
     /// Unix seconds now; a test sets the clock.
     var now: @Sendable () -> Int64 = WallClock.unixSeconds
+    /// `POST /webhooks/{account}`: nil until the daemon sets it (`WebhookEndpoint`), and
+    /// then every webhook gets 400, as one for an unknown account does.
+    public var webhooks: WebhookEndpoint?
 
     /// `version` and `readOnly` are what `/api/info` tells the pages (`ftd serve` is
     /// read-only: nothing polls behind it).
@@ -102,6 +105,17 @@ public struct WebServer: Sendable {
         }
         router.get("/compare") { _, _ in Pages.shell(.compare) }
         router.get("/assets/{name}") { _, context in Pages.asset(try context.parameters.require("name")) }
+
+        // Past AccessGuard without a token or a Host check: the signature authenticates it.
+        let webhooks = webhooks
+        router.post("/webhooks/{account}") { request, context in
+            let account = try Self.parameter("account", context)
+            guard let webhooks else {
+                return Response.problem(
+                    "no account \(account.debugDescription) takes webhooks", status: .badRequest)
+            }
+            return await webhooks.receive(account: account, request)
+        }
         return router
     }
 
