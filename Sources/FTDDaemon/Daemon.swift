@@ -135,7 +135,7 @@ public struct Daemon: Sendable {
         let parts = snapshot(configuration, apiKey: apiKey, health: nil)
         try await parts.dispatcher.drain()
         let report: CycleReport
-        let counter = PollMetrics(factory: metricsFactory)
+        let counter = parts.cycle.metrics
         do {
             report = try await parts.cycle.run()
         } catch let fault as StoreError where fault.isStorageFault {

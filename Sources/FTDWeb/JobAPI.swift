@@ -7,7 +7,7 @@ import Hummingbird
 /// its charts' view: at most that many steps, and its events without the `metrics` ones.
 struct JobAPI: Sendable {
     /// Until several accounts exist (SPEC section 8), every job belongs to this one.
-    static let account = "default"
+    static let account = DefaultAccount.name
     static let maximumLimit = 100_000
 
     let store: any HistoryStore
@@ -32,7 +32,7 @@ struct JobAPI: Sendable {
 
     func jobs(_ request: Request) async throws -> Response {
         let query = request.uri.queryParameters
-        let status = query["status"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        let status = DashboardAPI.nonEmpty(query["status"])
         var limit: Int?
         if let text = query["limit"] {
             guard let value = Int(text), (1...Self.maximumLimit).contains(value) else {
