@@ -1,8 +1,13 @@
+import FTDModel
 import Foundation
 
 /// The whole configuration of SPEC section 2, validated. Built by `ConfigurationLoader`.
 public struct Configuration: Sendable, Equatable {
-    public var api: APISettings
+    /// Every account the daemon watches (SPEC section 8), never empty: `[api]` alone (or
+    /// nothing) is the one account `default`; `[[accounts]]` lists several.
+    public var accounts: [AccountSettings]
+    /// True when the accounts came from `[[accounts]]`, false for `[api]` or the defaults.
+    public var listsAccounts: Bool = false
     public var poll: PollSettings
     public var storage: StorageSettings
     public var daemon: DaemonSettings
@@ -17,7 +22,7 @@ public struct Configuration: Sendable, Equatable {
         storage: StorageSettings, daemon: DaemonSettings = DaemonSettings(), hooks: [HookSettings] = [],
         http: HTTPSettings? = nil, sourcePath: String? = nil
     ) {
-        self.api = api
+        self.accounts = [AccountSettings(name: DefaultAccount.name, api: api)]
         self.poll = poll
         self.storage = storage
         self.daemon = daemon
@@ -25,6 +30,60 @@ public struct Configuration: Sendable, Equatable {
         self.http = http
         self.sourcePath = sourcePath
     }
+}
+
+extension Configuration {
+    /// The first account's API settings: `[api]` when the file has no `[[accounts]]`.
+    /// Settable, so that a command or test pointing the one account elsewhere
+    /// (`ftd demo`, `OPENAI_BASE_URL`) keeps working.
+    public var api: APISettings {
+        get { accounts[0].api }
+        set { accounts[0].api = newValue }
+    }
+
+    /// The account named `name`, nil when none is configured.
+    public func account(named name: String) -> AccountSettings? { accounts.first { $0.name == name } }
+}
+
+/// One account of SPEC section 8: an OpenAI project or an Azure OpenAI resource.
+public struct AccountSettings: Sendable, Equatable {
+    public enum Provider: Sendable, Equatable {
+        case openai
+        /// `endpoint` is the resource's URL (`https://NAME.openai.azure.com`); with an
+        /// `apiVersion` the dated surface (`{endpoint}/openai/fine_tuning/jobs?api-version=…`),
+        /// without one the v1 surface (`{endpoint}/openai/v1/fine_tuning/jobs`).
+        case azure(endpoint: String, apiVersion: String?)
+    }
+
+    /// `[a-z0-9][a-z0-9_-]{0,31}`; `default` for `[api]`.
+    public var name: String
+    public var provider: Provider
+    /// For azure, `baseURL` is derived from the endpoint (`{endpoint}/openai/v1` or
+    /// `{endpoint}/openai`); the key, timeouts, retries and pacing are read as for openai.
+    public var api: APISettings
+    /// The Standard Webhooks secret (`whsec_…`) of `POST /webhooks/{name}`: the variable
+    /// that holds it, or a file (wins when both are set). Neither: webhooks are refused.
+    public var webhookSecretEnv: String?
+    public var webhookSecretFile: String?
+
+    public init(
+        name: String, provider: Provider = .openai, api: APISettings = APISettings(),
+        webhookSecretEnv: String? = nil, webhookSecretFile: String? = nil
+    ) {
+        self.name = name
+        self.provider = provider
+        self.api = api
+        self.webhookSecretEnv = webhookSecretEnv
+        self.webhookSecretFile = webhookSecretFile
+    }
+
+    public var isAzure: Bool {
+        if case .azure = provider { return true }
+        return false
+    }
+
+    /// Whether webhooks are configured for this account.
+    public var acceptsWebhooks: Bool { webhookSecretEnv != nil || webhookSecretFile != nil }
 }
 
 public struct APISettings: Sendable, Equatable {
@@ -91,14 +150,25 @@ public struct HookSettings: Sendable, Equatable {
     public var timeout: Double = 60
     /// Further attempts after a non-zero exit or a timeout.
     public var retries: Int = 2
+    /// The accounts whose transitions fire it; nil: every account.
+    public var accounts: [String]?
 
-    public init(name: String, on: [String], command: Command, timeout: Double = 60, retries: Int = 2) {
+    public init(
+        name: String, on: [String], command: Command, timeout: Double = 60, retries: Int = 2,
+        accounts: [String]? = nil
+    ) {
         self.name = name
         self.on = on
         self.command = command
         self.timeout = timeout
         self.retries = retries
+        self.accounts = accounts
     }
 
     public func fires(on status: String) -> Bool { on.contains("*") || on.contains(status) }
+
+    /// Whether a transition of `account`'s job to `status` fires this hook.
+    public func fires(on status: String, account: String) -> Bool {
+        fires(on: status) && (accounts?.contains(account) ?? true)
+    }
 }
