@@ -65,17 +65,27 @@ public struct AccountSettings: Sendable, Equatable {
     /// that holds it, or a file (wins when both are set). Neither: webhooks are refused.
     public var webhookSecretEnv: String?
     public var webhookSecretFile: String?
+    /// True for the account `[api]` (or the built-in defaults) configures, false for an
+    /// `[[accounts]]` entry, even one named `default`: messages must name the keys the user
+    /// wrote (`api.api_key_file`, `accounts.NAME.api_key_file`), and only `[api]`'s account
+    /// reads systemd's `openai_api_key` credential, as it did before there were accounts.
+    public var fromAPITable: Bool
 
+    /// `fromAPITable` defaults to whether `name` is `default`, the name `[api]`'s account has.
     public init(
         name: String, provider: Provider = .openai, api: APISettings = APISettings(),
-        webhookSecretEnv: String? = nil, webhookSecretFile: String? = nil
+        webhookSecretEnv: String? = nil, webhookSecretFile: String? = nil, fromAPITable: Bool? = nil
     ) {
         self.name = name
         self.provider = provider
         self.api = api
         self.webhookSecretEnv = webhookSecretEnv
         self.webhookSecretFile = webhookSecretFile
+        self.fromAPITable = fromAPITable ?? (name == DefaultAccount.name)
     }
+
+    /// The table its keys are named under in messages: `api` or `accounts.NAME`.
+    public var configKey: String { fromAPITable ? "api" : "accounts.\(name)" }
 
     public var isAzure: Bool {
         if case .azure = provider { return true }

@@ -2,7 +2,7 @@ import Foundation
 
 /// Finds, reads and validates the configuration (SPEC section 2):
 /// `--config PATH` > `$FTD_CONFIG` > `/etc/ftd/ftd.toml` if it exists > built-in defaults,
-/// then `OPENAI_BASE_URL` and `FTD_DATABASE` override the file.
+/// then `OPENAI_BASE_URL` (`[api]`'s account only) and `FTD_DATABASE` override the file.
 /// The environment and the file system are injected so every rule can be tested.
 public struct ConfigurationLoader: Sendable {
     public static let systemPath = "/etc/ftd/ftd.toml"
@@ -65,12 +65,21 @@ public struct ConfigurationLoader: Sendable {
         -> Configuration
     {
         let parsed = try ConfigurationParser.parse(document)
-        var api = parsed.api
-        if let url = nonEmpty("OPENAI_BASE_URL") {
+        var accounts = parsed.accounts
+        // The variable stands in for api.base_url, as the OpenAI SDKs read it; it cannot say
+        // which of several accounts it means, so [[accounts]] entries keep their own.
+        if !parsed.listsAccounts, let url = nonEmpty("OPENAI_BASE_URL") {
             try ConfigurationParser.validateBaseURL(url, key: "OPENAI_BASE_URL")
-            api.baseURL = url
+            accounts[0].api.baseURL = url
         }
-        if let file = api.apiKeyFile { api.apiKeyFile = expandingTilde(file) }
+        for index in accounts.indices {
+            if let file = accounts[index].api.apiKeyFile {
+                accounts[index].api.apiKeyFile = expandingTilde(file)
+            }
+            if let file = accounts[index].webhookSecretFile {
+                accounts[index].webhookSecretFile = expandingTilde(file)
+            }
+        }
         var http = parsed.http
         if let file = http?.tokenFile { http?.tokenFile = expandingTilde(file) }
         let database: String
@@ -81,10 +90,13 @@ public struct ConfigurationLoader: Sendable {
         } else {
             database = try defaultDatabasePath()
         }
-        return Configuration(
-            api: api, poll: parsed.poll,
+        var configuration = Configuration(
+            poll: parsed.poll,
             storage: StorageSettings(database: database, groupReadable: parsed.groupReadable),
             daemon: parsed.daemon, hooks: parsed.hooks, http: http, sourcePath: sourcePath)
+        configuration.accounts = accounts
+        configuration.listsAccounts = parsed.listsAccounts
+        return configuration
     }
 
     /// `$STATE_DIRECTORY/ftd.sqlite3` (systemd's `StateDirectory=`, first entry), else

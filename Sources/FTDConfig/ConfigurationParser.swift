@@ -1,28 +1,50 @@
+import FTDModel
 import Foundation
 
 /// Turns a parsed TOML document into a validated `Configuration` (SPEC section 2).
 /// Pure: defaults and environment overrides are applied by `ConfigurationLoader`.
 enum ConfigurationParser {
-    static let sections = ["api", "poll", "storage", "daemon", "hooks", "http"]
-    static let apiKeys = [
-        "base_url", "api_key_env", "api_key_file", "organization", "project", "request_timeout",
-        "max_retries", "max_requests_per_minute",
+    static let sections = ["api", "accounts", "poll", "storage", "daemon", "hooks", "http"]
+    /// What `[api]` and an `[[accounts]]` entry share, validated by the same code.
+    static let sharedAPIKeys = [
+        "api_key_env", "api_key_file", "organization", "project", "request_timeout", "max_retries",
+        "max_requests_per_minute", "webhook_secret_env", "webhook_secret_file",
     ]
+    static let apiKeys = ["base_url"] + sharedAPIKeys
     static let pollKeys = ["interval", "idle_interval"]
     static let storageKeys = ["database", "group_readable"]
     static let daemonKeys = ["stop_timeout"]
-    static let hookKeys = ["name", "on", "command", "timeout", "retries"]
+    static let hookKeys = ["name", "on", "command", "timeout", "retries", "accounts"]
     static let httpKeys = ["listen", "token_file"]
 
-    /// `database` is nil when the document does not set `storage.database`.
+    /// `database` is nil when the document does not set `storage.database`. `accounts` is
+    /// never empty; `listsAccounts` says whether it came from `[[accounts]]`.
     static func parse(_ document: [String: ConfigNode]) throws(ConfigurationError) -> (
-        api: APISettings, poll: PollSettings, database: String?, groupReadable: Bool,
-        daemon: DaemonSettings, hooks: [HookSettings], http: HTTPSettings?
+        accounts: [AccountSettings], listsAccounts: Bool, poll: PollSettings, database: String?,
+        groupReadable: Bool, daemon: DaemonSettings, hooks: [HookSettings], http: HTTPSettings?
     ) {
         let root = try ConfigTableReader(path: "", fields: document, allowed: sections)
-        let api =
-            try root.node("api").map { node throws(ConfigurationError) in try apiSettings(node) }
-            ?? APISettings()
+        let accounts: [AccountSettings]
+        let listsAccounts: Bool
+        if let node = root.node("accounts") {
+            // Both would leave it unclear which settings the account `default` has, and a
+            // user who adds [[accounts]] beside [api] expects [api]'s account to stay
+            // watched: saying so beats silently dropping it.
+            if root.node("api") != nil {
+                throw .invalid(
+                    "accounts",
+                    "a file with [[accounts]] cannot also have [api]: move [api]'s settings into an [[accounts]] entry (name = \"default\" keeps the jobs already stored under that account)"
+                )
+            }
+            accounts = try AccountSettingsParser.accounts(node)
+            listsAccounts = true
+        } else {
+            accounts = [
+                try root.node("api").map { node throws(ConfigurationError) in try apiAccount(node) }
+                    ?? AccountSettings(name: DefaultAccount.name, fromAPITable: true)
+            ]
+            listsAccounts = false
+        }
         let poll =
             try root.node("poll").map { node throws(ConfigurationError) in try pollSettings(node) }
             ?? PollSettings()
@@ -45,10 +67,10 @@ enum ConfigurationParser {
         }
         let hooks =
             try root.node("hooks").map { node throws(ConfigurationError) in
-                try HookSettingsParser.hooks(node)
+                try HookSettingsParser.hooks(node, accounts: accounts.map(\.name))
             } ?? []
         let http = try root.node("http").map { node throws(ConfigurationError) in try httpSettings(node) }
-        return (api, poll, database, groupReadable, daemon, hooks, http)
+        return (accounts, listsAccounts, poll, database, groupReadable, daemon, hooks, http)
     }
 
     static func httpSettings(_ node: ConfigNode) throws(ConfigurationError) -> HTTPSettings {
@@ -72,18 +94,29 @@ enum ConfigurationParser {
         return settings
     }
 
-    static func apiSettings(_ node: ConfigNode) throws(ConfigurationError) -> APISettings {
+    /// `[api]`: the one account `default`.
+    static func apiAccount(_ node: ConfigNode) throws(ConfigurationError) -> AccountSettings {
         let table = try ConfigTableReader(path: "api", node: node, allowed: apiKeys)
-        var api = APISettings()
+        var account = AccountSettings(
+            name: DefaultAccount.name, api: try apiSettings(table, defaults: APISettings()),
+            fromAPITable: true)
+        try readWebhookSecret(table, into: &account)
+        return account
+    }
+
+    /// The keys `[api]` and an `[[accounts]]` entry share (`base_url` too, when `table`
+    /// allows it), over `defaults`. One reader for both, so that a limit or a message
+    /// changed for one holds for the other; `table`'s path makes each error name the key
+    /// as written (`api.request_timeout`, `accounts.research.request_timeout`).
+    static func apiSettings(_ table: ConfigTableReader, defaults: APISettings) throws(ConfigurationError)
+        -> APISettings
+    {
+        var api = defaults
         if let url = try table.string("base_url") {
-            try validateBaseURL(url, key: "api.base_url")
+            try validateBaseURL(url, key: table.keyPath("base_url"))
             api.baseURL = url
         }
-        if let variable = try table.string("api_key_env") {
-            guard isEnvironmentName(variable) else {
-                throw .invalid(
-                    "api.api_key_env", "expected the name of an environment variable, like OPENAI_API_KEY")
-            }
+        if let variable = try environmentName(table, "api_key_env", example: "OPENAI_API_KEY") {
             api.apiKeyEnv = variable
         }
         api.apiKeyFile = try table.string("api_key_file")
@@ -104,6 +137,29 @@ enum ConfigurationParser {
         return api
     }
 
+    /// `webhook_secret_env` and `webhook_secret_file`. Only where the secret is, as for the
+    /// API key: reading it is `APIKeyResolver.webhookSecret`'s, so that a file validates
+    /// on a machine that does not hold the secret.
+    static func readWebhookSecret(_ table: ConfigTableReader, into account: inout AccountSettings)
+        throws(ConfigurationError)
+    {
+        account.webhookSecretEnv = try environmentName(
+            table, "webhook_secret_env", example: "OPENAI_WEBHOOK_SECRET")
+        account.webhookSecretFile = try table.string("webhook_secret_file")
+    }
+
+    /// A key naming an environment variable; nil when absent.
+    static func environmentName(_ table: ConfigTableReader, _ key: String, example: String)
+        throws(ConfigurationError) -> String?
+    {
+        guard let variable = try table.string(key) else { return nil }
+        guard isEnvironmentName(variable) else {
+            throw .invalid(
+                table.keyPath(key), "expected the name of an environment variable, like \(example)")
+        }
+        return variable
+    }
+
     static func pollSettings(_ node: ConfigNode) throws(ConfigurationError) -> PollSettings {
         let table = try ConfigTableReader(path: "poll", node: node, allowed: pollKeys)
         var poll = PollSettings()
@@ -118,12 +174,14 @@ enum ConfigurationParser {
     }
 
     /// An absolute http(s) URL with a host; a path such as `/v1` is kept as given.
-    static func validateBaseURL(_ text: String, key: String) throws(ConfigurationError) {
+    static func validateBaseURL(
+        _ text: String, key: String, example: String = "https://api.openai.com/v1"
+    ) throws(ConfigurationError) {
         guard let components = URLComponents(string: text),
             let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
             let host = components.host, !host.isEmpty
         else {
-            throw .invalid(key, "expected an http:// or https:// URL such as https://api.openai.com/v1")
+            throw .invalid(key, "expected an http:// or https:// URL such as \(example)")
         }
     }
 

@@ -3,7 +3,8 @@ import Foundation
 /// Reads the `[[hooks]]` array. Errors name a hook by its name when it has one
 /// (`hooks.notify.timeout`), else by its index (`hooks[1].name`).
 enum HookSettingsParser {
-    static func hooks(_ node: ConfigNode) throws(ConfigurationError) -> [HookSettings] {
+    /// `accounts`: the configured accounts' names, which a hook's `accounts` may list.
+    static func hooks(_ node: ConfigNode, accounts: [String]) throws(ConfigurationError) -> [HookSettings] {
         guard case .array(let elements) = node else {
             throw .invalid(
                 "hooks", "expected an array of tables, written [[hooks]], got \(node.typeName)")
@@ -11,7 +12,7 @@ enum HookSettingsParser {
         var hooks: [HookSettings] = []
         var indexByName: [String: Int] = [:]
         for (index, element) in elements.enumerated() {
-            let hook = try self.hook(element, index: index)
+            let hook = try self.hook(element, index: index, accounts: accounts)
             if let earlier = indexByName[hook.name] {
                 throw .invalid(
                     "hooks[\(index)].name",
@@ -23,7 +24,9 @@ enum HookSettingsParser {
         return hooks
     }
 
-    static func hook(_ node: ConfigNode, index: Int) throws(ConfigurationError) -> HookSettings {
+    static func hook(_ node: ConfigNode, index: Int, accounts: [String]) throws(ConfigurationError)
+        -> HookSettings
+    {
         guard case .table(let fields) = node else {
             throw .invalid("hooks[\(index)]", "expected a table, got \(node.typeName)")
         }
@@ -47,7 +50,27 @@ enum HookSettingsParser {
             try table.positiveNumber("timeout", expected: "expected a positive number of seconds") ?? 60
         let retries =
             try table.wholeNumber("retries", minimum: 0, expected: "expected a whole number ≥ 0") ?? 2
-        return HookSettings(name: name, on: on, command: command, timeout: timeout, retries: retries)
+        let only = try self.accounts(table, label: label, configured: accounts)
+        return HookSettings(
+            name: name, on: on, command: command, timeout: timeout, retries: retries, accounts: only)
+    }
+
+    /// `accounts`: nil (every account) when absent. A name no account has is an error
+    /// rather than a hook that silently never fires, as a typo or a renamed account would
+    /// otherwise make it.
+    static func accounts(_ table: ConfigTableReader, label: String, configured: [String])
+        throws(ConfigurationError) -> [String]?
+    {
+        guard
+            let names = try table.stringArray(
+                "accounts", expected: "expected a non-empty array of account names, like [\"research\"]")
+        else { return nil }
+        for name in names where !configured.contains(name) {
+            throw .invalid(
+                "\(label).accounts",
+                "no account named \(name); configured: \(configured.joined(separator: ", "))")
+        }
+        return names
     }
 
     /// `hooks.NAME` when the hook has a usable name, else `hooks[INDEX]`.
