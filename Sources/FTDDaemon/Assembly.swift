@@ -14,8 +14,9 @@ import Logging
 public struct Assembly: Sendable {
     public let configuration: Configuration
     public let store: SQLiteStore
-    /// Never logged, stored or handed to a hook: only the API client sees it.
-    let apiKey: String
+    /// Each account's key, by account name. Never logged, stored or handed to a hook:
+    /// only the API clients see them.
+    let apiKeys: [String: String]
     let httpClient: HTTPClient
     let logger: Logger
     /// Where the API client, the cycle and the dispatcher count (SPEC section 9's
@@ -23,11 +24,11 @@ public struct Assembly: Sendable {
     let metricsFactory: any MetricsFactory
 
     public init(
-        configuration: Configuration, apiKey: String, store: SQLiteStore, httpClient: HTTPClient,
+        configuration: Configuration, apiKeys: [String: String], store: SQLiteStore, httpClient: HTTPClient,
         logger: Logger, metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) {
         self.configuration = configuration
-        self.apiKey = apiKey
+        self.apiKeys = apiKeys
         self.store = store
         self.httpClient = httpClient
         self.logger = logger
@@ -48,21 +49,45 @@ public struct Assembly: Sendable {
             logger: logger)
     }
 
-    /// The API client. `onAttempt` hears every request attempt (the watchdog's sign of life).
+    /// One account's key alone (a command that talks to one account).
+    public init(
+        configuration: Configuration, apiKey: String, store: SQLiteStore, httpClient: HTTPClient,
+        logger: Logger, metricsFactory: any MetricsFactory = MetricsSystem.factory
+    ) {
+        self.init(
+            configuration: configuration, apiKeys: [configuration.accounts[0].name: apiKey], store: store,
+            httpClient: httpClient, logger: logger, metricsFactory: metricsFactory)
+    }
+
+    /// The first account's API client (the only one of a configuration without
+    /// `[[accounts]]`). `onAttempt` hears every request attempt (the watchdog's sign of life).
     public func api(onAttempt: (@Sendable () -> Void)? = nil) -> OpenAIClient {
+        api(for: configuration.accounts[0], onAttempt: onAttempt)
+    }
+
+    /// The API client of `account`, with its own pacer, rate-limit state and retries
+    /// (SPEC section 8): nothing is shared with another account's client but the
+    /// connection pool.
+    public func api(for account: AccountSettings, onAttempt: (@Sendable () -> Void)? = nil) -> OpenAIClient {
+        // MERGE-AZURE: becomes OpenAIClient(account:…) once the client speaks Azure.
         var api = OpenAIClient(
-            settings: configuration.api, apiKey: apiKey, httpClient: httpClient, logger: logger)
+            settings: account.api, apiKey: apiKeys[account.name] ?? "", httpClient: httpClient, logger: logger
+        )
         if let onAttempt { api.onAttempt = onAttempt }
-        api.metrics = APIMetrics(factory: metricsFactory)
+        api.metrics = APIMetrics(account: account.name, factory: metricsFactory)
         return api
     }
 
-    /// A poll cycle recording into the store. `hooks` is read when the cycle commits, so
-    /// a reload during a cycle reaches its transitions' deliveries.
-    public func cycle(api: OpenAIClient, hooks: @escaping @Sendable () -> [HookSettings]) -> PollCycle {
+    /// A poll cycle of `account` recording into the store. `hooks` is read when the
+    /// cycle commits, so a reload during a cycle reaches its transitions' deliveries.
+    public func cycle(
+        account: AccountSettings, api: OpenAIClient, hooks: @escaping @Sendable () -> [HookSettings]
+    ) -> PollCycle {
         var cycle = PollCycle(api: api, store: store, logger: logger)
+        cycle.account = account.name
+        cycle.namesAccount = configuration.accounts.count > 1
         cycle.hookSource = hooks
-        cycle.metrics = PollMetrics(factory: metricsFactory)
+        cycle.metrics = PollMetrics(account: account.name, factory: metricsFactory)
         return cycle
     }
 

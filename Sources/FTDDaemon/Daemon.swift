@@ -19,8 +19,9 @@ import Synchronization
 /// `ftd run`, `ftd run --once` and `ftd demo` all run this type; its parts come from the
 /// `Assembly`.
 public struct Daemon: Sendable {
-    /// Loads and validates the configuration again, with the API key, for a reload.
-    public typealias Loader = @Sendable () throws -> (Configuration, apiKey: String)
+    /// Loads and validates the configuration again, with each account's API key (by
+    /// account name), for a reload.
+    public typealias Loader = @Sendable () throws -> (Configuration, apiKeys: [String: String])
     /// Hears each cycle once its outcome is recorded; answers false to stop the daemon
     /// gracefully, as SIGTERM would (`ftd demo` stops once its job is done).
     public typealias Observer = @Sendable (PollerService.Tick) async -> Bool
@@ -60,30 +61,74 @@ public struct Daemon: Sendable {
         self.dashboardListening = dashboardListening
     }
 
-    /// Runs until a graceful stop has finished (exit 0), with the configuration given.
+    /// One account's key: a configuration without `[[accounts]]` (tests, `ftd demo`).
+    public init(
+        store: SQLiteStore, httpClient: HTTPClient, notifier: SystemdNotifier?,
+        loader: @escaping @Sendable () throws -> (Configuration, apiKey: String),
+        logger: Logger, metrics: MetricsEndpoint = MetricsEndpoint(),
+        metricsFactory: any MetricsFactory = MetricsSystem.factory,
+        dashboardListening: @escaping @Sendable (String) async -> Void = { _ in }
+    ) {
+        self.init(
+            store: store, httpClient: httpClient, notifier: notifier,
+            loader: {
+                let (configuration, key) = try loader()
+                return (configuration, Self.keys(configuration, key))
+            }, logger: logger, metrics: metrics, metricsFactory: metricsFactory,
+            dashboardListening: dashboardListening)
+    }
+
+    /// The one key of a single-account configuration, by its account's name.
+    static func keys(_ configuration: Configuration, _ apiKey: String) -> [String: String] {
+        Dictionary(configuration.accounts.map { ($0.name, apiKey) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The longest stall bound of the accounts' settings.
+    static func stallBound(_ configuration: Configuration) -> Double {
+        configuration.accounts.map { Heartbeat.stallBound(api: $0.api) }.max() ?? 0
+    }
+
+    /// Runs until a graceful stop has finished, with one account's key.
     public func run(configuration: Configuration, apiKey: String, observer: Observer? = nil) async throws {
-        let health = HealthMonitor(stallBound: Heartbeat.stallBound(api: configuration.api))
+        try await run(
+            configuration: configuration, apiKeys: Self.keys(configuration, apiKey), observer: observer)
+    }
+
+    /// Runs until a graceful stop has finished (exit 0), with the configuration given.
+    /// Each account polls on a timer of its own (`PollerService`), so that one slow or
+    /// failing account never delays another's cycles (SPEC section 8).
+    public func run(configuration: Configuration, apiKeys: [String: String], observer: Observer? = nil)
+        async throws
+    {
+        let health = HealthMonitor(stallBound: Self.stallBound(configuration))
         hooks.withLock { $0 = configuration.hooks }
-        keyVariables.withLock { $0 = [configuration.api.apiKeyEnv] }
-        let live = LiveConfiguration(snapshot(configuration, apiKey: apiKey, health: health))
+        keyVariables.withLock { $0 = Set(configuration.accounts.map(\.api.apiKeyEnv)) }
+        let live = LiveConfiguration(snapshot(configuration, apiKeys: apiKeys, health: health))
         let deliveries = DeliveryService(live: live, logger: logger)
         let running = Locked<ServiceGroup?>(nil)
-        let poller = PollerService(live: live, health: health, logger: logger) { tick in
-            ProcessMemory.releaseFreeMemory()
-            let pending = await self.report(tick, health: health)
-            // The cycle's new deliveries, and those a storage fault held back once the
-            // database takes writes again.
-            if pending > 0, tick.storeFault == nil { deliveries.wake() }
-            if let observer, await !observer(tick) {
-                await running.withLock { $0 }?.triggerGracefulShutdown()
+        let reported = Locked<Set<String>>([])
+        let pollers = configuration.accounts.map { account in
+            PollerService(account: account.name, live: live, health: health, logger: logger) { tick in
+                ProcessMemory.releaseFreeMemory()
+                let first = reported.withLock {
+                    $0.insert(tick.account).inserted && $0.count == live.current.cycles.count
+                }
+                let pending = await self.report(tick, health: health, allAccountsReported: first)
+                // The cycle's new deliveries, and those a storage fault held back once the
+                // database takes writes again.
+                if pending > 0, tick.storeFault == nil { deliveries.wake() }
+                if let observer, await !observer(tick) {
+                    await running.withLock { $0 }?.triggerGracefulShutdown()
+                }
             }
         }
         let reload = ReloadService {
-            await self.reload(live: live, poller: poller, health: health)
+            await self.reload(live: live, pollers: pollers, health: health)
         }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: deliveries), .init(service: reload), .init(service: poller),
+            .init(service: deliveries), .init(service: reload),
         ]
+        services += pollers.map { .init(service: $0) }
         if let http = configuration.http {
             services.append(.init(service: try webServer(http, configuration: configuration)))
         }
@@ -115,7 +160,7 @@ public struct Daemon: Sendable {
         let token = try http.tokenFile.map { file throws(ConfigurationError) in try HTTPToken.read(file) }
         let server = WebServer(
             settings: http, token: token, store: store, poll: configuration.poll, logger: logger,
-            version: BuildInfo.version, metrics: metrics)
+            version: BuildInfo.version, metrics: metrics, accounts: configuration.accounts.map(\.name))
         let logger = self.logger
         let listening = dashboardListening
         return server.service { port in
@@ -125,69 +170,108 @@ public struct Daemon: Sendable {
         }
     }
 
-    /// `ftd run --once`: the deliveries an earlier run left, one cycle with its outcome
-    /// recorded as the daemon records it, then that cycle's deliveries. A failed hook is
-    /// recorded, not thrown; a cycle that threw is recorded as failed and rethrown, unless
-    /// the database itself refused it (`CycleNotRecorded`).
+    /// `ftd run --once` with one account's key: that account's report (the first
+    /// account's, when several are configured).
     public func runOnce(configuration: Configuration, apiKey: String) async throws -> CycleReport {
+        try await runOnce(configuration: configuration, apiKeys: Self.keys(configuration, apiKey))[0].report
+    }
+
+    /// One account's part of `ftd run --once`.
+    public struct AccountCycle: Sendable {
+        public var account: String
+        public var report: CycleReport
+    }
+
+    /// `ftd run --once`: the deliveries an earlier run left, one cycle of every account at
+    /// once (each recording its outcome as the daemon records it), then those cycles'
+    /// deliveries. A failed hook is recorded, not thrown; a cycle that threw is recorded as
+    /// failed and rethrown once every account's cycle ended, unless the database itself
+    /// refused it (`CycleNotRecorded`). Reports come in the configuration's order.
+    public func runOnce(configuration: Configuration, apiKeys: [String: String]) async throws
+        -> [AccountCycle]
+    {
         hooks.withLock { $0 = configuration.hooks }
-        keyVariables.withLock { $0 = [configuration.api.apiKeyEnv] }
-        let parts = snapshot(configuration, apiKey: apiKey, health: nil)
+        keyVariables.withLock { $0 = Set(configuration.accounts.map(\.api.apiKeyEnv)) }
+        let parts = snapshot(configuration, apiKeys: apiKeys, health: nil)
         try await parts.dispatcher.drain()
-        let report: CycleReport
-        let counter = parts.cycle.metrics
+        let results = await withTaskGroup(of: (Int, Result<CycleReport, any Error>).self) { group in
+            for (index, cycle) in parts.cycles.enumerated() {
+                group.addTask { (index, await self.once(cycle)) }
+            }
+            var results: [Int: Result<CycleReport, any Error>] = [:]
+            for await (index, result) in group { results[index] = result }
+            return results
+        }
+        var reports: [AccountCycle] = []
+        for (index, cycle) in parts.cycles.enumerated() {
+            reports.append(AccountCycle(account: cycle.account, report: try results[index]!.get()))
+        }
+        try await parts.dispatcher.drain()
+        return reports
+    }
+
+    /// One account's cycle of `--once`, its outcome recorded and counted.
+    private func once(_ cycle: PollCycle) async -> Result<CycleReport, any Error> {
+        let counter = cycle.metrics
         do {
-            report = try await parts.cycle.run()
+            let report = try await cycle.run()
+            let outcome = CycleOutcome(report: report, finishedAt: PollCycle.unixNow(), nextCycleAt: nil)
+            counter.cycleEnded(outcome)
+            try await store.recordCycleOutcome(outcome, account: cycle.account)
+            return .success(report)
         } catch let fault as StoreError where fault.isStorageFault {
             counter.cycleEnded(CycleOutcome(thrown: fault, finishedAt: PollCycle.unixNow(), nextCycleAt: nil))
             // Writing the outcome would fail too (or wait out another busy timeout).
-            throw CycleNotRecorded(fault: fault)
+            return .failure(CycleNotRecorded(fault: fault))
         } catch {
             let outcome = CycleOutcome(thrown: error, finishedAt: PollCycle.unixNow(), nextCycleAt: nil)
             counter.cycleEnded(outcome)
-            try? await store.recordCycleOutcome(outcome)
-            throw error
+            try? await store.recordCycleOutcome(outcome, account: cycle.account)
+            return .failure(error)
         }
-        let outcome = CycleOutcome(report: report, finishedAt: PollCycle.unixNow(), nextCycleAt: nil)
-        counter.cycleEnded(outcome)
-        try await store.recordCycleOutcome(outcome)
-        try await parts.dispatcher.drain()
-        return report
     }
 
-    /// The parts built from one configuration, by the `Assembly`.
-    func snapshot(_ configuration: Configuration, apiKey: String, health: HealthMonitor?)
+    /// The parts built from one configuration, by the `Assembly`: a cycle per account,
+    /// each with its own API client, and one dispatcher.
+    func snapshot(_ configuration: Configuration, apiKeys: [String: String], health: HealthMonitor?)
         -> LiveConfiguration.Snapshot
     {
         let assembly = Assembly(
-            configuration: configuration, apiKey: apiKey, store: store, httpClient: httpClient,
+            configuration: configuration, apiKeys: apiKeys, store: store, httpClient: httpClient,
             logger: logger, metricsFactory: metricsFactory)
         let hooks = self.hooks
         let keyVariables = self.keyVariables
-        var onAttempt: (@Sendable () -> Void)?
-        if let health { onAttempt = { health.progressed() } }
-        let api = assembly.api(onAttempt: onAttempt)
-        let cycle = assembly.cycle(api: api, hooks: { hooks.withLock { $0 } })
+        let cycles = configuration.accounts.map { account in
+            var onAttempt: (@Sendable () -> Void)?
+            if let health { onAttempt = { health.progressed(account: account.name) } }
+            let api = assembly.api(for: account, onAttempt: onAttempt)
+            return assembly.cycle(account: account, api: api, hooks: { hooks.withLock { $0 } })
+        }
         let dispatcher = assembly.dispatcher(
             hooks: { hooks.withLock { $0 } }, keyVariables: { keyVariables.withLock { $0 } })
-        return LiveConfiguration.Snapshot(configuration: configuration, cycle: cycle, dispatcher: dispatcher)
+        return LiveConfiguration.Snapshot(
+            configuration: configuration, cycles: cycles, dispatcher: dispatcher)
     }
 
     /// After each cycle: the outcome into the database for `ftd status`, and to systemd
     /// `STATUS=`, preceded by `READY=1` after the first. Returns the deliveries pending.
+    /// `READY=1` goes out once every account's first cycle ended (`allAccountsReported`).
     @discardableResult
-    func report(_ tick: PollerService.Tick, health: HealthMonitor) async -> Int {
+    func report(_ tick: PollerService.Tick, health: HealthMonitor, allAccountsReported: Bool = true) async
+        -> Int
+    {
         // Counted first, in memory: `/metrics` hears of the cycle even when the database
         // cannot take its outcome.
-        PollMetrics(factory: metricsFactory).cycleEnded(tick.outcome)
+        PollMetrics(account: tick.account, factory: metricsFactory).cycleEnded(tick.outcome)
         // After a storage fault the outcome could not be written either (and a locked
         // database would hold the daemon another busy timeout): the cycle's error line says
         // it all.
         if tick.storeFault == nil {
             do {
-                try await store.recordCycleOutcome(tick.outcome)
+                try await store.recordCycleOutcome(tick.outcome, account: tick.account)
             } catch {
-                logger.error("cannot record the cycle's outcome: \(error)")
+                logger.error(
+                    "cannot record the cycle's outcome: \(error)", metadata: ["account": "\(tick.account)"])
             }
         }
         if let report = tick.report, report.recorded, report.failures.isEmpty, report.transitions.isEmpty {
@@ -196,13 +280,14 @@ public struct Daemon: Sendable {
                 metadata: ["cycle.requests": "\(report.requests)", "jobs.active": "\(report.activeJobs)"])
         }
         let pending = (try? await store.pendingDeliveryCount()) ?? 0
+        let several = (try? await store.daemonStatus())
         var activeJobs = tick.report?.activeJobs
-        if activeJobs == nil { activeJobs = try? await store.daemonStatus().activeJobs }
+        if let several, several.accounts.count > 1 || activeJobs == nil { activeJobs = several.activeJobs }
         let text = StatusLine.text(
             activeJobs: activeJobs ?? 0, outcome: tick.outcome, pendingDeliveries: pending)
         statusText.withLock { $0 = text }
-        if health.isReady {
-            notifier?.send([NotifyMessage.status(text)])
+        if health.isReady || !allAccountsReported {
+            if health.isReady { notifier?.send([NotifyMessage.status(text)]) }
             return pending
         }
         if let notifier {
@@ -217,13 +302,13 @@ public struct Daemon: Sendable {
     }
 
     /// SIGHUP: the new configuration replaces the running one whole, or not at all.
-    func reload(live: LiveConfiguration, poller: PollerService, health: HealthMonitor) async {
+    func reload(live: LiveConfiguration, pollers: [PollerService], health: HealthMonitor) async {
         // Before READY=1 systemd has no reload to hear about.
         let announce = health.isReady ? notifier : nil
         announce?.send(NotifyMessage.reloading(monotonicMicroseconds: NotifyMessage.monotonicNow()))
         let running = live.current.configuration
         do {
-            var (configuration, apiKey) = try loader()
+            var (configuration, apiKeys) = try loader()
             if configuration.sourcePath != running.sourcePath {
                 // /etc/ftd/ftd.toml gone: the built-in defaults (no hooks) are not what the
                 // administrator meant.
@@ -231,6 +316,15 @@ public struct Daemon: Sendable {
                     key: nil,
                     description:
                         "\(running.sourcePath ?? "the built-in defaults") was read at start, now \(configuration.sourcePath ?? "the built-in defaults") would be: restart ftd to switch"
+                )
+            }
+            let names = configuration.accounts.map(\.name)
+            if names != running.accounts.map(\.name) {
+                // Each account polls on a service of its own, made at the start.
+                throw ConfigurationError(
+                    key: "accounts",
+                    description:
+                        "the accounts were \(running.accounts.map(\.name).joined(separator: ", ")), now \(names.joined(separator: ", ")): accounts are added, removed or renamed only at a restart (systemctl restart ftd)"
                 )
             }
             if configuration.http != running.http {
@@ -243,14 +337,14 @@ public struct Daemon: Sendable {
                 )
                 configuration.storage = running.storage
             }
-            keyVariables.withLock { _ = $0.insert(configuration.api.apiKeyEnv) }
+            keyVariables.withLock { $0.formUnion(configuration.accounts.map(\.api.apiKeyEnv)) }
             hooks.withLock { $0 = configuration.hooks }
-            live.replace(with: snapshot(configuration, apiKey: apiKey, health: health))
-            health.setStallBound(Heartbeat.stallBound(api: configuration.api))
-            poller.settingsChanged()
-            let names = configuration.hooks.map(\.name).joined(separator: ", ")
+            live.replace(with: snapshot(configuration, apiKeys: apiKeys, health: health))
+            health.setStallBound(Self.stallBound(configuration))
+            for poller in pollers { poller.settingsChanged() }
+            let hookNames = configuration.hooks.map(\.name).joined(separator: ", ")
             logger.notice(
-                "configuration reloaded from \(configuration.sourcePath ?? "the built-in defaults"): \(configuration.hooks.count) hook(s)\(names.isEmpty ? "" : " (\(names))"), poll every \(configuration.poll.interval) s (idle \(configuration.poll.idleInterval) s)"
+                "configuration reloaded from \(configuration.sourcePath ?? "the built-in defaults"): \(configuration.hooks.count) hook(s)\(hookNames.isEmpty ? "" : " (\(hookNames))"), poll every \(configuration.poll.interval) s (idle \(configuration.poll.idleInterval) s)"
             )
         } catch {
             logger.error("reload rejected, the running configuration stays: \(error)")

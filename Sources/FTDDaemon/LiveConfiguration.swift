@@ -8,14 +8,26 @@ import Synchronization
 public final class LiveConfiguration: Sendable {
     public struct Snapshot: Sendable {
         public var configuration: Configuration
-        public var cycle: PollCycle
+        /// One cycle per account, in the configuration's order.
+        public var cycles: [PollCycle]
         public var dispatcher: HookDispatcher
 
-        public init(configuration: Configuration, cycle: PollCycle, dispatcher: HookDispatcher) {
+        public init(configuration: Configuration, cycles: [PollCycle], dispatcher: HookDispatcher) {
             self.configuration = configuration
-            self.cycle = cycle
+            self.cycles = cycles
             self.dispatcher = dispatcher
         }
+
+        /// One account's configuration (a test's, or a command's).
+        public init(configuration: Configuration, cycle: PollCycle, dispatcher: HookDispatcher) {
+            self.init(configuration: configuration, cycles: [cycle], dispatcher: dispatcher)
+        }
+
+        /// The first account's cycle.
+        public var cycle: PollCycle { cycles[0] }
+
+        /// The cycle of `account`; nil once a reload removed it.
+        public func cycle(of account: String) -> PollCycle? { cycles.first { $0.account == account } }
     }
 
     private let state: Mutex<Snapshot>

@@ -21,6 +21,8 @@ import Synchronization
 public struct PollerService: Service {
     /// What one tick did, for the daemon's reports (`STATUS=`, `ftd status`).
     public struct Tick: Sendable {
+        /// The account whose cycle this was.
+        public var account: String = DefaultAccount.name
         public var outcome: CycleOutcome
         /// The cycle's report, or what it threw.
         public var result: Result<CycleReport, any Error>
@@ -33,6 +35,9 @@ public struct PollerService: Service {
         }
     }
 
+    /// The account this poller polls: each has its own timer, so a slow or failing one
+    /// never delays another's cycles (SPEC section 8).
+    let account: String
     let live: LiveConfiguration
     let health: HealthMonitor?
     let logger: Logger
@@ -49,9 +54,10 @@ public struct PollerService: Service {
 
     /// The first cycle starts as soon as `run()` does.
     public init(
-        live: LiveConfiguration, health: HealthMonitor? = nil, logger: Logger,
-        onCycle: @escaping @Sendable (Tick) async -> Void = { _ in }
+        account: String = DefaultAccount.name, live: LiveConfiguration, health: HealthMonitor? = nil,
+        logger: Logger, onCycle: @escaping @Sendable (Tick) async -> Void = { _ in }
     ) {
+        self.account = account
         self.live = live
         self.health = health
         self.logger = logger
@@ -59,6 +65,11 @@ public struct PollerService: Service {
         let interval = live.current.configuration.poll.interval
         self.timer = CycleTimer(interval: .seconds(interval))
         self.schedule = Locked(Schedule(interval: interval))
+    }
+
+    /// Names the account in a log line once there are several.
+    private var metadata: Logger.Metadata {
+        live.current.cycles.count > 1 ? ["account": "\(account)"] : [:]
     }
 
     /// `interval` while any job is active, `idle_interval` otherwise.
@@ -70,34 +81,35 @@ public struct PollerService: Service {
     public func settingsChanged() {
         let next = reschedule(activeJobs: nil)
         guard next.moved else { return }
-        health?.rescheduled(nextIn: next.seconds)
-        logger.info("poll interval now \(next.interval) s")
+        health?.rescheduled(nextIn: next.seconds, account: account)
+        logger.info("poll interval now \(next.interval) s", metadata: metadata)
     }
 
     public func run() async throws {
         defer { timer.cancel() }
         for await _ in timer.ticks.cancelOnGracefulShutdown() {
-            let snapshot = live.current
+            guard let cycle = live.current.cycle(of: account) else { break }
             schedule.withLock { $0.nextTick = .now + .seconds($0.interval) }
-            health?.cycleStarted()
+            health?.cycleStarted(account: account)
             let result: Result<CycleReport, any Error>
             do {
-                result = .success(try await cancelWhenGracefulShutdown { try await snapshot.cycle.run() })
+                result = .success(try await cancelWhenGracefulShutdown { try await cycle.run() })
             } catch is CancellationError {
                 break
             } catch let fault as StoreError where fault.isStorageFault {
                 // A damaged or replaced database stops the daemon (the caller exits non-zero
                 // with the message); a full, read-only or locked one is waited out.
                 guard fault.isTransient else { throw fault }
-                logger.error("\(fault); nothing of this cycle was recorded, retrying next cycle")
+                logger.error(
+                    "\(fault); nothing of this cycle was recorded, retrying next cycle", metadata: metadata)
                 result = .failure(fault)
             } catch {
-                logger.error("poll cycle failed: \(error)")
+                logger.error("poll cycle failed: \(error)", metadata: metadata)
                 result = .failure(error)
             }
             let report = try? result.get()
             let nextIn = reschedule(activeJobs: report?.activeJobs).seconds
-            health?.cycleFinished(nextIn: nextIn)
+            health?.cycleFinished(nextIn: nextIn, account: account)
             let finishedAt = PollCycle.unixNow()
             let next = finishedAt + Int64(nextIn.rounded())
             let outcome =
@@ -107,9 +119,9 @@ public struct PollerService: Service {
                 case .failure(let error):
                     CycleOutcome(thrown: error, finishedAt: finishedAt, nextCycleAt: next)
                 }
-            await onCycle(Tick(outcome: outcome, result: result))
+            await onCycle(Tick(account: account, outcome: outcome, result: result))
         }
-        logger.info("poller stopped")
+        logger.info("poller stopped", metadata: metadata)
     }
 
     /// Picks the interval for the jobs now active (`nil`: as last seen), with the settings

@@ -8,7 +8,7 @@ import FTDModel
 /// step rewritten in place) can go unseen.
 final class ChartCache: Sendable {
     struct Key: Hashable {
-        var jobID: String
+        var job: JobKey
         var maxPoints: Int
         var stepCount: Int
         var lastTrainLoss: Double?
@@ -42,7 +42,7 @@ final class ChartCache: Sendable {
     func store(_ steps: [LossStep], for key: Key, now: Int64) {
         entries.withLock { entries in
             // The job's older curves go: only its latest is asked for again.
-            entries = entries.filter { $0.key.jobID != key.jobID || $0.key.maxPoints != key.maxPoints }
+            entries = entries.filter { $0.key.job != key.job || $0.key.maxPoints != key.maxPoints }
             if entries.count >= capacity,
                 let oldest = entries.min(by: { $0.value.storedAt < $1.value.storedAt })
             {

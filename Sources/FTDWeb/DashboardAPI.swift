@@ -13,13 +13,14 @@ struct DashboardAPI: Sendable {
 
     let store: any HistoryStore
     let info: ServerInfo
+    let accounts: [String]
 
     func serverInfo() -> Response {
         .json(
             .object([
                 "version": .string(info.version),
                 "poll_interval": .int(Int64(info.pollInterval)),
-                "accounts": .array([.string(JobAPI.account)]),
+                "accounts": .array(accounts.map { .string($0) }),
                 "read_only": .bool(info.readOnly),
             ]))
     }
@@ -38,9 +39,7 @@ struct DashboardAPI: Sendable {
         }
         overview.limit = limit
         overview.offset = offset
-        if let account = Self.nonEmpty(query["account"]), account != JobAPI.account {
-            return .json(.object(["total": .int(0), "jobs": .array([])]))
-        }
+        overview.account = Self.nonEmpty(query["account"])
         do {
             let page = try await store.jobOverview(overview)
             return .json(
@@ -54,7 +53,7 @@ struct DashboardAPI: Sendable {
     }
 
     static func json(_ job: JobOverview) -> JSONValue {
-        guard case .object(var members) = JobAPI.withAccount(HistoryJSON.summary(job.summary)) else {
+        guard case .object(var members) = HistoryJSON.summary(job.summary) else {
             return .null
         }
         members["suffix"] = .optional(job.suffix)
@@ -66,10 +65,10 @@ struct DashboardAPI: Sendable {
     }
 
     func job(account: String, id: String) async throws -> Response {
-        guard account == JobAPI.account else { return .problem("no account \(account)", status: .notFound) }
         do {
-            let job = try await store.storedJob(id: try await store.resolveJobID(id))
-            return .json(JobAPI.withAccount(job.raw))
+            let key = try await store.resolveJob(id, account: account)
+            let job = try await store.storedJob(key)
+            return .json(JobAPI.withAccount(job.raw, account: key.account))
         } catch let error as StoreError {
             return JobAPI.answer(error)
         }
@@ -94,12 +93,11 @@ struct DashboardAPI: Sendable {
         if let level, !Self.levels.contains(level) {
             return .problem("level: expected info, warn or error", status: .badRequest)
         }
-        guard account == JobAPI.account else { return .problem("no account \(account)", status: .notFound) }
         do {
-            let jobID = try await store.resolveJobID(id)
+            let job = try await store.resolveJob(id, account: account)
             let page = try await store.eventPage(
                 EventPageQuery(
-                    jobID: jobID, before: cursors["before"], after: cursors["after"], level: level,
+                    job: job, before: cursors["before"], after: cursors["after"], level: level,
                     search: Self.search(request),
                     limit: limit))
             return .json(

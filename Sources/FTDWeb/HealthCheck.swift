@@ -8,6 +8,8 @@ import Hummingbird
 struct HealthCheck: Sendable {
     let store: any DaemonStatusStore
     let poll: PollSettings
+    /// Every configured account: each one's last cycle must be recent.
+    let accounts: [String]
     let now: @Sendable () -> Int64
 
     func response() async -> Response {
@@ -24,9 +26,10 @@ struct HealthCheck: Sendable {
         case unhealthy(String)
     }
 
-    /// The last cycle must have completed within 3 × its interval: `poll.interval`, or the
-    /// longer one it scheduled next (`idle_interval` while no job is active), so that an
-    /// idle daemon is not reported down.
+    /// Each account's last cycle must have completed within 3 × its interval:
+    /// `poll.interval`, or the longer one it scheduled next (`idle_interval` while no job
+    /// is active), so that an idle daemon is not reported down. The reason names every
+    /// account that fails, so one bad key among several accounts is found at once.
     func verdict() async -> Verdict {
         let status: StoredDaemonStatus
         do {
@@ -34,19 +37,25 @@ struct HealthCheck: Sendable {
         } catch {
             return .unhealthy("the database cannot be read: \(error)")
         }
-        guard let cycle = status.lastCycle else { return .unhealthy("no poll cycle has been recorded yet") }
+        let reasons = accounts.compactMap { name -> String? in
+            let problem = self.problem(status.account(named: name)?.lastCycle)
+            return problem.map { accounts.count > 1 ? "account \(name): \($0)" : $0 }
+        }
+        return reasons.isEmpty ? .healthy : .unhealthy(reasons.joined(separator: "; "))
+    }
+
+    private func problem(_ cycle: CycleOutcome?) -> String? {
+        guard let cycle else { return "no poll cycle has been recorded yet" }
         guard cycle.result == .complete else {
-            return .unhealthy(
-                "the last poll cycle was \(cycle.result.rawValue): \(cycle.error ?? "no detail")")
+            return "the last poll cycle was \(cycle.result.rawValue): \(cycle.error ?? "no detail")"
         }
         let scheduled =
             cycle.nextCycleAt.map { max(0, UnixTime.seconds(from: cycle.finishedAt, to: $0)) } ?? 0
         let interval = max(Int64(poll.interval), scheduled)
         let age = UnixTime.seconds(from: cycle.finishedAt, to: now())
         guard age <= 3 * interval else {
-            return .unhealthy(
-                "the last complete poll cycle finished \(age) s ago, more than 3 × \(interval) s")
+            return "the last complete poll cycle finished \(age) s ago, more than 3 × \(interval) s"
         }
-        return .healthy
+        return nil
     }
 }

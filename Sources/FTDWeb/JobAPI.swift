@@ -6,8 +6,6 @@ import Hummingbird
 /// (SPEC section 6), each job with its `account`. With `max_points`, a job's answer is
 /// its charts' view: at most that many steps, and its events without the `metrics` ones.
 struct JobAPI: Sendable {
-    /// Until several accounts exist (SPEC section 8), every job belongs to this one.
-    static let account = DefaultAccount.name
     static let maximumLimit = 100_000
 
     let store: any HistoryStore
@@ -23,9 +21,9 @@ struct JobAPI: Sendable {
     /// A job's steps downsampled to `maxPoints`, from the cache while its curve is unchanged.
     func chartSteps(_ job: JobSummary, maxPoints: Int) async throws -> [LossStep] {
         let key = ChartCache.Key(
-            jobID: job.id, maxPoints: maxPoints, stepCount: job.steps, lastTrainLoss: job.lastTrainLoss)
+            job: job.key, maxPoints: maxPoints, stepCount: job.steps, lastTrainLoss: job.lastTrainLoss)
         if let cached = charts.steps(for: key, now: now()) { return cached }
-        let steps = StepDownsampler.downsample(try await store.steps(jobID: job.id), maxPoints: maxPoints)
+        let steps = StepDownsampler.downsample(try await store.steps(job: job.key), maxPoints: maxPoints)
         charts.store(steps, for: key, now: now())
         return steps
     }
@@ -41,12 +39,10 @@ struct JobAPI: Sendable {
             }
             limit = value
         }
-        if let account = query["account"], !account.isEmpty, account != Self.account {
-            return .json(.array([]))
-        }
+        let account = DashboardAPI.nonEmpty(query["account"])
         do {
-            let summaries = try await store.jobSummaries(status: status, limit: limit)
-            return .json(.array(summaries.map { Self.withAccount(HistoryJSON.summary($0)) }))
+            let summaries = try await store.jobSummaries(status: status, account: account, limit: limit)
+            return .json(.array(summaries.map(HistoryJSON.summary)))
         } catch let error as StoreError {
             return Self.answer(error)
         }
@@ -60,27 +56,22 @@ struct JobAPI: Sendable {
             }
             maxPoints = value
         }
-        guard account == Self.account else { return .problem("no account \(account)", status: .notFound) }
         do {
             // The chart's view: a metrics event's numbers are its step, downsampled here;
             // the Messages panel pages every event through `/events`.
-            let jobID = try await store.resolveJobID(id)
+            let key = try await store.resolveJob(id, account: account)
             var detail = try await store.jobDetail(
-                id: jobID, latestEvents: nil, skippingMetricsEvents: maxPoints != nil,
+                job: key, latestEvents: nil, skippingMetricsEvents: maxPoints != nil,
                 readingSteps: maxPoints == nil)
             if let maxPoints { detail.steps = try await chartSteps(detail.summary, maxPoints: maxPoints) }
-            guard case .object(var members) = HistoryJSON.detail(detail), let job = members["job"] else {
-                return .problem("the job's JSON could not be built", status: .internalServerError)
-            }
-            members["job"] = Self.withAccount(job)
-            return .json(.object(members))
+            return .json(HistoryJSON.detail(detail))
         } catch let error as StoreError {
             return Self.answer(error)
         }
     }
 
-    /// The summary with `"account"` after its `"id"`.
-    static func withAccount(_ summary: JSONValue) -> JSONValue {
+    /// The job as the API sent it, with `"account"` after its `"id"`.
+    static func withAccount(_ summary: JSONValue, account: String) -> JSONValue {
         guard case .object(var members) = summary else { return summary }
         let position = members.index(forKey: "id").map { $0 + 1 } ?? 0
         members.updateValue(.string(account), forKey: "account", insertingAt: position)

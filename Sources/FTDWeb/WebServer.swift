@@ -20,6 +20,8 @@ public struct WebServer: Sendable {
     let poll: PollSettings
     let logger: Logger
     let info: ServerInfo
+    /// The configured accounts' names, in the configuration's order.
+    let accounts: [String]
     /// Charts of the jobs asked for lately, shared by every request.
     let charts = ChartCache()
     /// `/metrics`: the daemon's counters, and the gauges read from the store.
@@ -37,8 +39,9 @@ public struct WebServer: Sendable {
     public init(
         settings: HTTPSettings, token: String?, store: any Store, poll: PollSettings, logger: Logger,
         version: String = BuildInfo.version, readOnly: Bool = false,
-        metrics: MetricsEndpoint = MetricsEndpoint()
+        metrics: MetricsEndpoint = MetricsEndpoint(), accounts: [String] = [DefaultAccount.name]
     ) {
+        self.accounts = accounts.isEmpty ? [DefaultAccount.name] : accounts
         self.settings = settings
         self.token = token
         self.store = store
@@ -78,13 +81,13 @@ public struct WebServer: Sendable {
                 account: try Self.parameter("account", context), id: try Self.parameter("id", context),
                 request)
         }
-        let health = HealthCheck(store: store, poll: poll, now: now)
+        let health = HealthCheck(store: store, poll: poll, accounts: accounts, now: now)
         router.get("/healthz") { _, _ in await health.response() }
         let metrics = metrics
         let store = store
         router.get("/metrics") { _, _ in await metrics.response(from: store) }
 
-        let dashboard = DashboardAPI(store: store, info: info)
+        let dashboard = DashboardAPI(store: store, info: info, accounts: accounts)
         router.get("/api/info") { _, _ in dashboard.serverInfo() }
         router.get("/api/overview") { request, _ in try await dashboard.overview(request) }
         router.get("/api/jobs/{account}/{id}/job") { _, context in
@@ -128,12 +131,13 @@ public struct WebServer: Sendable {
     }
 
     /// `/jobs/{id}`: the id (or a unique prefix, as `ftd history JOB` takes) sends the
-    /// browser to the job's page under its account.
+    /// browser to the job's page under its account; one held by several accounts is
+    /// ambiguous (404 listing them).
     func jobAlias(_ id: String) async throws -> Response {
         do {
-            let full = try await store.resolveJobID(id)
+            let job = try await store.resolveJob(id, account: nil)
             var response = Response(status: .found)
-            response.headers[.location] = "/jobs/\(JobAPI.account)/\(Self.pathSegment(full))"
+            response.headers[.location] = "/jobs/\(Self.pathSegment(job.account))/\(Self.pathSegment(job.id))"
             return response
         } catch let error as StoreError {
             return JobAPI.answer(error)

@@ -42,7 +42,7 @@ extension CrashConsistencyTests {
         ),
         (
             "jobs without a recorded baseline",
-            "SELECT (SELECT COUNT(*) FROM jobs) > 0 AND NOT EXISTS (SELECT 1 FROM meta WHERE key = 'baseline_completed_at')"
+            "SELECT EXISTS (SELECT 1 FROM jobs WHERE NOT EXISTS (SELECT 1 FROM accounts WHERE accounts.name = jobs.account AND baseline_completed_at IS NOT NULL))"
         ),
         (
             "a baseline spread over cycles",

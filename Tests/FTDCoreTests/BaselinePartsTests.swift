@@ -22,14 +22,20 @@ struct BaselinePartsTests {
         var failingAt: Int?
         let parts = Locked<[Part]>([])
 
-        func baselineCompleted() throws -> Bool { try database.baselineCompleted() }
-        func knownJobs(ids: [String]) throws -> [String: KnownJob] { try database.knownJobs(ids: ids) }
-        func jobsNeedingSync() throws -> [KnownJob] { try database.jobsNeedingSync() }
-        func storedEventIDs(jobID: String, among eventIDs: [String]) throws -> Set<String> {
-            try database.storedEventIDs(jobID: jobID, among: eventIDs)
+        func baselineCompleted(account: String) throws -> Bool {
+            try database.baselineCompleted(account: account)
         }
-        func eventResumeCursor(jobID: String) throws -> String? {
-            try database.eventResumeCursor(jobID: jobID)
+        func knownJobs(account: String, ids: [String]) throws -> [String: KnownJob] {
+            try database.knownJobs(account: account, ids: ids)
+        }
+        func jobsNeedingSync(account: String) throws -> [KnownJob] {
+            try database.jobsNeedingSync(account: account)
+        }
+        func storedEventIDs(job: JobKey, among eventIDs: [String]) throws -> Set<String> {
+            try database.storedEventIDs(job: job, among: eventIDs)
+        }
+        func eventResumeCursor(job: JobKey) throws -> String? {
+            try database.eventResumeCursor(job: job)
         }
         func record(cycle: CycleRecord, rule: TransitionRule) throws -> [Transition] {
             let count = parts.withLock { parts in

@@ -43,6 +43,7 @@ struct DatabaseDump: Equatable {
         ("steps", "SELECT * FROM steps ORDER BY job_id, step"),
         ("checkpoints", "SELECT * FROM checkpoints ORDER BY id"),
         ("meta", "SELECT key, value FROM meta ORDER BY key"),
+        ("accounts", "SELECT name, baseline_completed_at FROM accounts ORDER BY name"),
         (
             "deliveries",
             """

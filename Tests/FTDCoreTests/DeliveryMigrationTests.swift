@@ -96,19 +96,27 @@ struct DeliveryMigrationTests {
         #expect(try database.beginAttempt(deliveryID: "dlv_old", startedAt: 20).attempt == 4)
     }
 
-    @Test func historyReadsAV1DatabaseWithoutHookTables() throws {
+    /// A reader never migrates: a database an older ftd wrote is read once the daemon
+    /// upgraded it, and until then the reader says so in one line, changing nothing.
+    @Test func historyOfADatabaseNotYetUpgradedSaysHowToUpgradeIt() throws {
         let directory = try StoreSample.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("ftd.sqlite").path
         try Self.v1Database(at: path)
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
 
-        let reader = try AppDatabase.openForReading(path: path, logger: .quiet)
+        #expect {
+            try AppDatabase.openForReading(path: path, logger: .quiet)
+        } throws: { error in
+            guard case StoreError.olderSchema(_, let missing) = error else { return false }
+            return missing == "v8-accounts" && "\(error)".contains("restart the daemon")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+        let reader = try AppDatabase.open(path: path, groupReadable: false, logger: .quiet)
         #expect(try reader.jobDetail(id: "ftjob-old").hookRuns.isEmpty)
-        // Without `v4-step-summary` the listing counts the steps itself.
         let summary = try #require(try reader.jobSummaries().first)
         #expect(summary.steps == 3)
         #expect(summary.lastTrainLoss == 0.25)
-        #expect(try reader.hookRuns(failedOnly: false, limit: 10).isEmpty)
     }
 
     @Test func aNewDatabaseHasEveryMigration() throws {

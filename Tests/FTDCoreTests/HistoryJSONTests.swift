@@ -21,12 +21,12 @@ struct HistoryJSONTests {
         let json = HistoryJSON.summaries([Self.succeeded, queued, failed]).rendered(pretty: false)
         #expect(
             json == """
-                [{"id":"ftjob-abc","status":"succeeded","model":"gpt-4o-mini-2024-07-18",\
+                [{"id":"ftjob-abc","account":"default","status":"succeeded","model":"gpt-4o-mini-2024-07-18",\
                 "fine_tuned_model":"ft:gpt-4o-mini-2024-07-18:org::abc","created_at":1715566184,\
                 "finished_at":1715567000,"trained_tokens":12345,"error":null,"steps":100,"last_train_loss":0.0012},\
-                {"id":"ftjob-q","status":"queued","model":null,"fine_tuned_model":null,"created_at":null,\
+                {"id":"ftjob-q","account":"default","status":"queued","model":null,"fine_tuned_model":null,"created_at":null,\
                 "finished_at":null,"trained_tokens":null,"error":null,"steps":0,"last_train_loss":null},\
-                {"id":"ftjob-f","status":"failed","model":null,"fine_tuned_model":null,"created_at":null,\
+                {"id":"ftjob-f","account":"default","status":"failed","model":null,"fine_tuned_model":null,"created_at":null,\
                 "finished_at":null,"trained_tokens":null,"error":{"code":"invalid_n_examples","message":"too few",\
                 "param":null},"steps":0,"last_train_loss":null}]
                 """)
@@ -92,7 +92,7 @@ struct HistoryJSONTests {
         let json = HistoryJSON.detail(try database.jobDetail(id: "ftjob-a")).rendered(pretty: false)
         #expect(
             json == """
-                {"job":{"id":"ftjob-a","status":"queued","model":"gpt-4o-mini-2024-07-18","fine_tuned_model":null,\
+                {"job":{"id":"ftjob-a","account":"default","status":"queued","model":"gpt-4o-mini-2024-07-18","fine_tuned_model":null,\
                 "created_at":5,"finished_at":null,"trained_tokens":null,"error":null,"steps":0,"last_train_loss":null},\
                 "transitions":[{"from":null,"to":"queued","observed_at":7}],"steps":[],"checkpoints":[],"events":[],\
                 "hook_runs":[]}

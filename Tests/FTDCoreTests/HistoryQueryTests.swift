@@ -155,7 +155,9 @@ struct HistoryQueryTests {
         let database = try AppDatabase.inMemory()
         _ = try database.record(cycle: CycleRecord(observedAt: 5, jobs: [job]))
 
-        let stored = try database.writer.read { db in try JobRecord.fetchOne(db, key: job.id) }
+        let stored = try database.writer.read { db in
+            try JobRecord.fetchOne(db, key: ["account": "default", "id": job.id])
+        }
         #expect(try JSONValue.parse(Data(try #require(stored?.rawJSON).utf8)) == raw)
         let detail = try database.jobDetail(id: job.id)
         #expect(detail.summary.status == job.status)
@@ -179,7 +181,7 @@ struct StepSummaryTriggerTests {
         try database.writer.write { db in
             try db.execute(
                 sql:
-                    "INSERT INTO steps (job_id, step, train_loss) VALUES ('ftjob-a', 2, 0.5), ('ftjob-a', 1, 0.9)"
+                    "INSERT INTO steps (account, job_id, step, train_loss) VALUES ('default', 'ftjob-a', 2, 0.5), ('default', 'ftjob-a', 1, 0.9)"
             )
         }
         #expect(try summary().steps == 2)

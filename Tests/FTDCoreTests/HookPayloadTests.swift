@@ -33,7 +33,8 @@ import Testing
 
     static let base: [String: String] = [
         "FTD_HOOK": "notify", "FTD_DELIVERY_ID": "dlv-1", "FTD_ATTEMPT": "1",
-        "FTD_JOB_ID": "ftjob-abc", "FTD_STATUS": "failed", "FTD_PREVIOUS_STATUS": "running",
+        "FTD_ACCOUNT": "default", "FTD_JOB_ID": "ftjob-abc", "FTD_STATUS": "failed",
+        "FTD_PREVIOUS_STATUS": "running",
         "FTD_MODEL": "gpt-4o-mini-2024-07-18", "FTD_FINE_TUNED_MODEL": "", "FTD_TRAINED_TOKENS": "",
         "FTD_ERROR_CODE": "", "FTD_ERROR_MESSAGE": "", "FTD_OBSERVED_AT": "1700000123",
         "FTD_DATABASE": "/var/lib/ftd/ftd.sqlite",
@@ -89,6 +90,7 @@ import Testing
             parsed
                 == .object([
                     "delivery_id": .string("dlv-1"), "hook": .string("notify"), "attempt": .int(2),
+                    "account": .string("default"),
                     "transition": .object([
                         "job_id": .string("ftjob-abc"), "from": expectedFrom, "to": .string("failed"),
                         "observed_at": .int(1_700_000_123),

@@ -143,7 +143,7 @@ struct HookRunStoreTests {
         let json = DeliveryJSON.deliveries(try database.hookRuns(failedOnly: true, limit: 10))
         #expect(
             json.rendered(pretty: false) == """
-                [{"delivery_id":"\(page)","hook":"page","job_id":"ftjob-a",\
+                [{"delivery_id":"\(page)","hook":"page","account":"default","job_id":"ftjob-a",\
                 "transition":{"from":"queued","to":"failed","observed_at":200},"status":"failed",\
                 "attempts":2,"last_exit_code":null,"last_stderr_line":"killed","created_at":200,"done_at":271}]
                 """)

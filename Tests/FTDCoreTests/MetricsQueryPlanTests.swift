@@ -7,14 +7,14 @@ import Testing
 /// A scrape reads every active job's last step: by primary key, never a scan of the
 /// steps (a million rows), whatever the number of jobs.
 struct MetricsQueryPlanTests {
-    @Test(arguments: [true, false])
-    func activeJobsAreReadByKeyNeverByAScanOfTheSteps(_ storedStepSummary: Bool) throws {
+    @Test func activeJobsAreReadByKeyNeverByAScanOfTheSteps() throws {
         let terminal = JobStatus.terminal.sorted()
         let plan = try StoreQueryPlanTests.plan(
-            AppDatabase.activeJobsSQL(terminalCount: terminal.count, storedStepSummary: storedStepSummary),
+            AppDatabase.activeJobsSQL(terminalCount: terminal.count),
             StatementArguments(terminal))
         #expect(!plan.contains("SCAN steps"), "\(plan)")
         #expect(!plan.contains("SCAN step_summaries"), "\(plan)")
-        #expect(plan.contains("SEARCH steps USING PRIMARY KEY (job_id=? AND step=?)"), "\(plan)")
+        #expect(
+            plan.contains("SEARCH steps USING PRIMARY KEY (account=? AND job_id=? AND step=?)"), "\(plan)")
     }
 }

@@ -65,7 +65,9 @@ struct ObservationOrderTests {
     @Test func theRowKeepsTheInstantAndTheSecond() throws {
         let database = try D.afterBaseline()
         _ = try database.record(cycle: Self.cycle(at: 200_700_000_123, "running"))
-        let row = try database.writer.read { db in try JobRecord.fetchOne(db, key: "ftjob-a") }
+        let row = try database.writer.read { db in
+            try JobRecord.fetchOne(db, key: ["account": "default", "id": "ftjob-a"])
+        }
         #expect(row?.observedNanoseconds == 200_700_000_123)
         #expect(row?.updatedAt == 200)
         #expect(try database.jobDetail(id: "ftjob-a").transitions.last?.observedAt == 200)

@@ -25,7 +25,7 @@ extension StoreConformanceTests {
         ]
         _ = try await store.record(cycle: cycle, rule: Self.rule)
         let snapshot = try await store.metricsSnapshot()
-        #expect(snapshot.jobsByStatus == ["running": 1, "queued": 1, "succeeded": 2])
+        #expect(snapshot.defaultJobsByStatus == ["running": 1, "queued": 1, "succeeded": 2])
         #expect(
             snapshot.activeJobs == [
                 ActiveJobProgress(id: "ftjob-new", status: "queued"),
@@ -33,7 +33,7 @@ extension StoreConformanceTests {
                     id: "ftjob-run", status: "running", step: 7, totalSteps: 30, trainLoss: 1.25),
             ])
         #expect(snapshot.pendingDeliveries == 4)
-        #expect(snapshot.lastCompleteCycleAt == nil)
+        #expect(snapshot.lastCompleteCycleAt.isEmpty)
     }
 
     /// An incomplete cycle after a complete one must not hide when the last complete one
@@ -42,11 +42,11 @@ extension StoreConformanceTests {
     func theLastCompleteCycleOutlivesLaterIncompleteOnes(_ backend: StoreBackend) async throws {
         let store = try backend.make().store
         try await store.recordCycleOutcome(CycleOutcome(finishedAt: 120, result: .complete))
-        #expect(try await store.metricsSnapshot().lastCompleteCycleAt == 120)
+        #expect(try await store.metricsSnapshot().lastCompleteCycleAt == ["default": 120])
         try await store.recordCycleOutcome(CycleOutcome(finishedAt: 130, result: .incomplete))
         try await store.recordCycleOutcome(CycleOutcome(finishedAt: 140, result: .failed))
-        #expect(try await store.metricsSnapshot().lastCompleteCycleAt == 120)
+        #expect(try await store.metricsSnapshot().lastCompleteCycleAt == ["default": 120])
         try await store.recordCycleOutcome(CycleOutcome(finishedAt: 150, result: .complete))
-        #expect(try await store.metricsSnapshot().lastCompleteCycleAt == 150)
+        #expect(try await store.metricsSnapshot().lastCompleteCycleAt == ["default": 150])
     }
 }

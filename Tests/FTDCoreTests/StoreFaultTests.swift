@@ -237,11 +237,11 @@ import Testing
     /// A store whose every call fails with `fault`, as a full or replaced database does.
     struct FailingStore: PollStore {
         let fault: StoreError
-        func baselineCompleted() throws -> Bool { throw fault }
-        func knownJobs(ids: [String]) throws -> [String: KnownJob] { throw fault }
-        func jobsNeedingSync() throws -> [KnownJob] { throw fault }
-        func storedEventIDs(jobID: String, among eventIDs: [String]) throws -> Set<String> { throw fault }
-        func eventResumeCursor(jobID: String) throws -> String? { throw fault }
+        func baselineCompleted(account: String) throws -> Bool { throw fault }
+        func knownJobs(account: String, ids: [String]) throws -> [String: KnownJob] { throw fault }
+        func jobsNeedingSync(account: String) throws -> [KnownJob] { throw fault }
+        func storedEventIDs(job: JobKey, among eventIDs: [String]) throws -> Set<String> { throw fault }
+        func eventResumeCursor(job: JobKey) throws -> String? { throw fault }
         func record(cycle: CycleRecord, rule: TransitionRule) throws -> [Transition] { throw fault }
     }
 

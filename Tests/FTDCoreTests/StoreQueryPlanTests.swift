@@ -17,20 +17,25 @@ struct StoreQueryPlanTests {
     @Test(arguments: [
         (AppDatabase.summarySQL(filter: nil), [-1] as StatementArguments),
         (AppDatabase.summarySQL(filter: "status = ?"), ["running", -1] as StatementArguments),
-        (AppDatabase.summarySQL(filter: nil, storedStepSummary: false), [-1] as StatementArguments),
         (
-            "SELECT * FROM events WHERE job_id = ? ORDER BY created_at DESC, seq DESC LIMIT ?",
-            ["ftjob-a", 8] as StatementArguments
+            "SELECT * FROM events WHERE account = ? AND job_id = ? ORDER BY created_at DESC, seq DESC LIMIT ?",
+            ["default", "ftjob-a", 8] as StatementArguments
         ),
-        ("SELECT * FROM steps WHERE job_id = ? ORDER BY step", ["ftjob-a"] as StatementArguments),
         (
-            "SELECT * FROM events WHERE job_id = ? ORDER BY created_at, seq",
-            ["ftjob-a"] as StatementArguments
+            "SELECT * FROM steps WHERE account = ? AND job_id = ? ORDER BY step",
+            ["default", "ftjob-a"] as StatementArguments
         ),
-        ("SELECT * FROM transitions WHERE job_id = ? ORDER BY id", ["ftjob-a"] as StatementArguments),
         (
-            "SELECT * FROM checkpoints WHERE job_id = ? ORDER BY step_number IS NULL, step_number, created_at, id",
-            ["ftjob-a"] as StatementArguments
+            "SELECT * FROM events WHERE account = ? AND job_id = ? ORDER BY created_at, seq",
+            ["default", "ftjob-a"] as StatementArguments
+        ),
+        (
+            "SELECT * FROM transitions WHERE account = ? AND job_id = ? ORDER BY id",
+            ["default", "ftjob-a"] as StatementArguments
+        ),
+        (
+            "SELECT * FROM checkpoints WHERE account = ? AND job_id = ? ORDER BY step_number IS NULL, step_number, created_at, id",
+            ["default", "ftjob-a"] as StatementArguments
         ),
     ])
     func historyQueriesUseIndexes(_ sql: String, _ arguments: StatementArguments) throws {
@@ -48,8 +53,8 @@ struct StoreQueryPlanTests {
     /// not the 100,000 metrics ones beside them.
     @Test func theChartViewReadsOnlyTheMessageEvents() throws {
         let plan = try Self.plan(
-            "SELECT * FROM events WHERE job_id = ? AND type IS NOT 'metrics' ORDER BY created_at, seq",
-            ["ftjob-a"])
+            "SELECT * FROM events WHERE account = ? AND job_id = ? AND type IS NOT 'metrics' ORDER BY created_at, seq",
+            ["default", "ftjob-a"])
         #expect(plan.contains("events_messages_on_job_id"), "\(plan)")
         #expect(!plan.contains("TEMP B-TREE"), "\(plan)")
     }
@@ -60,13 +65,14 @@ struct StoreQueryPlanTests {
             try db.execute(
                 sql: """
                     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)
-                    INSERT INTO jobs (id, status, created_at, raw_json, first_seen_at, updated_at)
-                    SELECT printf('ftjob-%05d', i), 'succeeded', i, '{}', 0, 0 FROM n
+                    INSERT INTO jobs (account, id, status, created_at, raw_json, first_seen_at, updated_at)
+                    SELECT 'default', printf('ftjob-%05d', i), 'succeeded', i, '{}', 0, 0 FROM n
                     """)
             try db.execute(
                 sql: """
                     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200)
-                    INSERT INTO steps (job_id, step, train_loss) SELECT jobs.id, n.i, 1.0 / n.i FROM jobs, n
+                    INSERT INTO steps (account, job_id, step, train_loss)
+                    SELECT jobs.account, jobs.id, n.i, 1.0 / n.i FROM jobs, n
                     """)
         }
         let summaries = try database.jobSummaries(limit: 3)

@@ -191,7 +191,9 @@ struct StoreRecordCycleTests {
         _ = try database.record(
             cycle: CycleRecord(
                 observedAt: 20, jobs: [S.job("ftjob-a", "succeeded", fineTunedModel: "ft:x")]))
-        let row = try database.writer.read { db in try JobRecord.fetchOne(db, key: "ftjob-a") }
+        let row = try database.writer.read { db in
+            try JobRecord.fetchOne(db, key: ["account": "default", "id": "ftjob-a"])
+        }
         #expect(row?.firstSeenAt == 10)
         #expect(row?.updatedAt == 20)
         #expect(row?.fineTunedModel == "ft:x")

@@ -58,9 +58,7 @@ struct WebServerTests {
         let store = try Self.store()
         let answer = try await Self.get(Self.server(store), "/api/jobs")
         #expect(answer.status == .ok)
-        let expected = try await store.jobSummaries(status: nil, limit: nil).map {
-            JobAPI.withAccount(HistoryJSON.summary($0))
-        }
+        let expected = try await store.jobSummaries(status: nil, limit: nil).map(HistoryJSON.summary)
         #expect(answer.body == JSONValue.array(expected).rendered(pretty: false) + "\n")
         #expect(answer.body.hasPrefix(#"[{"id":"ftjob-aaa","account":"default","status":"running""#))
         // API text stays JSON text: a browser never reads it as markup.

@@ -17,6 +17,7 @@ public struct HookPayload: Sendable, Equatable {
             "FTD_HOOK": delivery.hook,
             "FTD_DELIVERY_ID": delivery.id,
             "FTD_ATTEMPT": String(attempt),
+            "FTD_ACCOUNT": transition.account,
             "FTD_JOB_ID": transition.jobID,
             "FTD_STATUS": transition.to,
             "FTD_PREVIOUS_STATUS": transition.from ?? "",
@@ -32,6 +33,7 @@ public struct HookPayload: Sendable, Equatable {
             "delivery_id": .string(delivery.id),
             "hook": .string(delivery.hook),
             "attempt": .int(Int64(attempt)),
+            "account": .string(transition.account),
             "transition": .object([
                 "job_id": .string(transition.jobID),
                 "from": transition.from.map { .string($0) } ?? .null,

@@ -34,7 +34,8 @@ public struct PollMetrics: Sendable {
     public func recorded(_ transitions: [Transition]) {
         for transition in transitions where !transition.isBaseline {
             Counter(
-                label: Self.transitionsName, dimensions: [("account", account), ("to", transition.to)],
+                label: Self.transitionsName,
+                dimensions: [("account", transition.account), ("to", transition.to)],
                 factory: factory
             ).increment()
         }

@@ -33,8 +33,9 @@ extension PollCycle {
     ///   observation another process recorded meanwhile wins (`record(cycle:)`).
     public func sync(_ job: FineTuningJob, observedAt: ObservedInstant) async throws -> JobSync {
         var report = JobSync(job: job, requests: 1)
-        let stored = try await store.knownJobs(ids: [job.id])[job.id]
+        let stored = try await store.knownJobs(account: account, ids: [job.id])[job.id]
         var record = CycleRecord(observed: observedAt, jobs: [job])
+        record.account = account
         record.completesBaseline = false
         record.hooks = hookSource?() ?? hooks
         // A terminal job whose final sync is done costs nothing, as in a cycle.

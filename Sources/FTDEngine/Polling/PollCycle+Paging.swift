@@ -1,4 +1,5 @@
 import FTDAPI
+import FTDModel
 import FTDStore
 
 /// Paging that must end: the limits and checks of SPEC section 3's lists against a server
@@ -16,7 +17,8 @@ extension PollCycle {
             budget -= 1
             result.requests += 1
             let page = try await api.listEvents(jobID: jobID, after: after, limit: pageSizes.events)
-            let stored = try await store.storedEventIDs(jobID: jobID, among: page.data.map(\.id))
+            let stored = try await store.storedEventIDs(
+                job: JobKey(account: account, id: jobID), among: page.data.map(\.id))
             after = pager.take(page: page, storedIDs: stored)
         } while after != nil
         if let cursor = pager.repeatedCursor {

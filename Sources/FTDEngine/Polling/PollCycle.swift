@@ -24,6 +24,9 @@ public struct PollCycle: Sendable {
     let api: any FineTuningAPI
     let store: any PollStore
     let logger: Logger
+    /// The account this cycle looks at (SPEC section 8): every request goes to its API,
+    /// every row it records and every line it logs carries its name.
+    public var account = DefaultAccount.name
     /// Stamps each look at the API; see `ObservedInstant`.
     public let clock: ObservationClock
     public var pageSizes = PageSizes()
@@ -53,6 +56,9 @@ public struct PollCycle: Sendable {
     /// When set, wins over `hooks` and is read when the cycle commits: a reload during a
     /// cycle reaches its transitions.
     public var hookSource: (@Sendable () -> [HookSettings])?
+    /// Whether log lines name jobs with their account: the daemon sets it when several
+    /// accounts are configured.
+    public var namesAccount = false
     /// Counts the status changes the cycle records (`ftd_transitions_total`).
     public var metrics = PollMetrics()
 
@@ -81,7 +87,7 @@ public struct PollCycle: Sendable {
         var report = CycleReport()
         defer { logger.debug("cycle done", metadata: ["cycle.requests": "\(report.requests)"]) }
         let observedAt = clock.now()
-        let baselineDone = try await store.baselineCompleted()
+        let baselineDone = try await store.baselineCompleted(account: account)
 
         var observed = ObservedJobs()
         do {
@@ -93,7 +99,7 @@ public struct PollCycle: Sendable {
             return report
         }
 
-        let unfinished = try await store.jobsNeedingSync()
+        let unfinished = try await store.jobsNeedingSync(account: account)
         for known in unfinished where !JobStatus.isTerminal(known.status) && !observed.contains(known.id) {
             guard !report.credentialsRejected else { break }
             do {
@@ -145,6 +151,7 @@ public struct PollCycle: Sendable {
         report: inout CycleReport
     ) async throws {
         var record = CycleRecord(observed: observedAt, jobs: jobs)
+        record.account = account
         record.hooks = hookSource?() ?? hooks
         record.completesBaseline = final
         for result in results {
@@ -167,7 +174,7 @@ public struct PollCycle: Sendable {
     }
 
     private func activeJobCount() async throws -> Int {
-        try await store.jobsNeedingSync().filter { !JobStatus.isTerminal($0.status) }.count
+        try await store.jobsNeedingSync(account: account).filter { !JobStatus.isTerminal($0.status) }.count
     }
 
     /// Lists jobs newest first: the whole list until the baseline exists, afterwards only
@@ -182,7 +189,7 @@ public struct PollCycle: Sendable {
             let page = try await api.listJobs(after: after, limit: pageSizes.jobs)
             page.data.forEach { observed.add($0) }
             if baselineDone {
-                let known = try await store.knownJobs(ids: page.data.map(\.id))
+                let known = try await store.knownJobs(account: account, ids: page.data.map(\.id))
                 if page.data.allSatisfy({ known[$0.id] != nil }) { return }
             }
             guard page.hasMore, let last = page.data.last else { return }
@@ -191,7 +198,7 @@ public struct PollCycle: Sendable {
     }
 
     private func syncTargets(observed: ObservedJobs, unfinished: [KnownJob]) async throws -> [SyncTarget] {
-        let stored = try await store.knownJobs(ids: observed.ids)
+        let stored = try await store.knownJobs(account: account, ids: observed.ids)
         var targets: [SyncTarget] = []
         for job in observed.jobs {
             let previous = stored[job.id]
@@ -241,7 +248,9 @@ public struct PollCycle: Sendable {
             if let next {
                 // The budget ran out above what is stored: the next cycles read on from here.
                 result.resumeCursor = .set(next)
-            } else if let gap = try await store.eventResumeCursor(jobID: target.jobID) {
+            } else if let gap = try await store.eventResumeCursor(
+                job: JobKey(account: account, id: target.jobID))
+            {
                 // An earlier cycle's budget ran out: read on below it, to the list's end.
                 var backfill = EventPager(stopsAtStoredEvents: false)
                 next = try await readEvents(
@@ -280,8 +289,12 @@ public struct PollCycle: Sendable {
         return checkpoints
     }
 
+    /// How a log line names a job: `account/ftjob-…` once there are several accounts
+    /// (`namesAccount`), the bare id otherwise, as before.
+    func jobName(_ id: String) -> String { namesAccount ? "\(account)/\(id)" : id }
+
     func log(_ error: APIError, jobID: String?) {
-        var metadata: Logger.Metadata = ["http.endpoint": "\(error.endpoint)"]
+        var metadata: Logger.Metadata = ["account": "\(account)", "http.endpoint": "\(error.endpoint)"]
         if let jobID { metadata["job.id"] = "\(jobID)" }
         if let status = error.httpStatus { metadata["http.status"] = "\(status)" }
         if let requestID = error.requestID { metadata["http.request_id"] = "\(requestID)" }
@@ -290,12 +303,13 @@ public struct PollCycle: Sendable {
 
     func log(_ transition: Transition) {
         let metadata: Logger.Metadata = [
-            "job.id": "\(transition.jobID)", "job.status": "\(transition.to)",
+            "account": "\(account)", "job.id": "\(transition.jobID)", "job.status": "\(transition.to)",
             "job.previous_status": "\(transition.from ?? "")",
         ]
         let suffix = transition.isBaseline ? " (baseline)" : ""
         logger.notice(
-            "\(transition.jobID): \(transition.from ?? "new") → \(transition.to)\(suffix)", metadata: metadata
+            "\(jobName(transition.jobID)): \(transition.from ?? "new") → \(transition.to)\(suffix)",
+            metadata: metadata
         )
     }
 }

@@ -34,7 +34,8 @@ extension AppDatabase {
             return try rows.map { row in
                 let record = try DeliveryRecord(row: row)
                 let transition = Transition(
-                    jobID: record.jobID, from: row["from_status"], to: row["to_status"],
+                    account: record.account, jobID: record.jobID, from: row["from_status"],
+                    to: row["to_status"],
                     observedAt: row["observed_at"], isBaseline: row["is_baseline"])
                 return HookDelivery(
                     id: record.id, hook: record.hook, transition: transition,
@@ -57,7 +58,8 @@ extension AppDatabase {
                     db, sql: "SELECT COUNT(*) FROM hook_runs WHERE delivery_id = ?", arguments: [deliveryID])
                 ?? 0
             var run = HookRunRecord(
-                id: nil, deliveryID: deliveryID, jobID: delivery.jobID, hook: delivery.hook,
+                id: nil, deliveryID: deliveryID, account: delivery.account, jobID: delivery.jobID,
+                hook: delivery.hook,
                 attempt: previous + 1, status: HookRunRecord.running, exitCode: nil, timedOut: false,
                 startedAt: startedAt, durationMs: nil, stdout: "", stderr: "")
             try run.insert(db)
@@ -144,9 +146,11 @@ extension AppDatabase {
         for transition: TransitionRecord, jobJSON: String, hooks: [HookSettings], _ db: Database
     ) throws {
         guard !transition.isBaseline, let transitionID = transition.id else { return }
-        for (position, hook) in hooks.enumerated() where hook.fires(on: transition.toStatus) {
+        for (position, hook) in hooks.enumerated()
+        where hook.fires(on: transition.toStatus, account: transition.account) {
             try DeliveryRecord(
-                id: DeliveryRecord.newID(), transitionID: transitionID, jobID: transition.jobID,
+                id: DeliveryRecord.newID(), transitionID: transitionID, account: transition.account,
+                jobID: transition.jobID,
                 hook: hook.name, position: position, jobJSON: jobJSON, status: .pending, attempts: 0,
                 createdAt: transition.observedAt, doneAt: nil
             ).insert(db)
@@ -164,7 +168,7 @@ extension AppDatabase {
         {
             return job
         }
-        if let stored = try JobRecord.fetchOne(db, key: delivery.jobID) {
+        if let stored = try JobRecord.fetchOne(db, key: ["account": delivery.account, "id": delivery.jobID]) {
             return FineTuningJob(
                 id: stored.id, status: transition.to, model: stored.model, createdAt: stored.createdAt,
                 finishedAt: stored.finishedAt, fineTunedModel: stored.fineTunedModel,

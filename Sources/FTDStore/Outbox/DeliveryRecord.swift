@@ -8,6 +8,7 @@ struct DeliveryRecord: Sendable, Equatable {
 
     var id: String
     var transitionID: Int64
+    var account: String
     var jobID: String
     var hook: String
     var position: Int
@@ -32,6 +33,7 @@ extension DeliveryRecord: Codable, FetchableRecord, PersistableRecord {
     enum CodingKeys: String, CodingKey {
         case id
         case transitionID = "transition_id"
+        case account
         case jobID = "job_id"
         case hook, position
         case jobJSON = "job_json"

@@ -8,6 +8,7 @@ struct HookRunRecord: Sendable, Equatable {
 
     var id: Int64?
     var deliveryID: String
+    var account: String
     var jobID: String
     var hook: String
     var attempt: Int
@@ -34,6 +35,7 @@ extension HookRunRecord: Codable, FetchableRecord, MutablePersistableRecord {
     enum CodingKeys: String, CodingKey {
         case id
         case deliveryID = "delivery_id"
+        case account
         case jobID = "job_id"
         case hook, attempt, status
         case exitCode = "exit_code"

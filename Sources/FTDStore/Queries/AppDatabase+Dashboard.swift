@@ -13,6 +13,10 @@ extension AppDatabase {
                 conditions.append("status = ?")
                 arguments.append(status)
             }
+            if let account = query.account {
+                conditions.append("jobs.account = ?")
+                arguments.append(account)
+            }
             if let search = query.search?.lowercased(), !search.isEmpty {
                 // instr, not LIKE: a `%` or `_` typed in the search box means itself.
                 conditions.append(
@@ -42,22 +46,28 @@ extension AppDatabase {
     private static func overview(of summary: JobSummary, sparkPoints: Int, _ db: Database) throws
         -> JobOverview
     {
-        let id = summary.id
+        let key: StatementArguments = [summary.account, summary.id]
         let row = try Row.fetchOne(
-            db, sql: "SELECT suffix, estimated_finish FROM jobs WHERE id = ?", arguments: [id])
+            db, sql: "SELECT suffix, estimated_finish FROM jobs WHERE account = ? AND id = ?", arguments: key)
         let startedAt = try Int64.fetchOne(
-            db, sql: "SELECT MIN(observed_at) FROM transitions WHERE job_id = ? AND to_status = 'running'",
-            arguments: [id])
+            db,
+            sql: """
+                SELECT MIN(observed_at) FROM transitions
+                WHERE account = ? AND job_id = ? AND to_status = 'running'
+                """,
+            arguments: key)
         var totalSteps: Int?
         var spark: [Double] = []
         if summary.steps > 0,
             let bounds = try Row.fetchOne(
-                db, sql: "SELECT MIN(step), MAX(step) FROM steps WHERE job_id = ?", arguments: [id]),
+                db, sql: "SELECT MIN(step), MAX(step) FROM steps WHERE account = ? AND job_id = ?",
+                arguments: key),
             let first: Int = bounds[0], let last: Int = bounds[1]
         {
             totalSteps = try Int.fetchOne(
-                db, sql: "SELECT total_steps FROM steps WHERE job_id = ? AND step = ?", arguments: [id, last])
-            spark = try Self.spark(jobID: id, first: first, last: last, points: sparkPoints, db)
+                db, sql: "SELECT total_steps FROM steps WHERE account = ? AND job_id = ? AND step = ?",
+                arguments: key + [last])
+            spark = try Self.spark(job: summary.key, first: first, last: last, points: sparkPoints, db)
         }
         return JobOverview(
             summary: summary, suffix: row?["suffix"], totalSteps: totalSteps, startedAt: startedAt,
@@ -66,14 +76,14 @@ extension AppDatabase {
 
     /// Train loss at `points` evenly spaced steps from `first` to `last`: one seek on the
     /// `(job_id, step)` key each, so a job of 100,000 steps costs what one of 40 does.
-    private static func spark(jobID: String, first: Int, last: Int, points: Int, _ db: Database) throws
+    private static func spark(job: JobKey, first: Int, last: Int, points: Int, _ db: Database) throws
         -> [Double]
     {
         guard points > 0 else { return [] }
         let statement = try db.cachedStatement(
             sql: """
                 SELECT step, train_loss FROM steps
-                WHERE job_id = ? AND step >= ? AND train_loss IS NOT NULL ORDER BY step LIMIT 1
+                WHERE account = ? AND job_id = ? AND step >= ? AND train_loss IS NOT NULL ORDER BY step LIMIT 1
                 """)
         var values: [Double] = []
         var previousStep = Int.min
@@ -82,7 +92,9 @@ extension AppDatabase {
             let target =
                 count == 1
                 ? last : first + Int((Double(last - first) * Double(index) / Double(count - 1)).rounded())
-            guard let row = try Row.fetchOne(statement, arguments: [jobID, max(target, previousStep + 1)])
+            guard
+                let row = try Row.fetchOne(
+                    statement, arguments: [job.account, job.id, max(target, previousStep + 1)])
             else {
                 break
             }
@@ -95,8 +107,8 @@ extension AppDatabase {
 
     public func eventPage(_ query: EventPageQuery) throws -> EventPage {
         try writer.read { db in
-            var conditions = ["job_id = ?"]
-            var arguments: [any DatabaseValueConvertible] = [query.jobID]
+            var conditions = ["account = ?", "job_id = ?"]
+            var arguments: [any DatabaseValueConvertible] = [query.job.account, query.job.id]
             if let level = query.level {
                 conditions.append("level = ?")
                 arguments.append(level)

@@ -1,3 +1,4 @@
+import FTDModel
 import Foundation
 import GRDB
 
@@ -9,7 +10,6 @@ extension AppDatabase {
     /// their attempts.
     public func hookRuns(failedOnly: Bool = false, limit: Int = 50) throws -> [DeliveryView] {
         try writer.read { db in
-            guard try db.tableExists("deliveries") else { return [] }
             let rows = try Row.fetchAll(
                 db,
                 sql: """
@@ -29,7 +29,8 @@ extension AppDatabase {
                 let record = try DeliveryRecord(row: row)
                 let stderr: String? = row["last_stderr"]
                 return DeliveryView(
-                    deliveryID: record.id, hook: record.hook, jobID: record.jobID, from: row["from_status"],
+                    deliveryID: record.id, hook: record.hook, account: record.account, jobID: record.jobID,
+                    from: row["from_status"],
                     to: row["to_status"], observedAt: row["observed_at"], status: record.status.rawValue,
                     attempts: record.attempts, lastExitCode: row["last_exit_code"],
                     lastStderrLine: stderr.flatMap(Self.lastNonEmptyLine), createdAt: record.createdAt,
@@ -40,11 +41,12 @@ extension AppDatabase {
 
     /// A job's finished attempts in the order they ran. An attempt still running is left
     /// out: SPEC section 6 knows only finished ones, and it shows once it ends.
-    static func hookRunViews(jobID: String, _ db: Database) throws -> [HookRunView] {
-        guard try db.tableExists("hook_runs") else { return [] }
-        return try HookRunRecord.fetchAll(
-            db, sql: "SELECT * FROM hook_runs WHERE job_id = ? AND status != 'running' ORDER BY id",
-            arguments: [jobID]
+    static func hookRunViews(job: JobKey, _ db: Database) throws -> [HookRunView] {
+        try HookRunRecord.fetchAll(
+            db,
+            sql:
+                "SELECT * FROM hook_runs WHERE account = ? AND job_id = ? AND status != 'running' ORDER BY id",
+            arguments: [job.account, job.id]
         ).map(\.view)
     }
 

@@ -5,9 +5,13 @@ import GRDB
 extension AppDatabase {
     /// A stored job as the API last sent it (its raw JSON decoded again), for
     /// `ftd hooks test --job`. Unknown ids throw `StoreError.unknownJob`.
-    public func storedJob(id: String) throws -> FineTuningJob {
-        guard let record = try writer.read({ db in try JobRecord.fetchOne(db, key: id) }) else {
-            throw StoreError.unknownJob(input: id)
+    public func storedJob(_ job: JobKey) throws -> FineTuningJob {
+        guard
+            let record = try writer.read({ db in
+                try JobRecord.fetchOne(db, key: ["account": job.account, "id": job.id])
+            })
+        else {
+            throw StoreError.unknownJob(input: job.id)
         }
         if let raw = try? JSONValue.parse(Data(record.rawJSON.utf8)), let job = try? FineTuningJob(json: raw)
         {

@@ -4,6 +4,8 @@ import FTDModel
 public struct OverviewQuery: Sendable, Equatable {
     /// Only jobs of this status.
     public var status: String?
+    /// Only jobs of this account.
+    public var account: String?
     /// A case-insensitive piece of the id, the suffix, the model or the fine-tuned model.
     public var search: String?
     public var limit: Int
@@ -12,9 +14,12 @@ public struct OverviewQuery: Sendable, Equatable {
     public var sparkPoints: Int
 
     public init(
-        status: String? = nil, search: String? = nil, limit: Int = 50, offset: Int = 0, sparkPoints: Int = 40
+        status: String? = nil, account: String? = nil, search: String? = nil, limit: Int = 50,
+        offset: Int = 0,
+        sparkPoints: Int = 40
     ) {
         self.status = status
+        self.account = account
         self.search = search
         self.limit = limit
         self.offset = offset
@@ -86,7 +91,7 @@ public struct EventCursor: Sendable, Equatable, Comparable {
 /// One page of a job's events, newest first: the Messages panel, which must stay usable
 /// with 100,000 of them.
 public struct EventPageQuery: Sendable, Equatable {
-    public var jobID: String
+    public var job: JobKey
     /// Only events older than this one.
     public var before: EventCursor?
     /// Only events newer than this one (a live page asking what is new).
@@ -98,10 +103,10 @@ public struct EventPageQuery: Sendable, Equatable {
     public var limit: Int
 
     public init(
-        jobID: String, before: EventCursor? = nil, after: EventCursor? = nil, level: String? = nil,
+        job: JobKey, before: EventCursor? = nil, after: EventCursor? = nil, level: String? = nil,
         search: String? = nil, limit: Int = 200
     ) {
-        self.jobID = jobID
+        self.job = job
         self.before = before
         self.after = after
         self.level = level

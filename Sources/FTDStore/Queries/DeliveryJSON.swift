@@ -11,6 +11,7 @@ public enum DeliveryJSON {
         .object([
             "delivery_id": .string(delivery.deliveryID),
             "hook": .string(delivery.hook),
+            "account": .string(delivery.account),
             "job_id": .string(delivery.jobID),
             "transition": .object([
                 "from": .optional(delivery.from),

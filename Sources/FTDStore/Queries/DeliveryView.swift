@@ -1,8 +1,11 @@
+import FTDModel
+
 /// One delivery as `ftd hooks runs` shows it: which hook, for which transition, and how
 /// its attempts went so far.
 public struct DeliveryView: Sendable, Equatable {
     public var deliveryID: String
     public var hook: String
+    public var account: String
     public var jobID: String
     /// nil for a newly seen job.
     public var from: String?
@@ -20,12 +23,14 @@ public struct DeliveryView: Sendable, Equatable {
     public var doneAt: Int64?
 
     public init(
-        deliveryID: String, hook: String, jobID: String, from: String?, to: String, observedAt: Int64,
+        deliveryID: String, hook: String, account: String = DefaultAccount.name, jobID: String, from: String?,
+        to: String, observedAt: Int64,
         status: String, attempts: Int, lastExitCode: Int32?, lastStderrLine: String?, createdAt: Int64,
         doneAt: Int64?
     ) {
         self.deliveryID = deliveryID
         self.hook = hook
+        self.account = account
         self.jobID = jobID
         self.from = from
         self.to = to

@@ -23,6 +23,7 @@ public enum HistoryJSON {
     package static func summary(_ job: JobSummary) -> JSONValue {
         .object([
             "id": .string(job.id),
+            "account": .string(job.account),
             "status": .string(job.status),
             "model": .optional(job.model),
             "fine_tuned_model": .optional(job.fineTunedModel),

@@ -2,6 +2,8 @@ import FTDModel
 
 /// One line of `ftd history`: a job as stored, with the size and end of its loss curve.
 public struct JobSummary: Sendable, Equatable {
+    /// The account it belongs to (SPEC section 8).
+    public var account: String
     public var id: String
     public var status: String
     public var model: String?
@@ -16,10 +18,12 @@ public struct JobSummary: Sendable, Equatable {
     public var lastTrainLoss: Double?
 
     public init(
-        id: String, status: String, model: String? = nil, fineTunedModel: String? = nil,
+        account: String = DefaultAccount.name, id: String, status: String, model: String? = nil,
+        fineTunedModel: String? = nil,
         createdAt: Int64? = nil, finishedAt: Int64? = nil, trainedTokens: Int64? = nil,
         error: JobError? = nil, steps: Int = 0, lastTrainLoss: Double? = nil
     ) {
+        self.account = account
         self.id = id
         self.status = status
         self.model = model
@@ -31,4 +35,8 @@ public struct JobSummary: Sendable, Equatable {
         self.steps = steps
         self.lastTrainLoss = lastTrainLoss
     }
+}
+
+extension JobSummary {
+    public var key: JobKey { JobKey(account: account, id: id) }
 }

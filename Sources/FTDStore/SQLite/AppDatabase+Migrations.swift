@@ -166,6 +166,7 @@ extension AppDatabase {
                     WHERE type IS NOT 'metrics'
                     """)
         }
+        migrator.registerMigration("v8-accounts", migrate: Self.migrateToAccounts)
         return migrator
     }
 }

@@ -2,39 +2,42 @@ import FTDModel
 import GRDB
 
 extension AppDatabase {
-    /// `meta` key of the unix time the baseline cycle was recorded.
-    static let baselineKey = "baseline_completed_at"
-
-    public func baselineCompleted() throws -> Bool {
-        try read { db in try Self.baselineTime(db) != nil }
+    public func baselineCompleted(account: String) throws -> Bool {
+        try read { db in try Self.baselineTime(db, account: account) != nil }
     }
 
-    public func knownJobs(ids: [String]) throws -> [String: KnownJob] {
+    public func knownJobs(account: String, ids: [String]) throws -> [String: KnownJob] {
         guard !ids.isEmpty else { return [:] }
         return try read { db in
             var known: [String: KnownJob] = [:]
             for batch in Self.variableBatches(Array(Set(ids))) {
-                for record in try JobRecord.fetchAll(db, keys: batch) { known[record.id] = record.knownJob }
+                let records = try JobRecord.fetchAll(
+                    db,
+                    sql:
+                        "SELECT * FROM jobs WHERE account = ? AND id IN (\(databaseQuestionMarks(count: batch.count)))",
+                    arguments: StatementArguments([account] + batch))
+                for record in records { known[record.id] = record.knownJob }
             }
             return known
         }
     }
 
-    public func jobsNeedingSync() throws -> [KnownJob] {
+    public func jobsNeedingSync(account: String) throws -> [KnownJob] {
         try read { db in
             let terminal = JobStatus.terminal.sorted()
             return try JobRecord.fetchAll(
                 db,
                 sql: """
                     SELECT * FROM jobs
-                    WHERE final_sync_done = 0 OR status NOT IN (\(databaseQuestionMarks(count: terminal.count)))
+                    WHERE account = ?
+                        AND (final_sync_done = 0 OR status NOT IN (\(databaseQuestionMarks(count: terminal.count))))
                     ORDER BY created_at DESC, id DESC
-                    """, arguments: StatementArguments(terminal)
+                    """, arguments: StatementArguments([account] + terminal)
             ).map(\.knownJob)
         }
     }
 
-    public func storedEventIDs(jobID: String, among eventIDs: [String]) throws -> Set<String> {
+    public func storedEventIDs(job: JobKey, among eventIDs: [String]) throws -> Set<String> {
         guard !eventIDs.isEmpty else { return [] }
         return try read { db in
             var stored: Set<String> = []
@@ -43,8 +46,8 @@ extension AppDatabase {
                     db,
                     sql: """
                         SELECT id FROM events
-                        WHERE job_id = ? AND id IN (\(databaseQuestionMarks(count: batch.count)))
-                        """, arguments: StatementArguments([jobID] + batch))
+                        WHERE account = ? AND job_id = ? AND id IN (\(databaseQuestionMarks(count: batch.count)))
+                        """, arguments: StatementArguments([job.account, job.id] + batch))
                 stored.formUnion(ids)
             }
             return stored
@@ -64,22 +67,23 @@ extension AppDatabase {
 
     /// `meta` key of a job's event resume cursor: a few jobs at most ever have one, so it
     /// needs no table of its own.
-    static func eventResumeKey(_ jobID: String) -> String { "events_resume_after:" + jobID }
+    static func eventResumeKey(_ job: JobKey) -> String { "events_resume_after:\(job)" }
 
-    public func eventResumeCursor(jobID: String) throws -> String? {
+    public func eventResumeCursor(job: JobKey) throws -> String? {
         try read { db in
             try String.fetchOne(
-                db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [Self.eventResumeKey(jobID)])
+                db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [Self.eventResumeKey(job)])
         }
     }
 
     public func record(cycle: CycleRecord, rule: TransitionRule) throws -> [Transition] {
         try write { db in
-            let isBaseline = try Self.baselineTime(db) == nil
+            let account = cycle.account
+            let isBaseline = try Self.baselineTime(db, account: account) == nil
             var transitions: [Transition] = []
             for job in cycle.jobs {
                 if let written = try upsert(
-                    job, observed: cycle.observed, isBaseline: isBaseline, rule: rule, db)
+                    job, account: account, observed: cycle.observed, isBaseline: isBaseline, rule: rule, db)
                 {
                     var record = TransitionRecord(written.transition)
                     try record.insert(db)
@@ -92,7 +96,9 @@ extension AppDatabase {
             var storedJobs = Set(cycle.jobs.map(\.id))
             let storesChildren = { (jobID: String, kind: String) throws -> Bool in
                 if storedJobs.contains(jobID) { return true }
-                guard try self.storesChildren(of: jobID, kind: kind, db) else { return false }
+                guard try self.storesChildren(of: JobKey(account: account, id: jobID), kind: kind, db) else {
+                    return false
+                }
                 storedJobs.insert(jobID)
                 return true
             }
@@ -102,47 +108,54 @@ extension AppDatabase {
                 // The API sends newest first; stored oldest first, `seq` then orders events
                 // that share a `created_at` second the way they happened.
                 for event in batch.reversed() {
-                    var record = EventRecord(event)
+                    var record = EventRecord(event, account: account)
                     record.jobID = jobID
                     try Self.insert(record, db)
                 }
             }
             // Triggers keep `step_summaries` (migration v4).
             for step in cycle.steps where try storesChildren(step.jobID, "steps") {
-                try Self.merge(StepRecord(step), db)
+                try Self.merge(StepRecord(step, account: account), db)
             }
             for checkpoint in cycle.checkpoints
             where try storesChildren(checkpoint.jobID, "checkpoints") {
-                try CheckpointRecord(checkpoint).insert(db, onConflict: .ignore)
+                try CheckpointRecord(checkpoint, account: account).insert(db, onConflict: .ignore)
             }
             for (jobID, cursor) in cycle.eventResumeCursors.sorted(by: { $0.key < $1.key })
             where try storesChildren(jobID, "events") {
                 try db.execute(
                     sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                    arguments: [Self.eventResumeKey(jobID), cursor])
+                    arguments: [Self.eventResumeKey(JobKey(account: account, id: jobID)), cursor])
             }
             for jobID in cycle.eventResumeCleared.sorted() {
-                try db.execute(sql: "DELETE FROM meta WHERE key = ?", arguments: [Self.eventResumeKey(jobID)])
+                try db.execute(
+                    sql: "DELETE FROM meta WHERE key = ?",
+                    arguments: [Self.eventResumeKey(JobKey(account: account, id: jobID))])
             }
             for jobID in cycle.finalSyncCompleted.sorted() {
-                try db.cachedStatement(sql: "UPDATE jobs SET final_sync_done = 1 WHERE id = ?")
-                    .execute(arguments: [jobID])
+                try db.cachedStatement(
+                    sql: "UPDATE jobs SET final_sync_done = 1 WHERE account = ? AND id = ?"
+                )
+                .execute(arguments: [account, jobID])
             }
             if isBaseline, cycle.completesBaseline {
                 try db.execute(
-                    sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                    arguments: [Self.baselineKey, String(cycle.observedAt)])
+                    sql: """
+                        INSERT INTO accounts (name, baseline_completed_at) VALUES (?, ?)
+                        ON CONFLICT (name) DO UPDATE SET baseline_completed_at = excluded.baseline_completed_at
+                        """,
+                    arguments: [account, cycle.observedAt])
             }
             return transitions
         }
     }
 
     private func upsert(
-        _ job: FineTuningJob, observed: ObservedInstant, isBaseline: Bool, rule: TransitionRule,
-        _ db: Database
+        _ job: FineTuningJob, account: String, observed: ObservedInstant, isBaseline: Bool,
+        rule: TransitionRule, _ db: Database
     ) throws -> (transition: Transition, jobJSON: String)? {
-        var record = JobRecord(job: job, observed: observed)
-        let stored = try JobRecord.fetchOne(db, key: job.id)
+        var record = JobRecord(job: job, account: account, observed: observed)
+        let stored = try JobRecord.fetchOne(db, key: ["account": account, "id": job.id])
         let observation = JobObservation(
             jobID: job.id, status: job.status, observed: observed,
             stored: stored.map { JobObservation.Stored(status: $0.status, observed: $0.observed) },
@@ -154,16 +167,20 @@ extension AppDatabase {
             record.finalSyncDone = stored.status == job.status && stored.finalSyncDone
         }
         try record.save(db)
-        return transition.map { ($0, jobJSON: record.rawJSON) }
+        return transition.map { transition in
+            var transition = transition
+            transition.account = account
+            return (transition, jobJSON: record.rawJSON)
+        }
     }
 
     /// Rows about a job the store never saw would be orphans; the poller always records
     /// the job with them, so this only guards against a caller's mistake.
-    private func storesChildren(of jobID: String, kind: String, _ db: Database) throws -> Bool {
-        if try JobRecord.exists(db, key: jobID) { return true }
+    private func storesChildren(of job: JobKey, kind: String, _ db: Database) throws -> Bool {
+        if try JobRecord.exists(db, key: ["account": job.account, "id": job.id]) { return true }
         logger.warning(
             "ignoring rows of a job that is not stored",
-            metadata: ["job.id": "\(jobID)", "store.table": "\(kind)"])
+            metadata: ["account": "\(job.account)", "job.id": "\(job.id)", "store.table": "\(kind)"])
         return false
     }
 
@@ -172,12 +189,12 @@ extension AppDatabase {
     private static func insert(_ event: EventRecord, _ db: Database) throws {
         try db.cachedStatement(
             sql: """
-                INSERT OR IGNORE INTO events (id, job_id, created_at, level, type, message, data_json)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT OR IGNORE INTO events (account, id, job_id, created_at, level, type, message, data_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(
             arguments: [
-                event.id, event.jobID, event.createdAt, event.level, event.type, event.message,
+                event.account, event.id, event.jobID, event.createdAt, event.level, event.type, event.message,
                 event.dataJSON,
             ])
     }
@@ -187,10 +204,10 @@ extension AppDatabase {
         // Cached: a cycle can merge thousands of steps, and preparing is most of the cost.
         try db.cachedStatement(
             sql: """
-                INSERT INTO steps (job_id, step, total_steps, train_loss, train_mean_token_accuracy,
+                INSERT INTO steps (account, job_id, step, total_steps, train_loss, train_mean_token_accuracy,
                     valid_loss, valid_mean_token_accuracy, full_valid_loss, full_valid_mean_token_accuracy)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (job_id, step) DO UPDATE SET
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (account, job_id, step) DO UPDATE SET
                     total_steps = COALESCE(excluded.total_steps, total_steps),
                     train_loss = COALESCE(excluded.train_loss, train_loss),
                     train_mean_token_accuracy = COALESCE(excluded.train_mean_token_accuracy, train_mean_token_accuracy),
@@ -201,15 +218,16 @@ extension AppDatabase {
                 """
         ).execute(
             arguments: [
-                step.jobID, step.step, step.totalSteps, step.trainLoss, step.trainMeanTokenAccuracy,
+                step.account, step.jobID, step.step, step.totalSteps, step.trainLoss,
+                step.trainMeanTokenAccuracy,
                 step.validLoss, step.validMeanTokenAccuracy, step.fullValidLoss,
                 step.fullValidMeanTokenAccuracy,
             ])
     }
 
-    static func baselineTime(_ db: Database) throws -> Int64? {
-        try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [baselineKey])
-            .flatMap { Int64($0) }
+    static func baselineTime(_ db: Database, account: String) throws -> Int64? {
+        try Int64.fetchOne(
+            db, sql: "SELECT baseline_completed_at FROM accounts WHERE name = ?", arguments: [account])
     }
 }
 

@@ -2,28 +2,27 @@ import FTDModel
 import Foundation
 import GRDB
 
-/// The daemon's own state in the `meta` table: how the last cycle went, and the last one
-/// that went wrong. Written after every cycle, so `ftd status` can answer from another
-/// process, and kept apart from the cycle's facts: a cycle that recorded nothing still
-/// leaves its outcome.
+/// Each account's own state in the `accounts` table: how its last cycle went, and the
+/// last one that went wrong. Written after every cycle, so `ftd status` can answer from
+/// another process, and kept apart from the cycle's facts: a cycle that recorded nothing
+/// still leaves its outcome.
 extension AppDatabase {
-    static let lastCycleKey = "daemon.last_cycle"
-    static let lastErrorKey = "daemon.last_error"
-    /// Unix seconds when the last complete cycle ended (`/metrics`), kept apart: the last
-    /// cycle and the last error say nothing of it once an incomplete one followed.
-    static let lastCompleteCycleKey = "daemon.last_complete_cycle_at"
-
-    public func recordCycleOutcome(_ outcome: CycleOutcome) throws {
+    public func recordCycleOutcome(_ outcome: CycleOutcome, account: String) throws {
         let json = String(decoding: try JSONEncoder().encode(outcome), as: UTF8.self)
         try write { db in
-            let upsert = "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"
-            try db.execute(sql: upsert, arguments: [Self.lastCycleKey, json])
-            if outcome.result != .complete {
-                try db.execute(sql: upsert, arguments: [Self.lastErrorKey, json])
-            } else {
-                try db.execute(
-                    sql: upsert, arguments: [Self.lastCompleteCycleKey, String(outcome.finishedAt)])
-            }
+            try db.execute(
+                sql: """
+                    INSERT INTO accounts (name, last_cycle, last_error, last_complete_cycle_at)
+                    VALUES (?, ?, ?, ?)
+                    ON CONFLICT (name) DO UPDATE SET
+                        last_cycle = excluded.last_cycle,
+                        last_error = COALESCE(excluded.last_error, last_error),
+                        last_complete_cycle_at = COALESCE(excluded.last_complete_cycle_at, last_complete_cycle_at)
+                    """,
+                arguments: [
+                    account, json, outcome.result == .complete ? nil : json,
+                    outcome.result == .complete ? outcome.finishedAt : nil,
+                ])
         }
     }
 
@@ -34,36 +33,50 @@ extension AppDatabase {
         }
     }
 
-    /// The outcome stored under `key` (`lastCycleKey`, `lastErrorKey`).
-    static func storedOutcome(_ db: Database, key: String) throws -> CycleOutcome? {
-        guard
-            let text = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key])
-        else { return nil }
-        return try? JSONDecoder().decode(CycleOutcome.self, from: Data(text.utf8))
-    }
-
-    static func lastCycleOutcome(_ db: Database) throws -> CycleOutcome? {
-        try storedOutcome(db, key: lastCycleKey)
+    static func decodedOutcome(_ text: String?) -> CycleOutcome? {
+        text.flatMap { try? JSONDecoder().decode(CycleOutcome.self, from: Data($0.utf8)) }
     }
 
     public func daemonStatus() throws -> StoredDaemonStatus {
         try read { db in
-            func outcome(_ key: String) throws -> CycleOutcome? { try Self.storedOutcome(db, key: key) }
             let terminal = JobStatus.terminal.sorted()
-            let active =
-                try Int.fetchOne(
-                    db,
-                    sql:
-                        "SELECT COUNT(*) FROM jobs WHERE status NOT IN (\(databaseQuestionMarks(count: terminal.count)))",
-                    arguments: StatementArguments(terminal)) ?? 0
-            let jobs = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM jobs") ?? 0
+            var counts: [String: (jobs: Int, active: Int)] = [:]
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT account, COUNT(*),
+                        SUM(status NOT IN (\(databaseQuestionMarks(count: terminal.count))))
+                    FROM jobs GROUP BY account
+                    """, arguments: StatementArguments(terminal))
+            while let row = try rows.next() { counts[row[0]] = (row[1], row[2] ?? 0) }
+            var accounts: [AccountStatus] = []
+            let stored = try Row.fetchCursor(
+                db,
+                sql:
+                    "SELECT name, last_cycle, last_error, last_complete_cycle_at, baseline_completed_at FROM accounts"
+            )
+            var named: Set<String> = []
+            while let row = try stored.next() {
+                let name: String = row[0]
+                named.insert(name)
+                accounts.append(
+                    AccountStatus(
+                        name: name, lastCycle: Self.decodedOutcome(row[1]),
+                        lastError: Self.decodedOutcome(row[2]),
+                        lastCompleteCycleAt: row[3], baselineCompletedAt: row[4],
+                        jobs: counts[name]?.jobs ?? 0,
+                        activeJobs: counts[name]?.active ?? 0))
+            }
+            for (name, count) in counts where !named.contains(name) {
+                accounts.append(
+                    AccountStatus(
+                        name: name, lastCycle: nil, lastError: nil, lastCompleteCycleAt: nil,
+                        baselineCompletedAt: nil, jobs: count.jobs, activeJobs: count.active))
+            }
+            accounts.sort { $0.name < $1.name }
             let pending =
-                try db.tableExists("deliveries")
-                ? try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM deliveries WHERE status = 'pending'") ?? 0
-                : 0
-            return StoredDaemonStatus(
-                lastCycle: try outcome(Self.lastCycleKey), lastError: try outcome(Self.lastErrorKey),
-                activeJobs: active, pendingDeliveries: pending, jobs: jobs)
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM deliveries WHERE status = 'pending'") ?? 0
+            return StoredDaemonStatus(accounts: accounts, pendingDeliveries: pending)
         }
     }
 }

@@ -146,11 +146,13 @@ public struct AppDatabase: Sendable {
             throw StoreError.cannotOpen(path: path, reason: "\(error)")
         }
         let hasSchema: Bool
+        let missing: [String]
         do {
-            hasSchema = try queue.read { db in
+            (hasSchema, missing) = try queue.read { db in
                 let applied = try Self.migrator.appliedIdentifiers(db)
                 let hasJobs = try db.tableExists("jobs")
-                return applied.contains("v1") && hasJobs
+                let missing = Self.readerRequiredMigrations.filter { !applied.contains($0) }
+                return (applied.contains("v1") && hasJobs, missing)
             }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
             throw StoreError.notAnFTDDatabase(path: path, reason: "not an SQLite file")
@@ -160,8 +162,13 @@ public struct AppDatabase: Sendable {
         guard hasSchema else {
             throw StoreError.notAnFTDDatabase(path: path, reason: "it has no ftd tables")
         }
+        if let first = missing.first { throw StoreError.olderSchema(path: path, missing: first) }
         return AppDatabase(readingFrom: queue, logger: logger)
     }
+
+    /// The migrations the queries of a reader rely on: `v8-accounts` keys every row by its
+    /// account, and every older one comes before it.
+    static let readerRequiredMigrations = ["v8-accounts"]
 
     /// A fresh database in memory, migrated: for tests.
     public static func inMemory(logger: Logger = Logger(label: "ftd.store")) throws -> AppDatabase {

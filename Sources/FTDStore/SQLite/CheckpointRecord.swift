@@ -4,6 +4,7 @@ import GRDB
 
 /// A row of `checkpoints`, with the metrics object as the API sent it.
 struct CheckpointRecord: Sendable, Equatable {
+    var account: String
     var id: String
     var jobID: String
     var createdAt: Int64?
@@ -13,9 +14,9 @@ struct CheckpointRecord: Sendable, Equatable {
 }
 
 extension CheckpointRecord {
-    init(_ checkpoint: Checkpoint) {
+    init(_ checkpoint: Checkpoint, account: String) {
         self.init(
-            id: checkpoint.id, jobID: checkpoint.jobID, createdAt: checkpoint.createdAt,
+            account: account, id: checkpoint.id, jobID: checkpoint.jobID, createdAt: checkpoint.createdAt,
             stepNumber: checkpoint.stepNumber,
             fineTunedModelCheckpoint: checkpoint.fineTunedModelCheckpoint,
             metricsJSON: checkpoint.metrics.map { String(decoding: $0.encoded(), as: UTF8.self) })
@@ -33,7 +34,7 @@ extension CheckpointRecord: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "checkpoints"
 
     enum CodingKeys: String, CodingKey {
-        case id
+        case account, id
         case jobID = "job_id"
         case createdAt = "created_at"
         case stepNumber = "step_number"

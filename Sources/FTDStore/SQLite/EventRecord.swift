@@ -5,6 +5,7 @@ import GRDB
 /// A row of `events`. `seq` orders events stored within one `created_at` second.
 struct EventRecord: Sendable, Equatable {
     var seq: Int64?
+    var account: String
     var id: String
     var jobID: String
     var createdAt: Int64
@@ -15,9 +16,10 @@ struct EventRecord: Sendable, Equatable {
 }
 
 extension EventRecord {
-    init(_ event: JobEvent) {
+    init(_ event: JobEvent, account: String) {
         self.init(
-            seq: nil, id: event.id, jobID: event.jobID, createdAt: event.createdAt, level: event.level,
+            seq: nil, account: account, id: event.id, jobID: event.jobID, createdAt: event.createdAt,
+            level: event.level,
             type: event.type, message: event.message,
             dataJSON: event.data.map(\.encodedString))
     }
@@ -33,7 +35,7 @@ extension EventRecord: Codable, FetchableRecord, MutablePersistableRecord {
     static let databaseTableName = "events"
 
     enum CodingKeys: String, CodingKey {
-        case seq, id
+        case seq, account, id
         case jobID = "job_id"
         case createdAt = "created_at"
         case level, type, message

@@ -4,6 +4,7 @@ import GRDB
 
 /// A row of `jobs`: the latest state of a job, with the JSON the API last sent for it.
 struct JobRecord: Sendable, Equatable {
+    var account: String
     var id: String
     var status: String
     var model: String?
@@ -28,10 +29,11 @@ struct JobRecord: Sendable, Equatable {
 }
 
 extension JobRecord {
-    init(job: FineTuningJob, observed: ObservedInstant) {
+    init(job: FineTuningJob, account: String, observed: ObservedInstant) {
         let observedAt = observed.unixSeconds
         self.init(
-            id: job.id, status: job.status, model: job.model, fineTunedModel: job.fineTunedModel,
+            account: account, id: job.id, status: job.status, model: job.model,
+            fineTunedModel: job.fineTunedModel,
             createdAt: job.createdAt, finishedAt: job.finishedAt, trainedTokens: job.trainedTokens,
             estimatedFinish: job.estimatedFinish, trainingFile: job.trainingFile,
             validationFile: job.validationFile, suffix: job.suffix, errorCode: job.error?.code,
@@ -58,7 +60,7 @@ extension JobRecord: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "jobs"
 
     enum CodingKeys: String, CodingKey {
-        case id, status, model
+        case account, id, status, model
         case fineTunedModel = "fine_tuned_model"
         case createdAt = "created_at"
         case finishedAt = "finished_at"

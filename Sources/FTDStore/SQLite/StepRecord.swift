@@ -3,6 +3,7 @@ import GRDB
 
 /// A row of `steps`: one loss step per (job, step).
 struct StepRecord: Sendable, Equatable {
+    var account: String
     var jobID: String
     var step: Int
     var totalSteps: Int?
@@ -15,9 +16,10 @@ struct StepRecord: Sendable, Equatable {
 }
 
 extension StepRecord {
-    init(_ step: LossStep) {
+    init(_ step: LossStep, account: String) {
         self.init(
-            jobID: step.jobID, step: step.step, totalSteps: step.totalSteps, trainLoss: step.trainLoss,
+            account: account, jobID: step.jobID, step: step.step, totalSteps: step.totalSteps,
+            trainLoss: step.trainLoss,
             trainMeanTokenAccuracy: step.trainMeanTokenAccuracy, validLoss: step.validLoss,
             validMeanTokenAccuracy: step.validMeanTokenAccuracy, fullValidLoss: step.fullValidLoss,
             fullValidMeanTokenAccuracy: step.fullValidMeanTokenAccuracy)
@@ -36,6 +38,7 @@ extension StepRecord: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "steps"
 
     enum CodingKeys: String, CodingKey {
+        case account
         case jobID = "job_id"
         case step
         case totalSteps = "total_steps"

@@ -4,6 +4,7 @@ import GRDB
 /// A row of `transitions`: one status change, in the order it was observed.
 struct TransitionRecord: Sendable, Equatable {
     var id: Int64?
+    var account: String
     var jobID: String
     var fromStatus: String?
     var toStatus: String
@@ -14,13 +15,15 @@ struct TransitionRecord: Sendable, Equatable {
 extension TransitionRecord {
     init(_ transition: Transition) {
         self.init(
-            id: nil, jobID: transition.jobID, fromStatus: transition.from, toStatus: transition.to,
+            id: nil, account: transition.account, jobID: transition.jobID, fromStatus: transition.from,
+            toStatus: transition.to,
             observedAt: transition.observedAt, isBaseline: transition.isBaseline)
     }
 
     var transition: Transition {
         Transition(
-            jobID: jobID, from: fromStatus, to: toStatus, observedAt: observedAt, isBaseline: isBaseline)
+            account: account, jobID: jobID, from: fromStatus, to: toStatus, observedAt: observedAt,
+            isBaseline: isBaseline)
     }
 }
 
@@ -28,7 +31,7 @@ extension TransitionRecord: Codable, FetchableRecord, MutablePersistableRecord {
     static let databaseTableName = "transitions"
 
     enum CodingKeys: String, CodingKey {
-        case id
+        case id, account
         case jobID = "job_id"
         case fromStatus = "from_status"
         case toStatus = "to_status"

@@ -45,22 +45,57 @@ public struct CycleOutcome: Sendable, Equatable, Codable {
     }
 }
 
-/// What `ftd status` reads from the database.
+/// What `ftd status` reads from the database: each account's state, and the outbox.
 public struct StoredDaemonStatus: Sendable, Equatable {
-    public var lastCycle: CycleOutcome?
-    /// The most recent cycle that went wrong, which may be older than `lastCycle`.
-    public var lastError: CycleOutcome?
-    public var activeJobs: Int
+    /// By name; an account appears once it has a cycle recorded or a job stored.
+    public var accounts: [AccountStatus]
     public var pendingDeliveries: Int
+
+    public init(accounts: [AccountStatus], pendingDeliveries: Int) {
+        self.accounts = accounts
+        self.pendingDeliveries = pendingDeliveries
+    }
+
+    /// The cycle that ended last, of any account.
+    public var lastCycle: CycleOutcome? {
+        accounts.compactMap(\.lastCycle).max { $0.finishedAt < $1.finishedAt }
+    }
+
+    /// The most recent cycle that went wrong, of any account.
+    public var lastError: CycleOutcome? {
+        accounts.compactMap(\.lastError).max { $0.finishedAt < $1.finishedAt }
+    }
+
+    public var activeJobs: Int { accounts.reduce(0) { $0 + $1.activeJobs } }
+    public var jobs: Int { accounts.reduce(0) { $0 + $1.jobs } }
+
+    public func account(named name: String) -> AccountStatus? { accounts.first { $0.name == name } }
+}
+
+/// One account's stored state (SPEC section 8): its last cycle and last error, apart
+/// from every other account's.
+public struct AccountStatus: Sendable, Equatable {
+    public var name: String
+    public var lastCycle: CycleOutcome?
+    /// The most recent cycle of this account that went wrong, which may be older than `lastCycle`.
+    public var lastError: CycleOutcome?
+    /// Unix seconds when its last complete cycle ended.
+    public var lastCompleteCycleAt: Int64?
+    /// Unix seconds when its baseline was recorded; nil until it was.
+    public var baselineCompletedAt: Int64?
     public var jobs: Int
+    public var activeJobs: Int
 
     public init(
-        lastCycle: CycleOutcome?, lastError: CycleOutcome?, activeJobs: Int, pendingDeliveries: Int, jobs: Int
+        name: String, lastCycle: CycleOutcome?, lastError: CycleOutcome?, lastCompleteCycleAt: Int64? = nil,
+        baselineCompletedAt: Int64? = nil, jobs: Int = 0, activeJobs: Int = 0
     ) {
+        self.name = name
         self.lastCycle = lastCycle
         self.lastError = lastError
-        self.activeJobs = activeJobs
-        self.pendingDeliveries = pendingDeliveries
+        self.lastCompleteCycleAt = lastCompleteCycleAt
+        self.baselineCompletedAt = baselineCompletedAt
         self.jobs = jobs
+        self.activeJobs = activeJobs
     }
 }

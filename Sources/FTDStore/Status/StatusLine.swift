@@ -36,6 +36,9 @@ public enum StatusLine {
         return "\(pad(parts.hour)):\(pad(parts.minute)):\(pad(parts.second))"
     }
 
+    /// The first line of a stored error, cleaned for a terminal and at most 80 characters.
+    public static func firstLine(_ text: String) -> String { shortened(text) }
+
     /// The first line, at most 80 characters: systemctl shows the status on one line.
     static func shortened(_ text: String) -> String {
         let line = TerminalSanitizer.clean(text.split(separator: "\n").first.map(String.init) ?? "")

@@ -6,6 +6,9 @@ import FTDModel
 /// transaction by judging each job against its stored row (`TransitionRule`), so two
 /// writers can never record the same change twice.
 public struct CycleRecord: Sendable {
+    /// The account every job, event, step and checkpoint of the record belongs to: a
+    /// cycle looks at one account.
+    public var account: String = DefaultAccount.name
     /// When the cycle observed what it carries: orders it against other writers' records.
     public var observed: ObservedInstant
     /// Unix seconds when the cycle observed what it carries.

@@ -2,8 +2,8 @@ import FTDModel
 
 /// What the daemon records about itself, and what `ftd status` reads back.
 public protocol DaemonStatusStore: Sendable {
-    /// How the last cycle ended (the last failed one is kept apart).
-    func recordCycleOutcome(_ outcome: CycleOutcome) async throws
+    /// How `account`'s last cycle ended (the last failed one is kept apart).
+    func recordCycleOutcome(_ outcome: CycleOutcome, account: String) async throws
     func daemonStatus() async throws -> StoredDaemonStatus
     /// Deliveries not yet done.
     func pendingDeliveryCount() async throws -> Int
@@ -17,23 +17,24 @@ public protocol DaemonStatusStore: Sendable {
 /// The history as `ftd history`, the workflow commands and the dashboard read it: query
 /// models (`JobSummary`, `JobDetail`, `DeliveryView`), never rows.
 public protocol HistoryStore: Sendable {
-    /// Newest first; `status` filters, `limit` caps.
-    func jobSummaries(status: String?, limit: Int?) async throws -> [JobSummary]
+    /// Newest first; `status` and `account` filter, `limit` caps.
+    func jobSummaries(status: String?, account: String?, limit: Int?) async throws -> [JobSummary]
     /// Everything stored of one job; `latestEvents` keeps only the newest N events, and
     /// `skippingMetricsEvents` leaves out those of type `metrics` (their numbers are the
     /// steps: a chart's view of a long job).
     /// `readingSteps: false` leaves `steps` empty (a caller that has them already).
-    func jobDetail(id: String, latestEvents: Int?, skippingMetricsEvents: Bool, readingSteps: Bool)
+    func jobDetail(job: JobKey, latestEvents: Int?, skippingMetricsEvents: Bool, readingSteps: Bool)
         async throws
         -> JobDetail
     /// A job's loss steps, ascending.
-    func steps(jobID: String) async throws -> [LossStep]
+    func steps(job: JobKey) async throws -> [LossStep]
     /// Hook runs, newest first.
     func hookRuns(failedOnly: Bool, limit: Int) async throws -> [DeliveryView]
-    /// A full id or a unique prefix of a stored one.
-    func resolveJobID(_ input: String) async throws -> String
+    /// `account/ftjob-…`, a full id or a unique prefix of a stored one, within `account`
+    /// when given; a prefix matching jobs of several accounts is ambiguous.
+    func resolveJob(_ input: String, account: String?) async throws -> JobKey
     /// The job as last stored, with its raw JSON.
-    func storedJob(id: String) async throws -> FineTuningJob
+    func storedJob(_ job: JobKey) async throws -> FineTuningJob
     /// One page of the dashboard's job list.
     func jobOverview(_ query: OverviewQuery) async throws -> OverviewPage
     /// One page of a job's events, newest first.
@@ -41,9 +42,13 @@ public protocol HistoryStore: Sendable {
 }
 
 extension HistoryStore {
-    public func jobDetail(id: String, latestEvents: Int?) async throws -> JobDetail {
+    public func jobSummaries(status: String?, limit: Int?) async throws -> [JobSummary] {
+        try await jobSummaries(status: status, account: nil, limit: limit)
+    }
+
+    public func jobDetail(job: JobKey, latestEvents: Int?) async throws -> JobDetail {
         try await jobDetail(
-            id: id, latestEvents: latestEvents, skippingMetricsEvents: false, readingSteps: true)
+            job: job, latestEvents: latestEvents, skippingMetricsEvents: false, readingSteps: true)
     }
 }
 

@@ -3,17 +3,18 @@ import FTDModel
 /// The store as the poll cycle sees it. `SQLiteStore` is the real one: every method is
 /// one read or one transaction, and none blocks its caller's thread.
 public protocol PollStore: Sendable {
-    /// True once a baseline cycle has been recorded.
-    func baselineCompleted() async throws -> Bool
+    /// True once a baseline cycle of `account` has been recorded (section 8: each account
+    /// has its own).
+    func baselineCompleted(account: String) async throws -> Bool
     /// The stored state of those of `ids` that are known.
-    func knownJobs(ids: [String]) async throws -> [String: KnownJob]
+    func knownJobs(account: String, ids: [String]) async throws -> [String: KnownJob]
     /// Jobs a cycle still has work for: not terminal, or terminal without final sync.
-    func jobsNeedingSync() async throws -> [KnownJob]
+    func jobsNeedingSync(account: String) async throws -> [KnownJob]
     /// Which of `eventIDs` of the job are already stored.
-    func storedEventIDs(jobID: String, among eventIDs: [String]) async throws -> Set<String>
+    func storedEventIDs(job: JobKey, among eventIDs: [String]) async throws -> Set<String>
     /// Where reading the job's events stopped when an earlier cycle's page budget ran out:
     /// events older than this id may not be stored yet. Nil when none are missing.
-    func eventResumeCursor(jobID: String) async throws -> String?
+    func eventResumeCursor(job: JobKey) async throws -> String?
     /// Writes the cycle in one transaction and returns the transitions it recorded, in
     /// order. The first cycle recorded against a database without a baseline is the
     /// baseline: its transitions have `isBaseline == true`. `rule` decides, for each job,

@@ -25,20 +25,24 @@ public struct SQLiteStore: JobStore {
 }
 
 extension SQLiteStore: PollStore {
-    public func baselineCompleted() async throws -> Bool { try await run { try $0.baselineCompleted() } }
-
-    public func knownJobs(ids: [String]) async throws -> [String: KnownJob] {
-        try await run { try $0.knownJobs(ids: ids) }
+    public func baselineCompleted(account: String) async throws -> Bool {
+        try await run { try $0.baselineCompleted(account: account) }
     }
 
-    public func jobsNeedingSync() async throws -> [KnownJob] { try await run { try $0.jobsNeedingSync() } }
-
-    public func storedEventIDs(jobID: String, among eventIDs: [String]) async throws -> Set<String> {
-        try await run { try $0.storedEventIDs(jobID: jobID, among: eventIDs) }
+    public func knownJobs(account: String, ids: [String]) async throws -> [String: KnownJob] {
+        try await run { try $0.knownJobs(account: account, ids: ids) }
     }
 
-    public func eventResumeCursor(jobID: String) async throws -> String? {
-        try await run { try $0.eventResumeCursor(jobID: jobID) }
+    public func jobsNeedingSync(account: String) async throws -> [KnownJob] {
+        try await run { try $0.jobsNeedingSync(account: account) }
+    }
+
+    public func storedEventIDs(job: JobKey, among eventIDs: [String]) async throws -> Set<String> {
+        try await run { try $0.storedEventIDs(job: job, among: eventIDs) }
+    }
+
+    public func eventResumeCursor(job: JobKey) async throws -> String? {
+        try await run { try $0.eventResumeCursor(job: job) }
     }
 
     public func record(cycle: CycleRecord, rule: @escaping TransitionRule) async throws -> [Transition] {
@@ -67,8 +71,8 @@ extension SQLiteStore: DeliveryOutbox {
 }
 
 extension SQLiteStore: DaemonStatusStore {
-    public func recordCycleOutcome(_ outcome: CycleOutcome) async throws {
-        try await run { try $0.recordCycleOutcome(outcome) }
+    public func recordCycleOutcome(_ outcome: CycleOutcome, account: String) async throws {
+        try await run { try $0.recordCycleOutcome(outcome, account: account) }
     }
 
     public func daemonStatus() async throws -> StoredDaemonStatus { try await run { try $0.daemonStatus() } }
@@ -85,34 +89,34 @@ extension SQLiteStore: DaemonStatusStore {
 }
 
 extension SQLiteStore: HistoryStore {
-    public func jobSummaries(status: String?, limit: Int?) async throws -> [JobSummary] {
-        try await run { try $0.jobSummaries(status: status, limit: limit) }
+    public func jobSummaries(status: String?, account: String?, limit: Int?) async throws -> [JobSummary] {
+        try await run { try $0.jobSummaries(status: status, account: account, limit: limit) }
     }
 
-    public func jobDetail(id: String, latestEvents: Int?, skippingMetricsEvents: Bool, readingSteps: Bool)
+    public func jobDetail(job: JobKey, latestEvents: Int?, skippingMetricsEvents: Bool, readingSteps: Bool)
         async throws -> JobDetail
     {
         try await run {
             try $0.jobDetail(
-                id: id, latestEvents: latestEvents, skippingMetricsEvents: skippingMetricsEvents,
+                job: job, latestEvents: latestEvents, skippingMetricsEvents: skippingMetricsEvents,
                 readingSteps: readingSteps)
         }
     }
 
-    public func steps(jobID: String) async throws -> [LossStep] {
-        try await run { try $0.steps(jobID: jobID) }
+    public func steps(job: JobKey) async throws -> [LossStep] {
+        try await run { try $0.steps(job: job) }
     }
 
     public func hookRuns(failedOnly: Bool, limit: Int) async throws -> [DeliveryView] {
         try await run { try $0.hookRuns(failedOnly: failedOnly, limit: limit) }
     }
 
-    public func resolveJobID(_ input: String) async throws -> String {
-        try await run { try $0.resolveJobID(input) }
+    public func resolveJob(_ input: String, account: String?) async throws -> JobKey {
+        try await run { try $0.resolveJob(input, account: account) }
     }
 
-    public func storedJob(id: String) async throws -> FineTuningJob {
-        try await run { try $0.storedJob(id: id) }
+    public func storedJob(_ job: JobKey) async throws -> FineTuningJob {
+        try await run { try $0.storedJob(job) }
     }
 
     public func jobOverview(_ query: OverviewQuery) async throws -> OverviewPage {

@@ -10,6 +10,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case cannotSetPermissions(path: String, reason: String)
     /// No stored job matches what the user typed.
     case unknownJob(input: String)
+    /// Written by an older ftd whose daemon has not yet upgraded it (a reader never migrates).
+    case olderSchema(path: String, missing: String)
     /// Several stored jobs start with what the user typed.
     case ambiguousJob(input: String, candidates: [String])
     /// The file system holding the database has no room left: the write was rolled back.
@@ -39,6 +41,9 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
                 "cannot open the database \(path): \(reason); check that its directory exists and is writable by this user"
         case .cannotSetPermissions(let path, let reason):
             return "cannot set the permissions of \(path): \(reason); check who owns the file"
+        case .olderSchema(let path, let missing):
+            return
+                "the database \(path) was written by an older ftd (it lacks \(missing)): restart the daemon (systemctl restart ftd) or run `ftd run --once` once to upgrade it"
         case .unknownJob(let input):
             return "no stored job matches \"\(input)\": run `ftd history` to list the known jobs"
         case .ambiguousJob(let input, let candidates):

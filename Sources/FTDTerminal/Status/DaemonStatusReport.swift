@@ -45,6 +45,20 @@ public struct DaemonStatusReport: Sendable, Equatable {
             "active_jobs": .int(Int64(stored?.activeJobs ?? 0)),
             "jobs": .int(Int64(stored?.jobs ?? 0)),
             "pending_deliveries": .int(Int64(stored?.pendingDeliveries ?? 0)),
+            "accounts": .array((stored?.accounts ?? []).map(Self.account)),
+        ])
+    }
+
+    /// One account's line of SPEC section 8: its last cycle and its last error.
+    static func account(_ account: AccountStatus) -> JSONValue {
+        .object([
+            "name": .string(account.name),
+            "last_cycle": account.lastCycle.map(cycle) ?? .null,
+            "last_error": account.lastError.map(error) ?? .null,
+            "last_complete_cycle_at": .optional(account.lastCompleteCycleAt),
+            "baseline_completed_at": .optional(account.baselineCompletedAt),
+            "active_jobs": .int(Int64(account.activeJobs)),
+            "jobs": .int(Int64(account.jobs)),
         ])
     }
 
@@ -109,6 +123,25 @@ public struct DaemonStatusReport: Sendable, Equatable {
         }
         lines.append("active jobs:        \(stored.activeJobs) (of \(stored.jobs) recorded)")
         lines.append("pending deliveries: \(stored.pendingDeliveries)")
+        if stored.accounts.count > 1 || stored.accounts.contains(where: { $0.name != DefaultAccount.name }) {
+            lines.append("accounts:")
+            let width = stored.accounts.map(\.name.count).max() ?? 0
+            for account in stored.accounts {
+                let name = TerminalSanitizer.clean(account.name).padding(
+                    toLength: width, withPad: " ", startingAt: 0)
+                var line = "  \(name)  "
+                if let cycle = account.lastCycle {
+                    line += "last cycle \(when(cycle.finishedAt)) \(cycle.result.rawValue)"
+                } else {
+                    line += "no cycle yet"
+                }
+                line += ", \(account.activeJobs) active of \(account.jobs)"
+                if let error = account.lastError, error.finishedAt >= (account.lastCycle?.finishedAt ?? 0) {
+                    line += "; error: " + StatusLine.firstLine(error.error ?? error.result.rawValue)
+                }
+                lines.append(line)
+            }
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 }

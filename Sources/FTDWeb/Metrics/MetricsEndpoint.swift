@@ -20,10 +20,10 @@ public final class MetricsEndpoint: Sendable {
 
     public init(
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
-        version: String = BuildInfo.version, account: String = DefaultAccount.name
+        version: String = BuildInfo.version, accounts: [String] = [DefaultAccount.name]
     ) {
         self.registry = registry
-        storedState = Locked(StoredStateGauges(account: account))
+        storedState = Locked(StoredStateGauges(accounts: accounts))
         registry.makeGauge(
             descriptor: MetricsCatalog.descriptor("ftd_build_info"), labels: [("version", version)]
         )

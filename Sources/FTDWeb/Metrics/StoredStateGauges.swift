@@ -28,24 +28,28 @@ struct StoredStateGauges: Sendable {
         }
     }
 
-    let account: String
+    /// The configured accounts: each gets the usual statuses, at 0 when it has none.
+    let accounts: [String]
     private var published: [Series: Gauge] = [:]
 
-    init(account: String) { self.account = account }
+    init(accounts: [String]) { self.accounts = accounts }
 
     /// The value of every series the snapshot backs.
     func values(_ snapshot: MetricsSnapshot) -> [Series: Double] {
         var values: [Series: Double] = [:]
-        for status in Set(Self.usualStatuses).union(snapshot.jobsByStatus.keys) {
-            values[Series("ftd_jobs", [("account", account), ("status", status)])] =
-                Double(snapshot.jobsByStatus[status] ?? 0)
+        for account in Set(accounts).union(snapshot.jobsByStatus.keys) {
+            let counts = snapshot.jobsByStatus[account] ?? [:]
+            for status in Set(Self.usualStatuses).union(counts.keys) {
+                values[Series("ftd_jobs", [("account", account), ("status", status)])] = Double(
+                    counts[status] ?? 0)
+            }
         }
         values[Series("ftd_hook_deliveries_pending")] = Double(snapshot.pendingDeliveries)
-        if let at = snapshot.lastCompleteCycleAt {
+        for (account, at) in snapshot.lastCompleteCycleAt {
             values[Series("ftd_last_complete_cycle_timestamp_seconds", [("account", account)])] = Double(at)
         }
         for job in snapshot.activeJobs {
-            let labels = [("account", account), ("job_id", job.id)]
+            let labels = [("account", job.account), ("job_id", job.id)]
             values[Series("ftd_job_step", labels)] = Double(job.step)
             if let total = job.totalSteps { values[Series("ftd_job_total_steps", labels)] = Double(total) }
             if let loss = job.trainLoss { values[Series("ftd_job_train_loss", labels)] = loss }

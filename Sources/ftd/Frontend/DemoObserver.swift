@@ -50,7 +50,7 @@ actor DemoObserver {
         }
         await showFinishedDeliveries()
         if let job = try? await store.jobSummaries(status: nil, limit: 1).first,
-            let step = try? await store.jobDetail(id: job.id, latestEvents: 0).steps.last
+            let step = try? await store.jobDetail(job: job.key, latestEvents: 0).steps.last
         {
             progress.show(step: step.step, totalSteps: step.totalSteps, trainLoss: step.trainLoss)
         }

@@ -29,6 +29,8 @@ struct Failure: Error, CustomStringConvertible {
         switch error {
         case .unknownJob, .ambiguousJob: return dataError
         case .databaseMissing, .notAnFTDDatabase: return noInput
+        // The daemon upgrades it at its next start: nothing to read until then.
+        case .olderSchema: return unavailable
         case .cannotOpen, .cannotSetPermissions: return cannotCreate
         // The disk or the file refuses writes: nothing of the cycle was recorded. Exit 73
         // lets systemd restart ftd, which then waits (or fails again) at the same place.

@@ -149,7 +149,7 @@ struct Demo: AsyncParsableCommand {
             JobTableView.render(try database.jobSummaries(status: nil, limit: nil), options: options))
         if let job = try database.jobSummaries(status: nil, limit: 1).first {
             Terminal.write("\n\(style.bold("$ ftd history \(job.id)"))\n")
-            Terminal.write(JobDetailView.render(try database.jobDetail(id: job.id), options: options))
+            Terminal.write(JobDetailView.render(try database.jobDetail(job: job.key), options: options))
         }
         if serve, let address = dashboard.withLock({ $0 }), let http = configuration.http {
             try await keepServing(

@@ -9,7 +9,8 @@ struct History: AsyncParsableCommand {
         abstract: "Show the jobs in the local database, or one job's whole story.",
         discussion: """
             Reads only the local database: no API key, no network. JOB_ID may be the full \
-            id or a unique prefix, with or without `ftjob-`.
+            id or a unique prefix, with or without `ftjob-`, or ACCOUNT/ID when several \
+            accounts hold jobs.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -22,6 +23,9 @@ struct History: AsyncParsableCommand {
 
     @Option(help: "At most this many jobs.")
     var limit: Int?
+
+    @Option(help: "Only jobs of this account ([[accounts]] name; `default` for [api]).")
+    var account: String?
 
     @Flag(help: "Print JSON (the format of SPEC section 6) instead of a table.")
     var json = false
@@ -41,16 +45,16 @@ struct History: AsyncParsableCommand {
             color: color, width: Terminal.width, now: Int64(Date().timeIntervalSince1970))
 
         if let jobID {
-            let id = try await store.resolveJobID(jobID)
+            let job = try await store.resolveJob(jobID, account: account)
             // The text shows the newest events only; JSON has them all.
             let detail = try await store.jobDetail(
-                id: id, latestEvents: json ? nil : JobDetailView.eventCount)
+                job: job, latestEvents: json ? nil : JobDetailView.eventCount)
             Terminal.write(
                 json
                     ? HistoryJSON.detail(detail).rendered() + "\n"
                     : JobDetailView.render(detail, options: options))
         } else {
-            let summaries = try await store.jobSummaries(status: status, limit: limit)
+            let summaries = try await store.jobSummaries(status: status, account: account, limit: limit)
             Terminal.write(
                 json
                     ? HistoryJSON.summaries(summaries).rendered() + "\n"

@@ -104,20 +104,26 @@ struct Hooks: AsyncParsableCommand {
             let deliveryID = "test-" + UUID().uuidString.lowercased()
             if let job {
                 let store = SQLiteStore(try AppDatabase.openForReading(path: configuration.storage.database))
-                let stored = try await store.storedJob(id: try await store.resolveJobID(job))
+                let key = try await store.resolveJob(job, account: nil)
+                let stored = try await store.storedJob(key)
                 let to = status ?? stored.status
-                let from = try await store.jobDetail(id: stored.id, latestEvents: nil).transitions.last(
+                let from = try await store.jobDetail(job: key, latestEvents: nil).transitions.last(
                     where: { $0.to == to })?
                     .from
                 let transition = Transition(
-                    jobID: stored.id, from: from, to: to, observedAt: now, isBaseline: false)
+                    account: key.account, jobID: stored.id, from: from, to: to, observedAt: now,
+                    isBaseline: false)
                 return HookDelivery(
                     id: deliveryID, hook: name, transition: transition, job: stored, attemptsMade: 0)
             }
             let to = status ?? "succeeded"
             let job = FineTuningJob.synthetic(status: to, at: now)
+            // An account the hook fires for, so that `accounts = [...]` is tried as it runs.
+            let account =
+                configuration.hooks.first { $0.name == name }?.accounts?.first
+                ?? configuration.accounts[0].name
             let transition = Transition(
-                jobID: job.id, from: "running", to: to, observedAt: now, isBaseline: false)
+                account: account, jobID: job.id, from: "running", to: to, observedAt: now, isBaseline: false)
             return HookDelivery(id: deliveryID, hook: name, transition: transition, job: job, attemptsMade: 0)
         }
     }

@@ -6,6 +6,7 @@ import Foundation
 /// `cancel`, `pause` and `resume`: one request, and its outcome recorded.
 struct JobActionOptions: ParsableArguments {
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var accountOption: AccountOption
 
     @Argument(help: "The job: its id, or a unique prefix of a job in the local database.")
     var jobID: String
@@ -26,7 +27,7 @@ struct JobActionOptions: ParsableArguments {
     }
 
     func perform(_ action: Action) async throws {
-        try await WorkflowSession.with(global) { session in
+        try await WorkflowSession.with(global, account: accountOption) { session in
             let id = try await session.resolveJobID(jobID)
             let sentAt = session.cycle.clock.now()
             let job: FineTuningJob

@@ -39,8 +39,10 @@ struct Run: AsyncParsableCommand {
         // The environment as started, kept for reloads: the key variable is scrubbed from
         // the process below, so that hooks cannot read it from /proc/$PPID/environ.
         let environment = global.environment
-        let (configuration, apiKey) = try Self.load(global, environment: environment)
-        ProcessSecrets.scrubEnvironmentVariable(configuration.api.apiKeyEnv)
+        let (configuration, apiKeys) = try Self.load(global, environment: environment)
+        for account in configuration.accounts {
+            ProcessSecrets.scrubEnvironmentVariable(account.api.apiKeyEnv)
+        }
         ProcessSecrets.closeProcessToItsUser()
         let keys = APIKeyResolver(environment: environment)
         global.bootstrapLogging()
@@ -55,11 +57,11 @@ struct Run: AsyncParsableCommand {
             if once {
                 let daemon = Daemon(
                     store: store, httpClient: httpClient, notifier: nil,
-                    loader: { (configuration, apiKey) }, logger: logger)
-                try await runOnce(daemon, configuration, apiKey: apiKey, keys: keys, logger: logger)
+                    loader: { (configuration, apiKeys: apiKeys) }, logger: logger)
+                try await runOnce(daemon, configuration, apiKeys: apiKeys, keys: keys, logger: logger)
             } else {
                 logger.info(
-                    "ftd polling \(configuration.api.baseURL)",
+                    "ftd polling \(configuration.accounts.map { Self.describe($0, among: configuration) }.joined(separator: ", "))",
                     metadata: [
                         "db.path": "\(configuration.storage.database)",
                         "poll.interval": "\(configuration.poll.interval)",
@@ -70,10 +72,12 @@ struct Run: AsyncParsableCommand {
                     store: store, httpClient: httpClient, notifier: SystemdNotifier(),
                     loader: {
                         let loaded = try Self.load(global, environment: environment)
-                        ProcessSecrets.scrubEnvironmentVariable(loaded.0.api.apiKeyEnv)
+                        for account in loaded.0.accounts {
+                            ProcessSecrets.scrubEnvironmentVariable(account.api.apiKeyEnv)
+                        }
                         return loaded
                     }, logger: logger, metrics: metrics)
-                try await daemon.run(configuration: configuration, apiKey: apiKey)
+                try await daemon.run(configuration: configuration, apiKeys: apiKeys)
             }
         }
     }
@@ -101,43 +105,72 @@ struct Run: AsyncParsableCommand {
     /// - Parameter environment: the process's, unless the daemon kept its start-up copy.
     static func load(
         _ global: GlobalOptions, checkingHooks: Bool = true, environment: [String: String]? = nil
-    ) throws -> (Configuration, apiKey: String) {
+    ) throws -> (Configuration, apiKeys: [String: String]) {
         let environment = environment ?? global.environment
         let configuration = try global.loadConfiguration(environment: environment)
-        let apiKey = try APIKeyResolver(environment: environment).resolve(configuration.api)
+        var apiKeys: [String: String] = [:]
+        for account in configuration.accounts {
+            apiKeys[account.name] = try key(
+                of: account, configuration: configuration, environment: environment)
+        }
         if checkingHooks {
             try HookCommandCheck(environment: environment).check(configuration.hooks)
             // The daemon serves [http]: its token must be there before anything starts.
             if let file = configuration.http?.tokenFile { _ = try HTTPToken.read(file) }
         }
-        return (configuration, apiKey)
+        return (configuration, apiKeys)
     }
 
-    /// `--once`: the daemon's one cycle (`Daemon.runOnce`); the outcome is an exit status
-    /// (a failed hook is recorded, not fatal).
+    /// One account's key (`APIKeyResolver`): its errors name the account's key setting.
+    static func key(of account: AccountSettings, configuration: Configuration, environment: [String: String])
+        throws -> String
+    {
+        try APIKeyResolver(environment: environment).resolve(account)
+    }
+
+    /// `research (https://api.openai.com/v1)`, or the URL alone for a single account.
+    static func describe(_ account: AccountSettings, among configuration: Configuration) -> String {
+        configuration.accounts.count == 1 ? account.api.baseURL : "\(account.name) (\(account.api.baseURL))"
+    }
+
+    /// `--once`: the daemon's one cycle of every account (`Daemon.runOnce`); the outcome
+    /// is an exit status (SPEC section 8): 0 when every account completed, else 77 when
+    /// one rejected its credentials, else 69. A failed hook is recorded, not fatal.
     private func runOnce(
-        _ daemon: Daemon, _ configuration: Configuration, apiKey: String, keys: APIKeyResolver, logger: Logger
+        _ daemon: Daemon, _ configuration: Configuration, apiKeys: [String: String], keys: APIKeyResolver,
+        logger: Logger
     ) async throws {
-        let report: CycleReport
+        let reports: [Daemon.AccountCycle]
         do {
-            report = try await daemon.runOnce(configuration: configuration, apiKey: apiKey)
+            reports = try await daemon.runOnce(configuration: configuration, apiKeys: apiKeys)
         } catch let notRecorded as Daemon.CycleNotRecorded {
             throw Failure(message: "\(notRecorded)", code: Failure.exitCode(for: notRecorded.fault))
         }
-        let outcome = report.failures.isEmpty ? "complete" : "incomplete"
-        logger.info(
-            "cycle \(outcome): \(report.transitions.count) transitions, \(report.activeJobs) active jobs, \(report.requests) requests"
-        )
-        if report.credentialsRejected {
+        let several = reports.count > 1
+        for (account, report) in reports.map({ ($0.account, $0.report) }) {
+            let outcome = report.failures.isEmpty ? "complete" : "incomplete"
+            logger.info(
+                "\(several ? "\(account): " : "")cycle \(outcome): \(report.transitions.count) transitions, \(report.activeJobs) active jobs, \(report.requests) requests"
+            )
+        }
+        let rejected = reports.filter(\.report.credentialsRejected)
+        if !rejected.isEmpty {
+            let sources = rejected.compactMap { cycle in
+                configuration.account(named: cycle.account).map {
+                    (several ? "\(cycle.account): " : "") + keys.source($0)
+                }
+            }
             throw Failure(
                 message:
-                    "the API rejected the credentials (401/403): check the key in \(keys.source(configuration.api))",
+                    "the API rejected the credentials (401/403): check the key in \(sources.joined(separator: "; "))",
                 code: Failure.noPermission)
         }
-        if let failure = report.failures.first {
+        let failing = reports.filter { !$0.report.failures.isEmpty }
+        if let first = failing.first, let failure = first.report.failures.first {
+            let count = failing.reduce(0) { $0 + $1.report.failures.count }
             throw Failure(
                 message:
-                    "\(report.failures.count) request(s) still failed after retries (first: \(failure)); what the cycle got is kept and the next cycle resumes",
+                    "\(count) request(s) still failed after retries (first: \(several ? "\(first.account): " : "")\(failure)); what the cycle got is kept and the next cycle resumes",
                 code: Failure.unavailable)
         }
     }

@@ -19,6 +19,7 @@ struct Submit: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var accountOption: AccountOption
 
     @Argument(help: ArgumentHelp("The training data, chat-format JSONL.", valueName: "file.jsonl"))
     var trainingFile: String
@@ -91,7 +92,7 @@ struct Submit: AsyncParsableCommand {
         request.seed = seed
         request.metadata = try parsedMetadata()
 
-        let status: Int32? = try await WorkflowSession.with(global) { session in
+        let status: Int32? = try await WorkflowSession.with(global, account: accountOption) { session in
             var submitter = JobSubmitter(api: session.api) { line in
                 // Progress quotes the API (ids, statuses, error texts).
                 FileHandle.standardError.write(

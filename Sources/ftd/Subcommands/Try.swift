@@ -15,6 +15,7 @@ struct Try: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var accountOption: AccountOption
 
     @Argument(
         help: ArgumentHelp("The fine-tuned model, or the job that made it.", valueName: "model-or-job-id"))
@@ -40,7 +41,7 @@ struct Try: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await WorkflowSession.with(global) { session in
+        try await WorkflowSession.with(global, account: accountOption) { session in
             let model = try await resolveModel(session)
             var messages: [ChatMessage] = []
             if let system { messages.append(ChatMessage(role: "system", content: system)) }

@@ -21,6 +21,7 @@ struct Watch: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var accountOption: AccountOption
 
     @Argument(help: "The job: its id, or a unique prefix of a job in the local database.")
     var jobID: String
@@ -33,7 +34,7 @@ struct Watch: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let status = try await WorkflowSession.with(global) { session in
+        let status = try await WorkflowSession.with(global, account: accountOption) { session in
             try await Self.follow(
                 jobID: try await session.resolveJobID(jobID), session: session,
                 interval: interval ?? Self.defaultInterval(session.configuration))
@@ -93,7 +94,8 @@ struct Watch: AsyncParsableCommand {
             // The newest events only: a long job has hundreds of thousands, and a look
             // needs its recent messages, the last steps' times and what is new since the
             // previous look (never near this many at one look every few seconds).
-            let detail = try await session.store.jobDetail(id: job.id, latestEvents: WatchView.eventWindow)
+            let detail = try await session.store.jobDetail(
+                job: session.key(job.id), latestEvents: WatchView.eventWindow)
             renderer.show(
                 WatchView.Frame(
                     job: job, steps: detail.steps, events: detail.events,
