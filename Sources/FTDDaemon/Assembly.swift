@@ -48,12 +48,22 @@ public struct Assembly: Sendable {
             logger: logger)
     }
 
-    /// The API client. `onAttempt` hears every request attempt (the watchdog's sign of life).
+    /// The first account's API client (`[api]`, or the one `[[accounts]]` entry): what the
+    /// daemon and the workflow commands use until they build one client per account.
+    /// `onAttempt` hears every request attempt (the watchdog's sign of life).
     public func api(onAttempt: (@Sendable () -> Void)? = nil) -> OpenAIClient {
+        api(for: configuration.accounts[0], onAttempt: onAttempt)
+    }
+
+    /// The client of one account, OpenAI or Azure, counted under its name.
+    /// - Parameter apiKey: the account's own key; nil: the one this assembly was given.
+    public func api(
+        for account: AccountSettings, apiKey: String? = nil, onAttempt: (@Sendable () -> Void)? = nil
+    ) -> OpenAIClient {
         var api = OpenAIClient(
-            settings: configuration.api, apiKey: apiKey, httpClient: httpClient, logger: logger)
+            account: account, apiKey: apiKey ?? self.apiKey, httpClient: httpClient, logger: logger)
         if let onAttempt { api.onAttempt = onAttempt }
-        api.metrics = APIMetrics(factory: metricsFactory)
+        api.metrics = APIMetrics(account: account.name, factory: metricsFactory)
         return api
     }
 
