@@ -27,7 +27,9 @@ public struct APIEndpoint: Sendable, Equatable, CustomStringConvertible {
     /// The full URL below `baseURL` (`https://api.openai.com/v1`, with or without a
     /// trailing slash, possibly with its own query such as Azure's `api-version`).
     /// Segments and query values are percent-encoded, so an id cannot change the path.
-    public func url(baseURL: String) -> String {
+    /// - Parameter surfaceQuery: what every request of the account carries (Azure's
+    ///   `api-version`, `APISurface.query`), put before the request's own query.
+    public func url(baseURL: String, surfaceQuery: [(name: String, value: String)] = []) -> String {
         var base = baseURL
         var baseQuery: String?
         if let mark = base.firstIndex(of: "?") {
@@ -36,7 +38,7 @@ public struct APIEndpoint: Sendable, Equatable, CustomStringConvertible {
         }
         while base.hasSuffix("/") { base.removeLast() }
         let encodedPath = segments.map(Self.percentEncoded).joined(separator: "/")
-        var queryItems = query.map {
+        var queryItems = (surfaceQuery + query).map {
             Self.percentEncoded($0.name) + "=" + Self.percentEncoded($0.value)
         }
         if let baseQuery, !baseQuery.isEmpty { queryItems.insert(baseQuery, at: 0) }

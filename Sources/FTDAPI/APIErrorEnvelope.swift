@@ -2,8 +2,11 @@ import FTDModel
 import Foundation
 
 /// The error body of a failed request: OpenAI's `{"error": {"message", "type", "param",
-/// "code"}}` or Azure's older `{"error": {"code", "message", "target", "details",
-/// "innererror"}}`.
+/// "code"}}`; Azure's `{"error": {"code", "message", "target", "details", "innererror"}}`,
+/// whose code is a string (`"401"`, `"DeploymentNotFound"`), sometimes a number; or the
+/// Azure gateway's own `{"statusCode": 401, "message": "…"}`, which answers before the
+/// resource does (an Entra token it refuses, a quota exceeded) and has no `error` key.
+/// Only the text is read here: the HTTP status alone decides what the failure means.
 public struct APIErrorEnvelope: Sendable, Equatable {
     public var message: String?
     public var code: String?
@@ -20,8 +23,10 @@ public struct APIErrorEnvelope: Sendable, Equatable {
 
     /// nil when the body is not an error envelope (an HTML page from a proxy, say).
     public init?(body: Data) {
-        guard let json = try? JSONValue.parse(body), let error = json["error"], !error.isNull else {
-            return nil
+        guard let json = try? JSONValue.parse(body) else { return nil }
+        guard let error = json["error"], !error.isNull else {
+            self.init(gateway: json)
+            return
         }
         if let message = error.stringValue {
             guard let message = Self.nonBlank(message) else { return nil }
@@ -34,6 +39,16 @@ public struct APIErrorEnvelope: Sendable, Equatable {
             message: text("message"), code: text("code"), type: text("type"),
             param: text("param") ?? text("target"))
         if message == nil, code == nil, type == nil, param == nil { return nil }
+    }
+
+    /// `{"statusCode": 401, "message": "…"}`: both keys are required, so that an answer
+    /// that merely has a `message` (a job, say) is not taken for an error.
+    private init?(gateway json: JSONValue) {
+        guard let reader = try? JSONObjectReader(json, what: "answer"),
+            let status = reader.text("statusCode"),
+            let message = Self.nonBlank(reader.text("message"))
+        else { return nil }
+        self.init(message: message, code: Self.nonBlank(status))
     }
 
     /// An empty or blank field says nothing: without this, `{"error": {"message": ""}}`

@@ -125,17 +125,13 @@ extension OpenAIClient {
     }
 
     private func makeRequest(_ endpoint: APIEndpoint, body: RequestBody?) -> HTTPClientRequest {
-        var request = HTTPClientRequest(url: endpoint.url(baseURL: settings.baseURL))
+        var request = HTTPClientRequest(url: url(for: endpoint))
         switch endpoint.method {
         case .get: request.method = .GET
         case .post: request.method = .POST
         }
-        request.headers.add(name: "Authorization", value: "Bearer \(apiKey)")
-        if let organization = settings.organization, !organization.isEmpty {
-            request.headers.add(name: "OpenAI-Organization", value: organization)
-        }
-        if let project = settings.project, !project.isEmpty {
-            request.headers.add(name: "OpenAI-Project", value: project)
+        for header in surface.authorizationHeaders(apiKey: apiKey, settings: settings) {
+            request.headers.add(name: header.name, value: header.value)
         }
         request.headers.add(name: "User-Agent", value: Self.userAgent)
         request.headers.add(name: "Accept", value: "application/json")
@@ -160,9 +156,13 @@ extension OpenAIClient {
         logger.warning("request failed, retrying", metadata: metadata)
     }
 
+    /// The API's own words for a failed request. Azure's code is often just the HTTP
+    /// status again (`"401"`), which the error already says: only a code that adds
+    /// something (`invalid_api_key`, `DeploymentNotFound`) is appended.
     static func errorMessage(status: Int, body: Data) -> String {
         if let envelope = APIErrorEnvelope(body: body) {
-            switch (envelope.message, envelope.code) {
+            let code = envelope.code == String(status) ? nil : envelope.code
+            switch (envelope.message, code) {
             case (let message?, let code?) where !message.contains(code): return "\(message) (\(code))"
             case (let message?, _): return message
             case (nil, let code?): return code

@@ -30,10 +30,19 @@ extension OpenAIClient {
     }
 
     /// `POST /chat/completions` with these messages; the first choice's answer.
-    public func chatCompletion(model: String, messages: [ChatMessage]) async throws -> ChatCompletion {
-        let body: JSONValue = .object(["model": .string(model), "messages": .array(messages.map(\.json))])
-        return try await send(APIEndpoint(.post, ["chat", "completions"]), body: .json(body)) {
-            (body) throws(APIDecodingError) in try ChatCompletion(body: body)
+    /// - Parameter deployment: Azure only, where a model answers only through a
+    ///   deployment: the dated surface sends to `/deployments/{deployment}/chat/completions`,
+    ///   the v1 surface names the deployment as `model` (`APISurface.chatCompletion`).
+    ///   `model` then only says what the deployment is meant to serve. OpenAI ignores it.
+    public func chatCompletion(model: String, deployment: String? = nil, messages: [ChatMessage])
+        async throws -> ChatCompletion
+    {
+        let (endpoint, bodyModel) = surface.chatCompletion(model: model, deployment: deployment)
+        let list: JSONValue = .array(messages.map(\.json))
+        let body: JSONValue =
+            bodyModel.map { .object(["model": .string($0), "messages": list]) } ?? .object(["messages": list])
+        return try await send(endpoint, body: .json(body)) { (body) throws(APIDecodingError) in
+            try ChatCompletion(body: body)
         }
     }
 }

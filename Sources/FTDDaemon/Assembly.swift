@@ -65,14 +65,14 @@ public struct Assembly: Sendable {
         api(for: configuration.accounts[0], onAttempt: onAttempt)
     }
 
-    /// The API client of `account`, with its own pacer, rate-limit state and retries
-    /// (SPEC section 8): nothing is shared with another account's client but the
-    /// connection pool.
-    public func api(for account: AccountSettings, onAttempt: (@Sendable () -> Void)? = nil) -> OpenAIClient {
-        // MERGE-AZURE: becomes OpenAIClient(account:…) once the client speaks Azure.
+    /// The client of one account, OpenAI or Azure, counted under its name.
+    /// - Parameter apiKey: the account's own key; nil: the one this assembly holds for it.
+    public func api(
+        for account: AccountSettings, apiKey: String? = nil, onAttempt: (@Sendable () -> Void)? = nil
+    ) -> OpenAIClient {
         var api = OpenAIClient(
-            settings: account.api, apiKey: apiKeys[account.name] ?? "", httpClient: httpClient, logger: logger
-        )
+            account: account, apiKey: apiKey ?? apiKeys[account.name] ?? "", httpClient: httpClient,
+            logger: logger)
         if let onAttempt { api.onAttempt = onAttempt }
         api.metrics = APIMetrics(account: account.name, factory: metricsFactory)
         return api

@@ -150,8 +150,10 @@ public actor FineTuningSimulator {
             JobHistoryRoutes(state: state, prefix: prefix).add(to: router)
             FileRoutes(state: state, prefix: prefix).add(to: router)
         }
-        // Chat on the dated surface goes through /openai/deployments/{name}/...: not simulated.
-        ChatRoutes(state: state, prefix: prefixes[0]).add(to: router)
+        let chat = ChatRoutes(state: state, prefix: prefixes[0])
+        chat.add(to: router)
+        // Chat on Azure's dated surface goes through /openai/deployments/{name}/...
+        if configuration.flavor == .azure { chat.addDeployments(to: router) }
         ControlRoutes(state: state).add(to: router)
         return router
     }

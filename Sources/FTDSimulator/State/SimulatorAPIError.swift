@@ -5,16 +5,22 @@ struct SimulatorAPIError: Error, Sendable, Equatable {
     let type: String
     let param: String?
     let code: String?
+    /// Azure's code when it is a name (`DeploymentNotFound`) rather than the HTTP status.
+    let azureCode: String?
+    /// Azure: answered by the gateway in front of the resource, in its own envelope
+    /// `{"statusCode": 401, "message": "…"}` rather than the resource's `{"error": …}`.
+    var fromAzureGateway = false
 
     init(
         status: Int, message: String, type: String = "invalid_request_error", param: String? = nil,
-        code: String? = nil
+        code: String? = nil, azureCode: String? = nil
     ) {
         self.status = status
         self.message = message
         self.type = type
         self.param = param
         self.code = code
+        self.azureCode = azureCode
     }
 
     var envelope: SimJSON {
@@ -32,13 +38,31 @@ struct SimulatorAPIError: Error, Sendable, Equatable {
     }
 
     /// Azure's envelope: `{"error": {"code": "401", "message": "…"}}`, the code the HTTP
-    /// status as a string (docs/azure.md).
+    /// status as a string, or a name where Azure gives one (docs/azure.md).
     var azureEnvelope: SimJSON {
-        .object([("error", .object([("code", .string(String(status))), ("message", .string(message))]))])
+        .object([
+            (
+                "error",
+                .object([("code", .string(azureCode ?? String(status))), ("message", .string(message))])
+            )
+        ])
+    }
+
+    /// Azure: a chat completion for a deployment the resource does not have.
+    static let azureDeploymentNotFound = SimulatorAPIError(
+        status: 404,
+        message:
+            "The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.",
+        azureCode: "DeploymentNotFound")
+
+    /// The Azure gateway's envelope (docs/azure.md): no `error` key, the status a number.
+    var azureGatewayEnvelope: SimJSON {
+        .object([("statusCode", .int(Int64(status))), ("message", .string(message))])
     }
 
     func envelope(for flavor: SimulatorFlavor) -> SimJSON {
-        flavor == .azure ? azureEnvelope : envelope
+        guard flavor == .azure else { return envelope }
+        return fromAzureGateway ? azureGatewayEnvelope : azureEnvelope
     }
 
     /// Azure: no `api-key` header, or a key the resource does not have.
@@ -49,12 +73,17 @@ struct SimulatorAPIError: Error, Sendable, Equatable {
     )
 
     /// Azure: `Authorization: Bearer …` without an `api-key`, taken as an Entra ID token,
-    /// which the simulator never accepts.
-    static let azureInvalidToken = SimulatorAPIError(
-        status: 401,
-        message:
-            "Unauthorized. Access token is missing, invalid, audience is incorrect (https://cognitiveservices.azure.com), or has expired."
-    )
+    /// which the simulator never accepts. The gateway refuses it, in its own envelope and
+    /// words ("or have expired", as sent).
+    static let azureInvalidToken: SimulatorAPIError = {
+        var error = SimulatorAPIError(
+            status: 401,
+            message:
+                "Unauthorized. Access token is missing, invalid, audience is incorrect (https://cognitiveservices.azure.com), or have expired."
+        )
+        error.fromAzureGateway = true
+        return error
+    }()
 
     /// Azure: a path it does not serve, or a dated-surface request without the api-version
     /// it serves.

@@ -13,8 +13,13 @@ extension SimulatorState {
 
     /// A base model (any name without `ft:`), or the fine-tuned model or a kept checkpoint of
     /// a job that has succeeded by now; anything else does not exist (yet).
+    ///
+    /// Azure has no `ft:` names: `model` is a deployment, named as the model it serves
+    /// (the simulator's stand-in for deployments). A fine-tuned model's name
+    /// (`….ft-<hex>`) that no succeeded job made is a deployment that does not exist.
     func voice(of model: String) throws(SimulatorAPIError) -> ChatVoice {
-        guard model.hasPrefix("ft:") else { return .base }
+        let fineTuned = flavor == .azure ? model.contains(".ft-") : model.hasPrefix("ft:")
+        guard fineTuned else { return .base }
         let now = self.now
         for job in jobs.values where job.createdAt <= now {
             let timeline = JobTimeline(job: job)
@@ -27,7 +32,7 @@ extension SimulatorState {
             let content = job.script.trainingFile.flatMap { files[$0]?.content } ?? []
             return .fineTuned(TrainingExchange.exchanges(in: content))
         }
-        throw .modelNotFound(model)
+        throw flavor == .azure ? .azureDeploymentNotFound : .modelNotFound(model)
     }
 
     /// Wall-clock seconds that `simulated` seconds take: none on the manual clock, which

@@ -11,7 +11,8 @@ struct Try: AsyncParsableCommand {
         discussion: """
             MODEL_OR_JOB_ID is a model name (ft:…) or a job (ftjob-…, in full or a unique \
             prefix of a stored job), which stands for the model it made. Both requests go out at once; \
-            each answer shows its tokens (prompt + answer) and latency.
+            each answer shows its tokens (prompt + answer) and latency. On an Azure OpenAI account \
+            the question goes to --deployment NAME, which must serve that model.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -31,6 +32,12 @@ struct Try: AsyncParsableCommand {
         help: ArgumentHelp("Also ask this model (e.g. the base model) and show both.", valueName: "model"))
     var compare: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Azure OpenAI only, and required there: the deployment that serves the model (with --compare, that option names a deployment too).",
+            valueName: "name"))
+    var deployment: String?
+
     @Flag(help: "Print the answers as JSON.")
     var json = false
 
@@ -42,14 +49,19 @@ struct Try: AsyncParsableCommand {
 
     func run() async throws {
         try await WorkflowSession.with(global, account: accountOption) { session in
+            try Self.checkDeployment(deployment, surface: session.api.surface)
             let model = try await resolveModel(session)
             var messages: [ChatMessage] = []
             if let system { messages.append(ChatMessage(role: "system", content: system)) }
             messages.append(ChatMessage(role: "user", content: question))
 
             let api = session.api
-            async let fineTuned = Self.ask(api, model: model, role: "fine-tuned", messages: messages)
-            async let compared = Self.ask(api, model: compare, role: "compared", messages: messages)
+            async let fineTuned = Self.ask(
+                api, model: model, deployment: deployment, role: "fine-tuned", messages: messages)
+            // On Azure every model, a base one too, answers through a deployment of its own.
+            async let compared = Self.ask(
+                api, model: compare, deployment: api.surface.isAzure ? compare : nil, role: "compared",
+                messages: messages)
             let asked = try await [fineTuned, compared].compactMap { $0 }
             let answers = asked.map(\.answer)
 
@@ -70,6 +82,27 @@ struct Try: AsyncParsableCommand {
         }
     }
 
+    static let deploymentRequired =
+        "a fine-tuned Azure OpenAI model answers only through a deployment: pass --deployment NAME (create one in the Azure portal or with az cognitiveservices account deployment create)"
+
+    /// Checked before any request: without a deployment Azure would answer 404 for the
+    /// model's own name, which says nothing about what to do; OpenAI has no deployments,
+    /// so one given there is a mistake rather than something to ignore.
+    static func checkDeployment(_ deployment: String?, surface: APISurface) throws {
+        guard surface.isAzure else {
+            guard deployment == nil else {
+                throw Failure(
+                    message:
+                        "--deployment is for Azure OpenAI accounts: OpenAI serves a fine-tuned model by its name",
+                    code: Failure.usage)
+            }
+            return
+        }
+        guard let deployment, !deployment.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw Failure(message: deploymentRequired, code: Failure.usage)
+        }
+    }
+
     /// A job (`ftjob-…`, or a unique prefix of a stored one written so) stands for its
     /// fine-tuned model, read fresh from the API and recorded; anything else is a model
     /// name, even one that happens to begin like a job id.
@@ -86,14 +119,14 @@ struct Try: AsyncParsableCommand {
     }
 
     /// One request, timed; a failure becomes the answer's error so the other still shows.
-    private static func ask(_ api: OpenAIClient, model: String?, role: String, messages: [ChatMessage])
-        async throws
-        -> (answer: TryAnswer, failure: APIError?)?
-    {
+    private static func ask(
+        _ api: OpenAIClient, model: String?, deployment: String?, role: String, messages: [ChatMessage]
+    ) async throws -> (answer: TryAnswer, failure: APIError?)? {
         guard let model else { return nil }
         let start = ContinuousClock.now
         do {
-            let completion = try await api.chatCompletion(model: model, messages: messages)
+            let completion = try await api.chatCompletion(
+                model: model, deployment: deployment, messages: messages)
             let answer = TryAnswer(
                 model: model, role: role, completion: completion, error: nil,
                 latency: (ContinuousClock.now - start).inSeconds)
