@@ -21,7 +21,9 @@ struct ReadmeAccountsExampleTests {
         #expect(configuration.accounts.map(\.name) == ["research", "client-a", "azure-eu"])
         #expect(configuration.listsAccounts)
         let azure = try #require(configuration.account(named: "azure-eu"))
-        #expect(azure.provider == .azure(endpoint: "https://my-resource.openai.azure.com", apiVersion: "2024-10-21"))
+        #expect(
+            azure.provider
+                == .azure(endpoint: "https://my-resource.openai.azure.com", apiVersion: "2024-10-21"))
         #expect(configuration.account(named: "client-a")?.api.maxRequestsPerMinute == 30)
     }
 }

@@ -126,6 +126,46 @@ struct WebServerTests {
         #expect(failed.body.contains("failed"))
     }
 
+    /// SPEC sections 8 and 9: healthy only while every configured account's last cycle
+    /// completed recently; the reason names each account that is not.
+    @Test func healthIsEveryAccountsAndNamesTheFailingOnes() async throws {
+        let store = try Self.store()
+        func health(_ now: Int64) async throws -> (status: HTTPResponse.Status, body: String) {
+            var server = WebServer(
+                settings: Self.loopback, token: nil, store: store, poll: PollSettings(), logger: S.logger,
+                accounts: ["research", "team", "azure-eu"])
+            server.now = { now }
+            let answer = try await Self.get(server, "/healthz")
+            return (answer.status, answer.body)
+        }
+        try await store.recordCycleOutcome(
+            CycleOutcome(finishedAt: 1_000, result: .complete, nextCycleAt: 1_030), account: "research")
+        try await store.recordCycleOutcome(
+            CycleOutcome(finishedAt: 1_000, result: .failed, error: "HTTP 401"), account: "team")
+        let first = try await health(1_010)
+        #expect(first.status == .serviceUnavailable)
+        #expect(
+            first.body.contains("account team: the last poll cycle was failed: HTTP 401"), "\(first.body)")
+        #expect(first.body.contains("account azure-eu: no poll cycle has been recorded yet"), "\(first.body)")
+        #expect(!first.body.contains("account research"), "\(first.body)")
+
+        for account in ["team", "azure-eu"] {
+            try await store.recordCycleOutcome(
+                CycleOutcome(finishedAt: 1_005, result: .complete, nextCycleAt: 1_035), account: account)
+        }
+        #expect(try await health(1_010).status == .ok)
+        // One account's cycles stop: the others' do not make up for it.
+        try await store.recordCycleOutcome(
+            CycleOutcome(finishedAt: 1_200, result: .complete, nextCycleAt: 1_230), account: "research")
+        try await store.recordCycleOutcome(
+            CycleOutcome(finishedAt: 1_200, result: .complete, nextCycleAt: 1_230), account: "azure-eu")
+        let stale = try await health(1_210)
+        #expect(stale.status == .serviceUnavailable)
+        #expect(
+            stale.body.contains("account team: the last complete poll cycle finished 205 s ago"),
+            "\(stale.body)")
+    }
+
     /// The router's test client addresses every request to `localhost`; the names it
     /// could carry are judged here (and end to end in `ServeCommandTests`).
     @Test(arguments: [
