@@ -93,6 +93,10 @@ class Scene:
                          "--finished-jobs", str(finished_jobs), "--finished-steps", str(finished_steps),
                          "--active-jobs", str(active_jobs)]
         self.sim = None  # http://127.0.0.1:PORT/v1
+        # A second account, on Azure: the dashboard's account filter and column.
+        self.azure_args = ["sim", "--port", "0", "--flavor", "azure", "--speed", str(speed),
+                           "--scenario", "empty", "--finished-jobs", "2", "--finished-steps", "10"]
+        self.azure = None  # http://127.0.0.1:PORT (the resource's endpoint)
         self.base = None  # http://127.0.0.1:PORT/ (the dashboard)
 
     # Processes
@@ -127,12 +131,22 @@ class Scene:
     def start_sim(self):
         process = self._start("sim", self.sim_args)
         self.sim = self._announced("sim", process, r"serving on (http://127\.0\.0\.1:\d+/v1)")
+        azure = self._start("azure", self.azure_args)
+        self.azure = self._announced("azure", azure, r"serving on (http://127\.0\.0\.1:\d+)\s")
 
     def start_daemon(self):
         config = os.path.join(self.directory, "ftd.toml")
         with open(config, "w", encoding="utf-8") as f:
-            f.write(f"""[api]
+            f.write(f"""[[accounts]]
+name = "default"
 base_url = "{self.sim}"
+max_retries = 1
+
+[[accounts]]
+name = "azure-eu"
+provider = "azure"
+endpoint = "{self.azure}"
+api_key_env = "AZURE_OPENAI_API_KEY"
 max_retries = 1
 
 [poll]
@@ -145,7 +159,7 @@ database = "{os.path.join(self.directory, 'state', 'ftd.sqlite3')}"
 [http]
 listen = "127.0.0.1:0"
 """)
-        env = dict(os.environ, OPENAI_API_KEY="sk-test")
+        env = dict(os.environ, OPENAI_API_KEY="sk-test", AZURE_OPENAI_API_KEY="azure-test")
         env.pop("OPENAI_BASE_URL", None)
         process = self._start("daemon", ["run", "--config", config], env=env)
         # `ftd run` logs "dashboard on http://HOST:PORT/" (stderr, with its other log lines).

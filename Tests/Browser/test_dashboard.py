@@ -222,7 +222,7 @@ class Dashboard(DashboardTestCase):
                 self.assertIn(job["status"], word.lower(), f"row {job_id} shows the wrong status")
             else:
                 self.assertRegex(word.lower(), "validating|queued|running|paused|succeeded|failed|cancelled")
-            self.assertEqual(rows[job_id]["href"], f"/jobs/default/{job_id}", f"row {job_id}: a.job-link")
+            self.assertEqual(rows[job_id]["href"], f"/jobs/{job['account']}/{job_id}", f"row {job_id}: a.job-link")
         self.assertHygiene()
 
     def test_b_job_page_draws_both_charts_with_every_point(self):
@@ -377,6 +377,25 @@ class Dashboard(DashboardTestCase):
             policy = headers.get("Content-Security-Policy") or ""
             self.assertIn("default-src 'self'", policy, f"{path}: Content-Security-Policy")
         self.assertNotIn("unsafe-inline", policy)
+
+    def test_i_the_account_filter_lists_one_accounts_jobs(self):
+        azure = {job["id"] for job in SCENE.api("/api/jobs?account=azure-eu")}
+        self.assertEqual(len(azure), 2, "the Azure account's two jobs are not stored")
+        self.visit("/")
+        self.waitFor("the account filter", lambda: self.js(
+            "return document.querySelector('#account-filter') !== null"))
+        options = self.js("return [...document.querySelectorAll('#account-filter option')].map(o => o.value)")
+        self.assertEqual(options, ["", "default", "azure-eu"])
+        self.js("""const s = document.querySelector('#account-filter');
+                   s.value = 'azure-eu'; s.dispatchEvent(new Event('change'));""")
+        shown = self.waitFor("only the Azure account's rows", lambda: (
+            lambda ids: ids if ids and set(ids) == azure else None)(
+            self.js("return [...document.querySelectorAll('tr[data-job-id]')].map(r => r.dataset.jobId)")))
+        self.assertEqual(set(shown), azure)
+        self.assertIn("account=azure-eu", self.driver.current_url)
+        link = self.js("return new URL(document.querySelector('tr[data-job-id] a.job-link').href).pathname")
+        self.assertTrue(link.startswith("/jobs/azure-eu/ftjob-"), link)
+        self.assertHygiene()
 
 
 def main():
