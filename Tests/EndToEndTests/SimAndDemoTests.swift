@@ -85,6 +85,25 @@ import Testing
         #expect(result.stderr.isEmpty, "\(result.stderr)")
     }
 
+    /// `ftd demo --flavor azure`: the same job on a simulated Azure OpenAI resource, its
+    /// `pending` status and its model names, through the account an Azure user configures.
+    @Test func demoRunsAgainstASimulatedAzureResource() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try await FTDProcess.run(
+            ["demo", "--flavor", "azure", "--speed", "60", "--listen", "127.0.0.1:0"], in: directory,
+            timeout: .seconds(60))
+        #expect(result.status == 0, "\(result.stderr)")
+        for expected in [
+            "a simulated Azure OpenAI resource at http://127.0.0.1:", "new job → pending", "→ succeeded",
+            "$ ftd history", "gpt-3.5-turbo-0125.ft-", "hook announce ran for → succeeded: succeeded, exit 0",
+        ] {
+            #expect(result.stdout.contains(expected), "missing \(expected) in:\n\(result.stdout)")
+        }
+        #expect(!result.stdout.contains("validating_files"), "\(result.stdout)")
+        #expect(result.stderr.isEmpty, "\(result.stderr)")
+    }
+
     /// Ctrl-C stops the demo as an interrupted command: no history as if it had finished,
     /// and not exit 0.
     @Test func anInterruptedDemoExits130WithoutTheHistory() async throws {

@@ -40,7 +40,15 @@ struct Demo: AsyncParsableCommand {
     @Flag(help: "Keep the dashboard on after the job is done, until Ctrl-C.")
     var serve = false
 
+    @Option(help: "The API simulated: openai (the default) or azure (an Azure OpenAI resource).")
+    var flavor: String = "openai"
+
     func validate() throws {
+        guard SimulatorFlavor(rawValue: flavor) != nil else {
+            throw ValidationError(
+                "--flavor must be one of: \(SimulatorFlavor.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
+        }
         guard speed > 0 else { throw ValidationError("--speed must be positive") }
         guard let (host, _) = HTTPSettings.parseListen(listen), HTTPSettings(host: host, port: 0).isLoopback
         else {
@@ -72,6 +80,7 @@ struct Demo: AsyncParsableCommand {
 
         var simulatorConfiguration = SimulatorConfiguration()
         simulatorConfiguration.speed = speed
+        simulatorConfiguration.flavor = SimulatorFlavor(rawValue: flavor) ?? .openai
         let simulator = FineTuningSimulator(configuration: simulatorConfiguration, logger: logger)
         try await simulator.start()
         let directory = FileManager.default.temporaryDirectory
@@ -99,10 +108,12 @@ struct Demo: AsyncParsableCommand {
         simulator: FineTuningSimulator, httpClient: HTTPClient, databasePath: String, style: DemoStyle,
         logger: Logger
     ) async throws {
+        let azure = simulator.configuration.flavor == .azure
         let baseURL = await simulator.baseURL
+        let endpoint = await simulator.endpoint
         Terminal.write(
             """
-            \(style.bold("ftd demo")): a simulated OpenAI account at \(baseURL)
+            \(style.bold("ftd demo")): \(azure ? "a simulated Azure OpenAI resource at \(endpoint)" : "a simulated OpenAI account at \(baseURL)")
             One job: "Elle", a periodic-table limerick bot, fine-tuned from gpt-3.5-turbo-0125
             on 10 examples. The daemon polls every second; the job runs \(Self.format(speed))× real time.
             An example hook ("announce") runs on every status change after the first sight.\n\n
@@ -112,7 +123,17 @@ struct Demo: AsyncParsableCommand {
         // it records; only the configuration is the demo's own.
         var configuration = Configuration(
             storage: StorageSettings(database: databasePath), hooks: [Self.exampleHook])
-        configuration.api.baseURL = baseURL
+        if azure {
+            // The account an Azure user configures: the v1 surface, the key as api-key.
+            var api = APISettings()
+            api.baseURL = endpoint + "/openai/v1"
+            configuration.accounts = [
+                AccountSettings(
+                    name: "azure", provider: .azure(endpoint: endpoint, apiVersion: nil), api: api)
+            ]
+        } else {
+            configuration.api.baseURL = baseURL
+        }
         configuration.api.maxRetries = 2
         configuration.poll.interval = 1
         configuration.poll.idleInterval = 1
