@@ -5,6 +5,7 @@ import FTDConfig
 import FTDEngine
 import FTDModel
 import FTDStore
+import Foundation
 import Logging
 
 /// The composition root: the one place where ftd's parts are built from a configuration
@@ -46,7 +47,21 @@ public struct Assembly: Sendable {
         try AppDatabase.open(
             path: storage.database, groupReadable: storage.groupReadable,
             checkingIntegrity: checkingIntegrity,
-            logger: logger)
+            logger: logger,
+            onMigrating: { pending in
+                let copying = pending.filter { AppDatabase.copyingMigrations.contains($0) }
+                guard !copying.isEmpty else { return }
+                let size =
+                    (try? FileManager.default.attributesOfItem(atPath: storage.database)[.size] as? Int) ?? 0
+                logger.notice(
+                    "upgrading the database (\(copying.joined(separator: ", ")), \(size / 1_048_576) MiB): every row is copied once, about a minute a GB; nothing is lost if this is interrupted"
+                )
+                // Under systemd the start would time out on a large file (TimeoutStartSec=,
+                // 90 s by default): ask for the time the copy may take, generously.
+                SystemdNotifier()?.send([
+                    NotifyMessage.extendTimeout(by: .seconds(120 + size / 5_000_000))
+                ])
+            })
     }
 
     /// One account's key alone (a command that talks to one account).

@@ -294,7 +294,8 @@ public struct PollCycle: Sendable {
     func jobName(_ id: String) -> String { namesAccount ? "\(account)/\(id)" : id }
 
     func log(_ error: APIError, jobID: String?) {
-        var metadata: Logger.Metadata = ["account": "\(account)", "http.endpoint": "\(error.endpoint)"]
+        var metadata: Logger.Metadata = ["http.endpoint": "\(error.endpoint)"]
+        if namesAccount { metadata["account"] = "\(account)" }
         if let jobID { metadata["job.id"] = "\(jobID)" }
         if let status = error.httpStatus { metadata["http.status"] = "\(status)" }
         if let requestID = error.requestID { metadata["http.request_id"] = "\(requestID)" }
@@ -302,10 +303,11 @@ public struct PollCycle: Sendable {
     }
 
     func log(_ transition: Transition) {
-        let metadata: Logger.Metadata = [
-            "account": "\(account)", "job.id": "\(transition.jobID)", "job.status": "\(transition.to)",
+        var metadata: Logger.Metadata = [
+            "job.id": "\(transition.jobID)", "job.status": "\(transition.to)",
             "job.previous_status": "\(transition.from ?? "")",
         ]
+        if namesAccount { metadata["account"] = "\(account)" }
         let suffix = transition.isBaseline ? " (baseline)" : ""
         logger.notice(
             "\(jobName(transition.jobID)): \(transition.from ?? "new") → \(transition.to)\(suffix)",

@@ -13,13 +13,26 @@ public struct AppDatabase: Sendable {
     /// The files the daemon opened; nil for a database in memory or opened for reading.
     let openedFiles: OpenedDatabaseFiles?
 
-    /// Runs the migrations that `writer`'s database lacks.
-    init(writer: any DatabaseWriter, logger: Logger, openedFiles: OpenedDatabaseFiles? = nil) throws {
+    /// Runs the migrations that `writer`'s database lacks; `onMigrating` hears their names
+    /// first, when there are any.
+    init(
+        writer: any DatabaseWriter, logger: Logger, openedFiles: OpenedDatabaseFiles? = nil,
+        onMigrating: (([String]) -> Void)? = nil
+    ) throws {
         self.writer = writer
         self.logger = logger
         self.openedFiles = openedFiles
+        if let onMigrating {
+            let applied = try writer.read { db in try Self.migrator.appliedIdentifiers(db) }
+            let pending = Self.migrator.migrations.filter { !applied.contains($0) }
+            if !pending.isEmpty { onMigrating(pending) }
+        }
         try Self.migrator.migrate(writer)
     }
+
+    /// Migrations that copy every row (`v8-accounts`): on a large database they take a
+    /// while, which a start must say and systemd must wait for.
+    public static let copyingMigrations: Set<String> = ["v8-accounts"]
 
     /// Opens (creating it when missing) the daemon's database at `path`, with the file
     /// modes of SPEC section 4, checks that SQLite can write it and finds it intact, and
@@ -28,9 +41,12 @@ public struct AppDatabase: Sendable {
     ///   about 6 ms a MB). The daemon does at its start; a command that records beside it
     ///   (`watch`, `submit`, …) would pay seconds on a large database before its first
     ///   request, and meets a damaged page as an error when it reads one.
-    public static func open(path: String, groupReadable: Bool, checkingIntegrity: Bool = true, logger: Logger)
-        throws -> AppDatabase
-    {
+    /// - Parameter onMigrating: hears the migrations an existing file is about to get,
+    ///   before they run (the daemon logs them and asks systemd for time).
+    public static func open(
+        path: String, groupReadable: Bool, checkingIntegrity: Bool = true, logger: Logger,
+        onMigrating: (([String]) -> Void)? = nil
+    ) throws -> AppDatabase {
         let modes = DatabaseFileModes(groupReadable: groupReadable)
         try modes.createParentDirectories(of: path)
         let existed = FileManager.default.fileExists(atPath: path)
@@ -56,7 +72,8 @@ public struct AppDatabase: Sendable {
             }
             let pool = try DatabasePool(path: path, configuration: configuration)
             database = try AppDatabase(
-                writer: pool, logger: logger, openedFiles: OpenedDatabaseFiles.of(path: path))
+                writer: pool, logger: logger, openedFiles: OpenedDatabaseFiles.of(path: path),
+                onMigrating: existed ? onMigrating : nil)
         } catch let error as DatabaseError {
             if error.resultCode == .SQLITE_NOTADB {
                 throw StoreError.notAnFTDDatabase(path: path, reason: "not an SQLite file")
