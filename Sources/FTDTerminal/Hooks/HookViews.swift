@@ -15,6 +15,9 @@ public enum HookListView {
             let statuses = hook.on.contains("*") ? "every transition" : hook.on.joined(separator: ", ")
             text += "\n\(hook.name)\n"
             text += "  on       \(statuses)\n"
+            if let accounts = hook.accounts {
+                text += "  accounts \(accounts.joined(separator: ", ")) only\n"
+            }
             text += "  command  \(describe(hook.command))\n"
             text +=
                 "  timeout  \(format(hook.timeout)) s, then SIGTERM to its process group (SIGKILL 5 s later)\n"
