@@ -109,4 +109,56 @@ import Testing
             database: "/x", lock: .unknown(reason: "Permission denied"), stored: nil)
         #expect(unknown.json().rendered().contains("\"running\": null"))
     }
+
+    /// SPEC section 8: `ftd status` shows each account's last cycle and error, read from
+    /// what each account's cycles recorded.
+    @Test func statusShowsEachAccountsLastCycleAndError() throws {
+        let store = try AppDatabase.inMemory()
+        var research = CycleRecord(
+            observedAt: noon - 300,
+            jobs: [
+                FineTuningJob(id: "ftjob-a", status: "running", createdAt: 1),
+                FineTuningJob(id: "ftjob-b", status: "succeeded", createdAt: 2),
+            ])
+        research.account = "research"
+        _ = try store.record(cycle: research)
+        try store.recordCycleOutcome(
+            CycleOutcome(finishedAt: noon, result: .complete, requests: 3, nextCycleAt: noon + 30),
+            account: "research")
+        try store.recordCycleOutcome(
+            CycleOutcome(finishedAt: noon - 60, result: .failed, error: "HTTP 401\nbad key \u{1B}[2J"),
+            account: "azure-eu")
+        let report = DaemonStatusReport(
+            database: "/var/lib/ftd/ftd.sqlite3", lock: .running(pid: 42), stored: try store.daemonStatus())
+        let text = report.text(now: noon + 5, timeZone: utc)
+        #expect(
+            text.hasSuffix(
+                """
+                accounts:
+                  azure-eu  last cycle 11:59:01 (1m ago) failed, 0 active of 0; error: HTTP 401
+                  research  last cycle 12:00:01 (just now) complete, 1 active of 2
+
+                """), "\(text)")
+        #expect(!text.contains("\u{1B}"))
+
+        let json = report.json()
+        guard case .object(let members) = json, case .array(let accounts)? = members["accounts"] else {
+            Issue.record("no accounts in \(json.rendered())")
+            return
+        }
+        #expect(accounts.count == 2)
+        guard case .object(let first) = accounts[0], case .object(let second) = accounts[1] else { return }
+        #expect(first["name"] == .string("azure-eu"))
+        #expect(first["last_error"] != .null)
+        #expect(second["name"] == .string("research"))
+        #expect(second["active_jobs"] == .int(1))
+        #expect(second["baseline_completed_at"] == .int(noon - 300))
+        #expect(second["last_complete_cycle_at"] == .int(noon))
+
+        // One default account: no account lines, as before there were accounts.
+        let single = try AppDatabase.inMemory()
+        try single.recordCycleOutcome(CycleOutcome(finishedAt: noon, result: .complete), account: "default")
+        let alone = DaemonStatusReport(database: "/x", lock: .stopped, stored: try single.daemonStatus())
+        #expect(!alone.text(now: noon).contains("accounts:"))
+    }
 }

@@ -49,6 +49,17 @@ struct StoreQueryPlanTests {
         }
     }
 
+    /// `ftd history` asks which accounts hold jobs before it lists them: one seek each.
+    @Test(arguments: [
+        (AppDatabase.firstAccountSQL, [] as StatementArguments),
+        (AppDatabase.nextAccountSQL, ["default"] as StatementArguments),
+    ])
+    func theAccountsHoldingJobsAreFoundBySeeks(_ sql: String, _ arguments: StatementArguments) throws {
+        let plan = try Self.plan(sql, arguments)
+        #expect(plan.hasPrefix("SEARCH jobs USING COVERING INDEX jobs_on_account_created_at"), "\(plan)")
+        #expect(!plan.contains("TEMP B-TREE"), "\(plan)")
+    }
+
     /// The chart view of a job reads its few message events through the partial index,
     /// not the 100,000 metrics ones beside them.
     @Test func theChartViewReadsOnlyTheMessageEvents() throws {

@@ -27,6 +27,25 @@ extension AppDatabase {
         }
     }
 
+    /// The accounts holding at least one job, by name. One seek per account on the
+    /// `(account, created_at, id)` index, not a scan: `ftd history` asks before it lists
+    /// 10,000 jobs.
+    public func jobAccounts() throws -> [String] {
+        try writer.read { db in
+            var names: [String] = []
+            var name = try String.fetchOne(db, sql: Self.firstAccountSQL)
+            let next = try db.cachedStatement(sql: Self.nextAccountSQL)
+            while let found = name {
+                names.append(found)
+                name = try String.fetchOne(next, arguments: [found])
+            }
+            return names
+        }
+    }
+
+    static let firstAccountSQL = "SELECT MIN(account) FROM jobs"
+    static let nextAccountSQL = "SELECT MIN(account) FROM jobs WHERE account > ?"
+
     /// The stored job that `input` names: `account/ftjob-…`, the full id, or a unique
     /// prefix of it with or without `ftjob-`, within `account` when given. A prefix that
     /// matches jobs of several accounts is ambiguous (SPEC section 8).

@@ -30,6 +30,9 @@ public protocol HistoryStore: Sendable {
     func steps(job: JobKey) async throws -> [LossStep]
     /// Hook runs, newest first.
     func hookRuns(failedOnly: Bool, limit: Int) async throws -> [DeliveryView]
+    /// The accounts holding at least one job, by name: `ftd history` shows an ACCOUNT
+    /// column when there are several.
+    func jobAccounts() async throws -> [String]
     /// `account/ftjob-…`, a full id or a unique prefix of a stored one, within `account`
     /// when given; a prefix matching jobs of several accounts is ambiguous.
     func resolveJob(_ input: String, account: String?) async throws -> JobKey

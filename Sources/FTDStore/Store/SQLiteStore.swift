@@ -111,6 +111,10 @@ extension SQLiteStore: HistoryStore {
         try await run { try $0.hookRuns(failedOnly: failedOnly, limit: limit) }
     }
 
+    public func jobAccounts() async throws -> [String] {
+        try await run { try $0.jobAccounts() }
+    }
+
     public func resolveJob(_ input: String, account: String?) async throws -> JobKey {
         try await run { try $0.resolveJob(input, account: account) }
     }

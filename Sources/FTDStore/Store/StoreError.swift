@@ -47,8 +47,11 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unknownJob(let input):
             return "no stored job matches \"\(input)\": run `ftd history` to list the known jobs"
         case .ambiguousJob(let input, let candidates):
+            // `account/id` candidates: typing more of an id that two accounts share cannot tell them apart.
+            let accounts = candidates.contains { $0.contains("/") }
             return "\"\(input)\" matches \(candidates.count) jobs: "
-                + candidates.joined(separator: ", ") + "; type more of the id"
+                + candidates.joined(separator: ", ")
+                + (accounts ? "; type more of the id, or name one as ACCOUNT/ID" : "; type more of the id")
         case .full(let path, let detail):
             return "the database \(path) is full (\(detail)): free space on its file system"
         case .readOnly(let path, let detail):

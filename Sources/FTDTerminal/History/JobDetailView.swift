@@ -3,15 +3,19 @@ import FTDStore
 
 /// `ftd history JOB`: the job's header, its status timeline, checkpoints, loss curve,
 /// hook runs and latest events, each line fitting the terminal.
+///
+/// The header names the job's account when it is not `default`, or when `accounts` says
+/// the database holds jobs of several (SPEC section 8): the id alone does not say which.
 public enum JobDetailView {
     /// The newest events shown.
     public static let eventCount = 8
 
     public static func render(
-        _ detail: JobDetail, options: HistoryRenderOptions, eventCount: Int = JobDetailView.eventCount
+        _ detail: JobDetail, options: HistoryRenderOptions, eventCount: Int = JobDetailView.eventCount,
+        accounts: Bool = false
     ) -> String {
         let width = options.width
-        var sections = [header(detail.summary, options: options)]
+        var sections = [header(detail.summary, options: options, accounts: accounts)]
         sections.append(timeline(detail, options: options))
         if !detail.checkpoints.isEmpty {
             sections.append(["Checkpoints"] + detail.checkpoints.map { checkpointLine($0, width: width) })
@@ -42,7 +46,7 @@ public enum JobDetailView {
     /// Every text of the API goes through this before it is laid out or elided.
     private static func clean(_ text: String) -> String { TerminalSanitizer.clean(text) }
 
-    static func header(_ job: JobSummary, options: HistoryRenderOptions) -> [String] {
+    static func header(_ job: JobSummary, options: HistoryRenderOptions, accounts: Bool = false) -> [String] {
         var lines = [
             clean(job.id) + "  "
                 + StatusStyle.paint(clean(job.status), status: job.status, color: options.color)
@@ -50,6 +54,7 @@ public enum JobDetailView {
         func field(_ name: String, _ value: String) {
             lines.append("  " + TerminalText.padRight(name, 10) + value)
         }
+        if accounts || job.account != DefaultAccount.name { field("account", clean(job.account)) }
         let model = job.model.map(clean) ?? "-"
         if let fineTuned = job.fineTunedModel.map(clean) {
             let room = options.width - 12 - model.count - 3

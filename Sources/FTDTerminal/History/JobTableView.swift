@@ -4,19 +4,27 @@ import FTDStore
 /// `ftd history`: one aligned row per job. When the terminal is too narrow for every
 /// column on one line, the model and fine-tuned model move to a second, indented line,
 /// so the full job id is never cut.
+///
+/// With `accounts`, an ACCOUNT column comes first (SPEC section 8: the caller asks for it
+/// when the database holds jobs of more than one account). In the two-line layout it
+/// leads the second line instead, so the first line is as wide as without it.
 public enum JobTableView {
     static let gap = "  "
     static let minModelWidth = 14
     static let minFineTunedWidth = 20
 
     public static func render(
-        _ jobs: [JobSummary], options: HistoryRenderOptions, statusFilter: String? = nil
+        _ jobs: [JobSummary], options: HistoryRenderOptions, statusFilter: String? = nil,
+        accountFilter: String? = nil, accounts: Bool = false
     ) -> String {
-        guard !jobs.isEmpty else { return emptyHint(statusFilter: statusFilter) }
-        let rows = jobs.map { cells(for: $0, now: options.now) }
+        guard !jobs.isEmpty else {
+            return emptyHint(statusFilter: statusFilter, accountFilter: accountFilter)
+        }
+        let rows = jobs.map { cells(for: $0, now: options.now, account: accounts) }
         let header = Cells(
-            id: "JOB ID", status: "STATUS", model: "MODEL", created: "CREATED", duration: "DURATION",
-            steps: "STEPS", loss: "LOSS", fineTuned: "FINE-TUNED MODEL")
+            account: accounts ? "ACCOUNT" : nil, id: "JOB ID", status: "STATUS", model: "MODEL",
+            created: "CREATED", duration: "DURATION", steps: "STEPS", loss: "LOSS",
+            fineTuned: "FINE-TUNED MODEL")
         var widths = Widths(measuring: rows)
         widths.widen(toFit: header)
         // UTF-8 bytes appended in place, one string at the end: 10,000 jobs make 20,000
@@ -34,11 +42,13 @@ public enum JobTableView {
         }
         let layout = widths.twoLine(fitting: options.width)
         header.appendFirstLine(to: &out, layout, status: nil, color: false)
-        out.append("  MODEL → FINE-TUNED MODEL")
+        out.append("  ")
+        if let account = header.account { out.append(account, padRight: layout.account + gap.count) }
+        out.append("MODEL → FINE-TUNED MODEL")
         out.endLine(from: 0)
         for (row, job) in zip(rows, jobs) {
             row.appendFirstLine(to: &out, layout, status: job.status, color: options.color)
-            row.appendSecondLine(to: &out, width: options.width)
+            row.appendSecondLine(to: &out, width: options.width, accountWidth: layout.account)
         }
         return out.text
     }
@@ -77,10 +87,18 @@ public enum JobTableView {
         }
     }
 
-    static func emptyHint(statusFilter: String?) -> String {
-        if let statusFilter {
-            return "No stored job has status \(statusFilter). Run `ftd history` to see them all.\n"
-        }
+    static func emptyHint(statusFilter: String?, accountFilter: String? = nil) -> String {
+        let filtered: String? =
+            switch (
+                statusFilter.map { TerminalSanitizer.clean($0) },
+                accountFilter.map { TerminalSanitizer.clean($0) }
+            ) {
+            case (let status?, let account?): "No stored job of account \(account) has status \(status)."
+            case (let status?, nil): "No stored job has status \(status)."
+            case (nil, let account?): "No stored job belongs to account \(account)."
+            case (nil, nil): nil
+            }
+        if let filtered { return filtered + " Run `ftd history` to see them all.\n" }
         return """
             No jobs recorded yet. Run `ftd run --once` to poll the API once, or `ftd demo`
             to watch ftd follow jobs on the local simulator.
@@ -88,7 +106,7 @@ public enum JobTableView {
             """
     }
 
-    static func cells(for job: JobSummary, now: Int64) -> Cells {
+    static func cells(for job: JobSummary, now: Int64, account: Bool = false) -> Cells {
         var duration = "-"
         if let created = job.createdAt {
             if let finished = job.finishedAt {
@@ -100,7 +118,8 @@ public enum JobTableView {
         // API text, made safe before it is measured and elided.
         let clean = { (text: String) in TerminalSanitizer.clean(text) }
         return Cells(
-            id: clean(job.id), status: clean(job.status), model: job.model.map(clean) ?? "-",
+            account: account ? clean(job.account) : nil, id: clean(job.id), status: clean(job.status),
+            model: job.model.map(clean) ?? "-",
             created: job.createdAt.map { TerminalText.relative($0, now: now) } ?? "-",
             duration: duration, steps: job.steps > 0 ? String(job.steps) : "-",
             loss: job.lastTrainLoss.map(TerminalText.loss) ?? "-",
@@ -110,10 +129,16 @@ public enum JobTableView {
 
 extension JobTableView {
     struct Cells {
+        /// Nil when the table has no ACCOUNT column.
+        var account: String?
         var id, status, model, created, duration, steps, loss, fineTuned: String
 
         func appendLine(to out: inout TextBuffer, _ w: Widths, status: String?, color: Bool) {
             let start = out.count
+            if let account {
+                out.append(TerminalText.elideEnd(account, w.account), padRight: w.account)
+                out.append(gap)
+            }
             out.append(id, padRight: w.id)
             out.append(gap)
             appendStatus(to: &out, width: w.status, status: status, color: color)
@@ -148,10 +173,15 @@ extension JobTableView {
             out.endLine(from: start)
         }
 
-        func appendSecondLine(to out: inout TextBuffer, width: Int) {
+        /// The model and fine-tuned model, after the account when the table shows it.
+        func appendSecondLine(to out: inout TextBuffer, width: Int, accountWidth: Int = 0) {
             let start = out.count
-            let available = width - 2
             out.append("  ")
+            if let account {
+                out.append(TerminalText.elideEnd(account, accountWidth), padRight: accountWidth)
+                out.append(gap)
+            }
+            let available = width - 2 - (account == nil ? 0 : accountWidth + gap.count)
             if fineTuned == "-" {
                 out.append(TerminalText.elideEnd(model, available))
                 return out.endLine(from: start)
@@ -176,8 +206,13 @@ extension JobTableView {
     }
 
     struct Widths {
+        /// 0 without an ACCOUNT column.
+        var account = 0
         var id, status, model, created, duration, steps, loss, fineTuned: Int
         var separator = gap
+        /// Account names are at most 32 characters (SPEC section 8); a longer one, from a
+        /// database written by something else, is cut rather than widen every row.
+        static let maxAccountWidth = 32
 
         init(measuring rows: [Cells]) {
             (id, status, model, created, duration, steps, loss, fineTuned) = (0, 0, 0, 0, 0, 0, 0, 0)
@@ -185,6 +220,9 @@ extension JobTableView {
         }
 
         mutating func widen(toFit row: Cells) {
+            if let name = row.account {
+                account = min(max(account, TerminalText.width(name)), Self.maxAccountWidth)
+            }
             id = max(id, TerminalText.width(row.id))
             status = max(status, TerminalText.width(row.status))
             model = max(model, TerminalText.width(row.model))
@@ -197,7 +235,8 @@ extension JobTableView {
 
         /// Every column on one line, the model columns shrunk if need be, or nil.
         func singleLine(fitting width: Int) -> Widths? {
-            let fixed = id + status + created + duration + steps + loss + 7 * gap.count
+            let accountColumn = account > 0 ? account + gap.count : 0
+            let fixed = accountColumn + id + status + created + duration + steps + loss + 7 * gap.count
             let available = width - fixed
             if available >= model + fineTuned { return self }
             guard available >= minModelWidth + minFineTunedWidth else { return nil }

@@ -44,6 +44,10 @@ struct History: AsyncParsableCommand {
         let options = HistoryRenderOptions(
             color: color, width: Terminal.width, now: Int64(Date().timeIntervalSince1970))
 
+        // The ACCOUNT column and the header's account follow the database, not the listing:
+        // `--account a` on a database holding a and b still says which account it shows.
+        var severalAccounts = false
+        if !json { severalAccounts = try await store.jobAccounts().count > 1 }
         if let jobID {
             let job = try await store.resolveJob(jobID, account: account)
             // The text shows the newest events only; JSON has them all.
@@ -52,13 +56,15 @@ struct History: AsyncParsableCommand {
             Terminal.write(
                 json
                     ? HistoryJSON.detail(detail).rendered() + "\n"
-                    : JobDetailView.render(detail, options: options))
+                    : JobDetailView.render(detail, options: options, accounts: severalAccounts))
         } else {
             let summaries = try await store.jobSummaries(status: status, account: account, limit: limit)
             Terminal.write(
                 json
                     ? HistoryJSON.summaries(summaries).rendered() + "\n"
-                    : JobTableView.render(summaries, options: options, statusFilter: status))
+                    : JobTableView.render(
+                        summaries, options: options, statusFilter: status, accountFilter: account,
+                        accounts: severalAccounts))
         }
     }
 }
