@@ -95,12 +95,15 @@ import Testing
             timeout: .seconds(60))
         #expect(result.status == 0, "\(result.stderr)")
         for expected in [
-            "a simulated Azure OpenAI resource at http://127.0.0.1:", "new job → pending", "→ succeeded",
+            "a simulated Azure OpenAI resource at http://127.0.0.1:", "new job → ", "→ succeeded",
             "$ ftd history", "gpt-3.5-turbo-0125.ft-", "hook announce ran for → succeeded: succeeded, exit 0",
         ] {
             #expect(result.stdout.contains(expected), "missing \(expected) in:\n\(result.stdout)")
         }
+        // Azure's statuses: `pending` (about a second at this speed, so a busy machine's
+        // first look may already find the job running), never OpenAI's first two.
         #expect(!result.stdout.contains("validating_files"), "\(result.stdout)")
+        #expect(!result.stdout.contains("queued"), "\(result.stdout)")
         #expect(result.stderr.isEmpty, "\(result.stderr)")
     }
 
