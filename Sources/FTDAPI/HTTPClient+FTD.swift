@@ -9,8 +9,14 @@ extension HTTPClient.Configuration {
     /// `RetryPolicy` decides about every retry, so the pool must not retry a refused
     /// connection silently until the request's deadline: that would turn "nothing listens
     /// there" into a misleading timeout and multiply the wait by the retries.
+    ///
+    /// Redirects are not followed: the client drops `Authorization` on a redirect to
+    /// another origin but keeps every other header, Azure's `api-key` included, which
+    /// would hand the key to whatever host a 3xx names. An API answers where it is
+    /// configured; a 3xx is reported with where it points (`OpenAIClient.errorMessage`).
     public static var ftd: HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration()
+        configuration.redirectConfiguration = .disallow
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.timeout.connect = .seconds(10)
         return configuration

@@ -58,7 +58,8 @@ extension OpenAIClient {
             case .answered(let status, let headers, let data):
                 outcome = .response(status: status, headers: headers)
                 failure = APIError(
-                    kind: .http(status: status), message: Self.errorMessage(status: status, body: data),
+                    kind: .http(status: status),
+                    message: Self.errorMessage(status: status, body: data, headers: headers),
                     endpoint: endpoint.description, requestID: RetryPolicy.header("x-request-id", in: headers)
                 )
             case .timedOut:
@@ -159,6 +160,18 @@ extension OpenAIClient {
     /// The API's own words for a failed request. Azure's code is often just the HTTP
     /// status again (`"401"`), which the error already says: only a code that adds
     /// something (`invalid_api_key`, `DeploymentNotFound`) is appended.
+    /// As `errorMessage(status:body:)`; a redirect (never followed: `HTTPClient.Configuration.ftd`)
+    /// says where it points, so that the base URL or endpoint can be set to it.
+    static func errorMessage(status: Int, body: Data, headers: [(String, String)]) -> String {
+        if (300..<400).contains(status), let location = RetryPolicy.header("location", in: headers) {
+            // Without its query, which may carry a signature.
+            let shown = location.split(separator: "?", maxSplits: 1).first.map(String.init) ?? location
+            return
+                "redirected to \(shown): ftd does not follow redirects (they would take the key along); set the account's base_url or endpoint to where the API is"
+        }
+        return errorMessage(status: status, body: body)
+    }
+
     static func errorMessage(status: Int, body: Data) -> String {
         if let envelope = APIErrorEnvelope(body: body) {
             let code = envelope.code == String(status) ? nil : envelope.code

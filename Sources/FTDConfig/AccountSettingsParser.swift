@@ -94,6 +94,7 @@ enum AccountSettingsParser {
             }
             try ConfigurationParser.validateBaseURL(
                 endpoint, key: "\(label).endpoint", example: "https://my-resource.openai.azure.com")
+            if let problem = endpointProblem(endpoint) { throw .invalid("\(label).endpoint", problem) }
             // "…azure.com/" as copied from the portal would otherwise make "…azure.com//openai".
             while endpoint.hasSuffix("/") { endpoint.removeLast() }
             let apiVersion = try table.string("api_version")
@@ -106,6 +107,25 @@ enum AccountSettingsParser {
         case let other:
             throw .invalid("\(label).provider", "expected \"openai\" or \"azure\", got \"\(other)\"")
         }
+    }
+
+    /// Why `endpoint` cannot be a resource's URL, nil when it can be. ftd appends
+    /// `/openai/v1` (or `/openai` and `?api-version=`): a query or a fragment would swallow
+    /// that path, and the base URL of Microsoft's samples (`…azure.com/openai/v1/`) would
+    /// become `…/openai/v1/openai/v1`. Every request would answer 404 "Resource not found",
+    /// which does not say that the configuration is at fault.
+    static func endpointProblem(_ endpoint: String) -> String? {
+        guard let components = URLComponents(string: endpoint) else { return nil }
+        let example = "like https://my-resource.openai.azure.com"
+        if components.query != nil || components.fragment != nil {
+            return
+                "expected the resource's URL without ?… or #…, \(example): ftd adds the path, and api_version sets the api-version"
+        }
+        if components.path.split(separator: "/").contains(where: { $0.lowercased() == "openai" }) {
+            return
+                "expected the resource's URL without /openai…, \(example): ftd adds /openai/v1 (or /openai with api_version) itself"
+        }
+        return nil
     }
 
     /// `[a-z0-9][a-z0-9_-]{0,31}`.

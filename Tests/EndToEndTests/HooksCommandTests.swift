@@ -85,4 +85,48 @@ import Testing
             #expect(table.stdout.contains("everything"))
         }
     }
+
+    /// With several accounts, the hook gets none of their keys, as from the daemon: found
+    /// when `hooks test` withheld only the first account's variable. A job of an account
+    /// the hook's `accounts` leaves out still runs, with a note that the daemon would not.
+    @Test func testWithholdsEveryAccountsKeyAndNotesTheAccountsFilter() async throws {
+        try await Sandbox.with { sandbox in
+            let config = """
+                [[accounts]]
+                name = "one"
+                base_url = "\(sandbox.baseURL)"
+                api_key_env = "KEY_ONE"
+
+                [[accounts]]
+                name = "two"
+                base_url = "\(sandbox.baseURL)"
+                api_key_env = "KEY_TWO"
+
+                [storage]
+                database = "\(sandbox.databasePath)"
+
+                [[hooks]]
+                name = "dump"
+                on = ["*"]
+                accounts = ["one"]
+                command = ["/bin/sh", "-c", "env; echo account=$FTD_ACCOUNT"]
+                """
+            try config.write(toFile: sandbox.configPath, atomically: true, encoding: .utf8)
+            let keys = ["KEY_ONE": "sk-one-Hx7secret", "KEY_TWO": "sk-two-Qp4secret"]
+            let synthetic = try await sandbox.ftd(["hooks", "test", "dump"], environment: keys)
+            #expect(synthetic.status == 0, "\(synthetic.stderr)")
+            #expect(synthetic.stdout.contains("account=one"))
+            for key in keys.values { #expect(!synthetic.stdout.contains(key)) }
+            #expect(!synthetic.stderr.contains("note"))
+
+            #expect(try await sandbox.ftd(["run", "--once"], environment: keys).status == 0)
+            let id = try #require(try await sandbox.jobs().first?["id"] as? String)
+            let other = try await sandbox.ftd(
+                ["hooks", "test", "dump", "--job", "two/\(id)"], environment: keys)
+            #expect(other.status == 0, "\(other.stderr)")
+            #expect(other.stdout.contains("account=two"))
+            for key in keys.values { #expect(!other.stdout.contains(key)) }
+            #expect(other.stderr.contains("hook dump fires only for account(s) one"))
+        }
+    }
 }

@@ -276,6 +276,31 @@ import Testing
         // retry-after-ms wins over retry-after, as with OpenAI.
         #expect(delays.all == [.milliseconds(5), .zero])
     }
+
+    /// A 3xx to another origin once made the client send the `api-key` header there (it
+    /// drops only `Authorization`): redirects are not followed, and the error says where
+    /// the answer pointed. Found by a hostile review.
+    @Test func aRedirectIsNotFollowedAndTheKeyStaysHome() async throws {
+        try await APIClientTests.withServer([.init(body: Self.empty)]) { elsewhere in
+            let redirect = ScriptedServer.Reply(
+                status: 302,
+                headers: [("location", "http://localhost:\(elsewhere.port)/openai/v1/fine_tuning/jobs?sig=x")]
+            )
+            let error = try await APIClientTests.withServer([redirect]) { server in
+                let client = Self.client(
+                    Self.account(endpoint: "http://127.0.0.1:\(server.port)", apiVersion: nil, maxRetries: 0))
+                return await #expect(throws: APIError.self) {
+                    try await client.listJobs(after: nil, limit: 20)
+                }
+            }
+            #expect(await elsewhere.received.isEmpty)
+            #expect(error?.httpStatus == 302)
+            #expect(
+                error?.message.contains("redirected to http://localhost:\(elsewhere.port)/openai/v1/") == true
+            )
+            #expect(error?.message.contains("sig=") == false)
+        }
+    }
 }
 
 /// The retry delays a client asked to wait, without waiting them.

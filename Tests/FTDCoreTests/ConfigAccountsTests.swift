@@ -53,6 +53,19 @@ import Testing
         .init(toml: azure, key: "accounts.azure-eu.endpoint"),
         .init(toml: azure + "endpoint = \"my-resource.openai.azure.com\"", key: "accounts.azure-eu.endpoint"),
         .init(toml: azure + "endpoint = \"ftp://my-resource\"", key: "accounts.azure-eu.endpoint"),
+        // Each of these made every request 404 "Resource not found" (found by a hostile review).
+        .init(
+            toml: azure + "endpoint = \"https://my-resource.openai.azure.com/openai/v1/\"",
+            key: "accounts.azure-eu.endpoint"),
+        .init(
+            toml: azure + "endpoint = \"https://my-resource.openai.azure.com/OpenAI\"",
+            key: "accounts.azure-eu.endpoint"),
+        .init(
+            toml: azure + "endpoint = \"https://my-resource.openai.azure.com?api-version=2024-10-21\"",
+            key: "accounts.azure-eu.endpoint"),
+        .init(
+            toml: azure + "endpoint = \"https://my-resource.openai.azure.com/#keys\"",
+            key: "accounts.azure-eu.endpoint"),
         .init(toml: azure + endpoint + "base_url = \"https://x/v1\"", key: "accounts.azure-eu.base_url"),
         .init(toml: azure + endpoint + "api_version = \"\"", key: "accounts.azure-eu.api_version"),
         .init(toml: azure + endpoint + "api_version = 2024", key: "accounts.azure-eu.api_version"),
@@ -189,6 +202,13 @@ import Testing
         #expect(account.provider == .azure(endpoint: "https://my-resource.openai.azure.com", apiVersion: nil))
         #expect(account.isAzure)
         #expect(account.api.baseURL == "https://my-resource.openai.azure.com/openai/v1")
+    }
+
+    /// A gateway in front of the resource may have a path of its own; only `/openai` in it
+    /// (the base URL of Microsoft's samples) is refused.
+    @Test func anEndpointBehindAGatewayKeepsItsPath() throws {
+        let account = try Self.load(Self.azure + "endpoint = \"https://gateway.example/aoai/\"").accounts[0]
+        #expect(account.api.baseURL == "https://gateway.example/aoai/openai/v1")
     }
 
     @Test func azureWithAnAPIVersionUsesTheDatedSurface() throws {

@@ -46,6 +46,15 @@ extension AppDatabase {
     static let firstAccountSQL = "SELECT MIN(account) FROM jobs"
     static let nextAccountSQL = "SELECT MIN(account) FROM jobs WHERE account > ?"
 
+    /// The accounts the database knows: those that ran a cycle and those holding a job
+    /// (a workflow command records jobs without a cycle), sorted.
+    public func storedAccountNames() throws -> [String] {
+        try writer.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT name FROM accounts UNION SELECT DISTINCT account FROM jobs ORDER BY 1")
+        }
+    }
+
     /// The stored job that `input` names: `account/ftjob-…`, the full id, or a unique
     /// prefix of it with or without `ftjob-`, within `account` when given. A prefix that
     /// matches jobs of several accounts is ambiguous (SPEC section 8).

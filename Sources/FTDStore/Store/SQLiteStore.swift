@@ -119,6 +119,10 @@ extension SQLiteStore: HistoryStore {
         try await run { try $0.resolveJob(input, account: account) }
     }
 
+    public func storedAccountNames() async throws -> [String] {
+        try await run { try $0.storedAccountNames() }
+    }
+
     public func storedJob(_ job: JobKey) async throws -> FineTuningJob {
         try await run { try $0.storedJob(job) }
     }

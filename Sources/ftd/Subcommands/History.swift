@@ -1,4 +1,5 @@
 import ArgumentParser
+import FTDConfig
 import FTDStore
 import FTDTerminal
 import Foundation
@@ -59,6 +60,9 @@ struct History: AsyncParsableCommand {
                     : JobDetailView.render(detail, options: options, accounts: severalAccounts))
         } else {
             let summaries = try await store.jobSummaries(status: status, account: account, limit: limit)
+            if summaries.isEmpty, let account {
+                try await Self.checkKnown(account: account, configuration: configuration, store: store)
+            }
             Terminal.write(
                 json
                     ? HistoryJSON.summaries(summaries).rendered() + "\n"
@@ -66,5 +70,21 @@ struct History: AsyncParsableCommand {
                         summaries, options: options, statusFilter: status, accountFilter: account,
                         accounts: severalAccounts))
         }
+    }
+
+    /// A `--account` that neither the configuration nor the database knows is a typo
+    /// (`Research`, `reserch`): an empty list (or "No jobs recorded yet") would say that
+    /// the account has no job. An account only in the database (no longer configured) or
+    /// only in the configuration (no cycle yet) lists what it has, possibly nothing.
+    static func checkKnown(account: String, configuration: Configuration, store: SQLiteStore) async throws {
+        guard configuration.account(named: account) == nil else { return }
+        let stored = try await store.storedAccountNames()
+        guard !stored.contains(account) else { return }
+        var known = configuration.accounts.map(\.name)
+        known += stored.filter { !known.contains($0) }
+        throw Failure(
+            message:
+                "no account named \"\(account)\" in the configuration or the database (known: \(known.joined(separator: ", ")))",
+            code: Failure.usage)
     }
 }

@@ -91,9 +91,20 @@ struct Hooks: AsyncParsableCommand {
                     code: Failure.usage)
             }
             let delivery = try await testDelivery(configuration: configuration)
+            if let only = hook.accounts, !only.contains(delivery.transition.account) {
+                // Run anyway (the hook's own behaviour is what is tried), but the daemon
+                // would never deliver this job to it.
+                FileHandle.standardError.write(
+                    Data(
+                        "ftd: note: hook \(name) fires only for account(s) \(only.joined(separator: ", ")); the daemon would not run it for this job of account \(delivery.transition.account)\n"
+                            .utf8))
+            }
             let payload = HookPayload(
                 delivery: delivery, attempt: 1, databasePath: configuration.storage.database)
-            let runner = HookRunner(apiKeyVariable: configuration.api.apiKeyEnv, logger: Logger(label: "ftd"))
+            // Every account's key variable, as the daemon withholds them: the first
+            // account's alone would hand the others' keys to the hook.
+            let keyVariables = Set(configuration.accounts.map(\.api.apiKeyEnv))
+            let runner = HookRunner(keyVariables: { keyVariables }, logger: Logger(label: "ftd"))
             let result = await runner.run(hook, environment: payload.environment, stdin: payload.stdin)
             Terminal.write(HookTestView.render(hook: hook, delivery: delivery, result: result))
             if result.outcome != .succeeded { throw ExitCode(1) }
