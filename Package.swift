@@ -151,6 +151,8 @@ let package = Package(
             dependencies: [
                 "ftd",
                 "FTDSimulator",
+                // WebhookVerifier's signer, to sign the webhooks a test posts.
+                "FTDWeb",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ]

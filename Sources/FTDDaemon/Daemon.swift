@@ -19,9 +19,12 @@ import Synchronization
 /// `ftd run`, `ftd run --once` and `ftd demo` all run this type; its parts come from the
 /// `Assembly`.
 public struct Daemon: Sendable {
-    /// Loads and validates the configuration again, with each account's API key (by
-    /// account name), for a reload.
-    public typealias Loader = @Sendable () throws -> (Configuration, apiKeys: [String: String])
+    /// Loads and validates the configuration again, with each account's API key and webhook
+    /// secret (by account name), for a reload.
+    public typealias Loader =
+        @Sendable () throws -> (
+            Configuration, apiKeys: [String: String], webhookSecrets: [String: String]
+        )
     /// Hears each cycle once its outcome is recorded; answers false to stop the daemon
     /// gracefully, as SIGTERM would (`ftd demo` stops once its job is done).
     public typealias Observer = @Sendable (PollerService.Tick) async -> Bool
@@ -37,8 +40,8 @@ public struct Daemon: Sendable {
     /// process's, so that this default is it.
     let metricsFactory: any MetricsFactory
     private let hooks: Locked<[HookSettings]>
-    /// Every variable that held the API key during this run: after a reload moves the key
-    /// elsewhere, the old variable is still in the process's environment.
+    /// Every variable that held an API key or a webhook secret during this run: after a
+    /// reload moves one elsewhere, the old variable is still in the process's environment.
     private let keyVariables = Locked<Set<String>>([])
     private let statusText = Locked<String?>(nil)
     /// Hears the dashboard's address once `[http]` is listening (`ftd demo` prints it).
@@ -73,7 +76,7 @@ public struct Daemon: Sendable {
             store: store, httpClient: httpClient, notifier: notifier,
             loader: {
                 let (configuration, key) = try loader()
-                return (configuration, Self.keys(configuration, key))
+                return (configuration, Self.keys(configuration, key), [:])
             }, logger: logger, metrics: metrics, metricsFactory: metricsFactory,
             dashboardListening: dashboardListening)
     }
@@ -81,6 +84,36 @@ public struct Daemon: Sendable {
     /// The one key of a single-account configuration, by its account's name.
     static func keys(_ configuration: Configuration, _ apiKey: String) -> [String: String] {
         Dictionary(configuration.accounts.map { ($0.name, apiKey) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The variables that hold a secret: every account's API key variable, and its webhook
+    /// secret's when it has one. Hooks never see them (`HookRunner`), and `ftd run` scrubs
+    /// them from its own environment (`ProcessSecrets`).
+    public static func secretVariables(_ configuration: Configuration) -> Set<String> {
+        Set(
+            configuration.accounts.map(\.api.apiKeyEnv)
+                + configuration.accounts.compactMap(\.webhookSecretEnv))
+    }
+
+    /// Each account's webhook secret, by account name, for the accounts that have one
+    /// (`APIKeyResolver.webhookSecret`), each checked as `WebhookVerifier` will read it: a
+    /// configured secret that is missing, empty or malformed is a configuration error, so
+    /// that `ftd run` refuses to start rather than answer every webhook 400.
+    public static func webhookSecrets(_ configuration: Configuration, resolver: APIKeyResolver)
+        throws(ConfigurationError) -> [String: String]
+    {
+        var secrets: [String: String] = [:]
+        for account in configuration.accounts {
+            guard let secret = try resolver.webhookSecret(account) else { continue }
+            do {
+                _ = try WebhookVerifier(secret: secret)
+            } catch {
+                let setting = account.webhookSecretFile != nil ? "webhook_secret_file" : "webhook_secret_env"
+                throw .invalid("\(account.configKey).\(setting)", error.description)
+            }
+            secrets[account.name] = secret
+        }
+        return secrets
     }
 
     /// The longest stall bound of the accounts' settings.
@@ -97,12 +130,16 @@ public struct Daemon: Sendable {
     /// Runs until a graceful stop has finished (exit 0), with the configuration given.
     /// Each account polls on a timer of its own (`PollerService`), so that one slow or
     /// failing account never delays another's cycles (SPEC section 8).
-    public func run(configuration: Configuration, apiKeys: [String: String], observer: Observer? = nil)
-        async throws
-    {
+    /// - Parameter webhookSecrets: by account name (`webhookSecrets(_:resolver:)`): those
+    ///   accounts take `POST /webhooks/{account}` when `[http]` is set; kept as they are
+    ///   until the next start.
+    public func run(
+        configuration: Configuration, apiKeys: [String: String], webhookSecrets: [String: String] = [:],
+        observer: Observer? = nil
+    ) async throws {
         let health = HealthMonitor(stallBound: Self.stallBound(configuration))
         hooks.withLock { $0 = configuration.hooks }
-        keyVariables.withLock { $0 = Set(configuration.accounts.map(\.api.apiKeyEnv)) }
+        keyVariables.withLock { $0 = Self.secretVariables(configuration) }
         let live = LiveConfiguration(snapshot(configuration, apiKeys: apiKeys, health: health))
         let deliveries = DeliveryService(live: live, logger: logger)
         let running = Locked<ServiceGroup?>(nil)
@@ -120,17 +157,25 @@ public struct Daemon: Sendable {
                 if let observer, await !observer(tick) {
                     await running.withLock { $0 }?.triggerGracefulShutdown()
                 }
+            } onSync: { sync in
+                // A webhook's job changed: its hooks run now, not after the next cycle.
+                if !sync.transitions.isEmpty { deliveries.wake() }
             }
         }
         let reload = ReloadService {
-            await self.reload(live: live, pollers: pollers, health: health)
+            await self.reload(live: live, pollers: pollers, health: health, webhookSecrets: webhookSecrets)
         }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: deliveries), .init(service: reload),
         ]
         services += pollers.map { .init(service: $0) }
         if let http = configuration.http {
-            services.append(.init(service: try webServer(http, configuration: configuration)))
+            services.append(
+                .init(
+                    service: try webServer(
+                        http, configuration: configuration,
+                        webhooks: webhookEndpoint(
+                            secrets: webhookSecrets, pollers: pollers, configuration: configuration))))
         }
         if let notifier {
             // Last, so that a stop reaches it first and STOPPING=1 goes out at once.
@@ -154,13 +199,44 @@ public struct Daemon: Sendable {
         public var description: String { "\(fault); nothing of this cycle was recorded" }
     }
 
+    /// `POST /webhooks/{account}` for the accounts with a secret: each valid event hands its
+    /// job to that account's poller (`PollerService.requestSync`), which syncs it between
+    /// cycles; the answer never waits for it. Nil when no account has a secret: every
+    /// webhook then gets 400.
+    func webhookEndpoint(secrets: [String: String], pollers: [PollerService], configuration: Configuration)
+        throws(ConfigurationError) -> WebhookEndpoint?
+    {
+        var verifiers: [String: WebhookVerifier] = [:]
+        for poller in pollers {
+            guard let secret = secrets[poller.account] else { continue }
+            do {
+                verifiers[poller.account] = try WebhookVerifier(secret: secret)
+            } catch {
+                // `webhookSecrets(_:resolver:)` checked it already; a caller that did not
+                // learns it here, before anything starts.
+                let section =
+                    configuration.account(named: poller.account)?.configKey ?? "accounts.\(poller.account)"
+                throw .invalid("\(section).webhook_secret_env", error.description)
+            }
+        }
+        guard !verifiers.isEmpty else { return nil }
+        let queues = Dictionary(
+            pollers.map { ($0.account, $0.syncs) }, uniquingKeysWith: { first, _ in first })
+        return WebhookEndpoint(verifiers: verifiers, logger: logger) { account, jobID in
+            queues[account]?.request(jobID)
+        }
+    }
+
     /// `[http]`: the JSON API, `/metrics` and `/healthz` beside the poller, reading the
-    /// same store.
-    func webServer(_ http: HTTPSettings, configuration: Configuration) throws -> some Service {
+    /// same store, and the webhooks when an account takes them.
+    func webServer(_ http: HTTPSettings, configuration: Configuration, webhooks: WebhookEndpoint? = nil)
+        throws -> some Service
+    {
         let token = try http.tokenFile.map { file throws(ConfigurationError) in try HTTPToken.read(file) }
-        let server = WebServer(
+        var server = WebServer(
             settings: http, token: token, store: store, poll: configuration.poll, logger: logger,
             version: BuildInfo.version, metrics: metrics, accounts: configuration.accounts.map(\.name))
+        server.webhooks = webhooks
         let logger = self.logger
         let listening = dashboardListening
         return server.service { port in
@@ -191,7 +267,7 @@ public struct Daemon: Sendable {
         -> [AccountCycle]
     {
         hooks.withLock { $0 = configuration.hooks }
-        keyVariables.withLock { $0 = Set(configuration.accounts.map(\.api.apiKeyEnv)) }
+        keyVariables.withLock { $0 = Self.secretVariables(configuration) }
         let parts = snapshot(configuration, apiKeys: apiKeys, health: nil)
         try await parts.dispatcher.drain()
         let results = await withTaskGroup(of: (Int, Result<CycleReport, any Error>).self) { group in
@@ -301,14 +377,18 @@ public struct Daemon: Sendable {
         return pending
     }
 
-    /// SIGHUP: the new configuration replaces the running one whole, or not at all.
-    func reload(live: LiveConfiguration, pollers: [PollerService], health: HealthMonitor) async {
+    /// SIGHUP: the new configuration replaces the running one whole, or not at all. The
+    /// webhook secrets stay those of the start (`webhookSecrets`), as the server does.
+    func reload(
+        live: LiveConfiguration, pollers: [PollerService], health: HealthMonitor,
+        webhookSecrets: [String: String] = [:]
+    ) async {
         // Before READY=1 systemd has no reload to hear about.
         let announce = health.isReady ? notifier : nil
         announce?.send(NotifyMessage.reloading(monotonicMicroseconds: NotifyMessage.monotonicNow()))
         let running = live.current.configuration
         do {
-            var (configuration, apiKeys) = try loader()
+            var (configuration, apiKeys, newSecrets) = try loader()
             if configuration.sourcePath != running.sourcePath {
                 // /etc/ftd/ftd.toml gone: the built-in defaults (no hooks) are not what the
                 // administrator meant.
@@ -337,7 +417,15 @@ public struct Daemon: Sendable {
                 )
                 configuration.storage = running.storage
             }
-            keyVariables.withLock { $0.formUnion(configuration.accounts.map(\.api.apiKeyEnv)) }
+            if newSecrets != webhookSecrets {
+                // Named by account only: a secret never reaches a log line.
+                let changed = Set(newSecrets.keys).union(webhookSecrets.keys)
+                    .filter { newSecrets[$0] != webhookSecrets[$0] }.sorted()
+                logger.warning(
+                    "webhook secrets change only at the next start: the webhooks of \(changed.joined(separator: ", ")) are still checked with the secrets read at start (systemctl restart ftd to use the new ones)"
+                )
+            }
+            keyVariables.withLock { $0.formUnion(Self.secretVariables(configuration)) }
             hooks.withLock { $0 = configuration.hooks }
             live.replace(with: snapshot(configuration, apiKeys: apiKeys, health: health))
             health.setStallBound(Self.stallBound(configuration))

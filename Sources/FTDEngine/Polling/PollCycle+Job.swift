@@ -58,6 +58,8 @@ extension PollCycle {
         }
         report.transitions = try await store.record(cycle: record, rule: TransitionDetector.rule)
         for transition in report.transitions { log(transition) }
+        // Counted as a cycle's are: the daemon syncs a job a webhook named through here.
+        metrics.recorded(report.transitions)
         return report
     }
 }

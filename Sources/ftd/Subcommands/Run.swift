@@ -36,12 +36,13 @@ struct Run: AsyncParsableCommand {
         // Before any thread of the HTTP client or the database starts: the arenas those
         // threads would make first are kept for good.
         ProcessMemory.limitArenas()
-        // The environment as started, kept for reloads: the key variable is scrubbed from
-        // the process below, so that hooks cannot read it from /proc/$PPID/environ.
+        // The environment as started, kept for reloads: the key and webhook secret
+        // variables are scrubbed from the process below, so that hooks cannot read them
+        // from /proc/$PPID/environ.
         let environment = global.environment
-        let (configuration, apiKeys) = try Self.load(global, environment: environment)
-        for account in configuration.accounts {
-            ProcessSecrets.scrubEnvironmentVariable(account.api.apiKeyEnv)
+        let (configuration, apiKeys, webhookSecrets) = try Self.load(global, environment: environment)
+        for variable in Daemon.secretVariables(configuration) {
+            ProcessSecrets.scrubEnvironmentVariable(variable)
         }
         ProcessSecrets.closeProcessToItsUser()
         let keys = APIKeyResolver(environment: environment)
@@ -57,7 +58,8 @@ struct Run: AsyncParsableCommand {
             if once {
                 let daemon = Daemon(
                     store: store, httpClient: httpClient, notifier: nil,
-                    loader: { (configuration, apiKeys: apiKeys) }, logger: logger)
+                    loader: { (configuration, apiKeys: apiKeys, webhookSecrets: webhookSecrets) },
+                    logger: logger)
                 try await runOnce(daemon, configuration, apiKeys: apiKeys, keys: keys, logger: logger)
             } else {
                 logger.info(
@@ -72,12 +74,19 @@ struct Run: AsyncParsableCommand {
                     store: store, httpClient: httpClient, notifier: SystemdNotifier(),
                     loader: {
                         let loaded = try Self.load(global, environment: environment)
-                        for account in loaded.0.accounts {
-                            ProcessSecrets.scrubEnvironmentVariable(account.api.apiKeyEnv)
+                        for variable in Daemon.secretVariables(loaded.0) {
+                            ProcessSecrets.scrubEnvironmentVariable(variable)
                         }
                         return loaded
                     }, logger: logger, metrics: metrics)
-                try await daemon.run(configuration: configuration, apiKeys: apiKeys)
+                if !webhookSecrets.isEmpty {
+                    // Names only: the secrets never reach a log line.
+                    logger.info(
+                        "webhooks accepted for \(webhookSecrets.keys.sorted().joined(separator: ", "))\(configuration.http == nil ? ", but [http] is not set: nothing listens for them" : "")"
+                    )
+                }
+                try await daemon.run(
+                    configuration: configuration, apiKeys: apiKeys, webhookSecrets: webhookSecrets)
             }
         }
     }
@@ -99,13 +108,13 @@ struct Run: AsyncParsableCommand {
     }
 
     /// The configuration, checked whole before anything starts (and before a reload is
-    /// accepted): the file, the hooks' programs and the API key.
+    /// accepted): the file, the hooks' programs, the API keys and the webhook secrets.
     /// - Parameter checkingHooks: false for commands that never run a hook (the workflow
     ///   commands): a hook only the daemon's user can run must not stop them.
     /// - Parameter environment: the process's, unless the daemon kept its start-up copy.
     static func load(
         _ global: GlobalOptions, checkingHooks: Bool = true, environment: [String: String]? = nil
-    ) throws -> (Configuration, apiKeys: [String: String]) {
+    ) throws -> (Configuration, apiKeys: [String: String], webhookSecrets: [String: String]) {
         let environment = environment ?? global.environment
         let configuration = try global.loadConfiguration(environment: environment)
         var apiKeys: [String: String] = [:]
@@ -113,12 +122,16 @@ struct Run: AsyncParsableCommand {
             apiKeys[account.name] = try key(
                 of: account, configuration: configuration, environment: environment)
         }
+        var webhookSecrets: [String: String] = [:]
         if checkingHooks {
             try HookCommandCheck(environment: environment).check(configuration.hooks)
             // The daemon serves [http]: its token must be there before anything starts.
             if let file = configuration.http?.tokenFile { _ = try HTTPToken.read(file) }
+            // And so must the webhook secrets: a missing one would refuse every webhook.
+            webhookSecrets = try Daemon.webhookSecrets(
+                configuration, resolver: APIKeyResolver(environment: environment))
         }
-        return (configuration, apiKeys)
+        return (configuration, apiKeys, webhookSecrets)
     }
 
     /// One account's key (`APIKeyResolver`): its errors name the account's key setting.
