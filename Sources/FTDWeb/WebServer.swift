@@ -4,6 +4,7 @@ import FTDStore
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import ServiceLifecycle
 
 /// The HTTP side of ftd (SPEC section 9): the JSON API, `/metrics` and `/healthz`,
@@ -31,6 +32,11 @@ public struct WebServer: Sendable {
     /// `POST /webhooks/{account}`: nil until the daemon sets it (`WebhookEndpoint`), and
     /// then every webhook gets 400, as one for an unknown account does.
     public var webhooks: WebhookEndpoint?
+    /// How long a connection may send nothing, mid-request or between requests, before it
+    /// is closed. Without it a client that opens connections and sends half a request head
+    /// (slowloris) holds each one, and a descriptor, for good: `/webhooks/` faces the
+    /// internet. A test shortens it.
+    var idleTimeout: TimeAmount = .seconds(60)
 
     /// `version` and `readOnly` are what `/api/info` tells the pages (`ftd serve` is
     /// read-only: nothing polls behind it).
@@ -58,6 +64,7 @@ public struct WebServer: Sendable {
     {
         Application(
             router: router(),
+            server: .http1(configuration: .init(idleTimeout: idleTimeout)),
             configuration: ApplicationConfiguration(
                 address: .hostname(settings.host, port: settings.port), serverName: nil),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? settings.port) },
