@@ -22,8 +22,16 @@ public struct WebhookEndpoint: Sendable {
     /// OpenAI's events are a few hundred bytes; a body larger than this is refused unread.
     public static let maximumBody = 64 * 1024
 
+    /// Refusals logged one by one per minute; past that they are counted, and the count is
+    /// logged when the next minute's first one is. Anyone can send a refused webhook: one line
+    /// each would let a stranger flood the journal, whose rate limit then drops the daemon's
+    /// own lines (transitions, errors) with the flood.
+    static let refusalsLoggedPerMinute = 10
+
     let verifiers: [String: WebhookVerifier]
     let replays: Locked<WebhookReplayGuard>
+    /// The minute refusals are being counted in, how many were logged in it, how many not.
+    let refusals = Locked((minute: Int64.min, logged: 0, unlogged: 0))
     let syncNow: SyncNow
     let logger: Logger
     /// Unix seconds now; a test sets the clock.
@@ -81,7 +89,26 @@ public struct WebhookEndpoint: Sendable {
     }
 
     private func refuse(_ reason: String, account: String) -> Response {
-        logger.notice("webhook refused: \(reason)", metadata: ["account": "\(account)"])
+        let minute = now() / 60
+        let (log, unlogged) = refusals.withLock { state -> (Bool, Int) in
+            var unlogged = 0
+            if state.minute != minute {
+                unlogged = state.unlogged
+                state = (minute, 0, 0)
+            }
+            guard state.logged < Self.refusalsLoggedPerMinute else {
+                state.unlogged += 1
+                return (false, unlogged)
+            }
+            state.logged += 1
+            return (true, unlogged)
+        }
+        if unlogged > 0 {
+            logger.notice(
+                "\(unlogged) more webhook(s) refused in a minute, past \(Self.refusalsLoggedPerMinute) logged one by one"
+            )
+        }
+        if log { logger.notice("webhook refused: \(reason)", metadata: ["account": "\(account)"]) }
         return .problem(reason, status: .badRequest)
     }
 
