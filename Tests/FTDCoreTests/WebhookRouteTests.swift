@@ -92,6 +92,10 @@ struct WebhookRouteTests {
         let other = try Harness.headers(id: "wh_ftd_0002", body: body)
         #expect(try await harness.post("/webhooks/default", body: body, headers: other).status == .ok)
         #expect(harness.calls.count == 2)
+        // The same id at another account's endpoint is that account's own delivery.
+        let elsewhere = try Harness.headers(body: body, secret: Example.secret)
+        #expect(try await harness.post("/webhooks/other", body: body, headers: elsewhere).status == .ok)
+        #expect(harness.calls.last == "other/ftjob_abc123")
     }
 
     @Test func anEventAboutSomethingElseIsAnswered200AndIgnored() async throws {

@@ -75,7 +75,9 @@ public struct WebhookEndpoint: Sendable {
         // can fill the guard, and a body that could not be read is not taken as handled.
         let id = request.headers[.webhookID] ?? ""
         let now = now()
-        guard replays.withLock({ $0.firstSighting(of: id, now: now) }) else {
+        // Per account: two accounts' endpoints may be sent one delivery id (two endpoints
+        // on one project), and each must be heard. A header value holds no newline.
+        guard replays.withLock({ $0.firstSighting(of: "\(account)\n\(id)", now: now) }) else {
             return Self.accepted("a repeated webhook-id: ignored")
         }
         guard let jobID = event.fineTuningJobID else {
