@@ -13,6 +13,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Written by an older ftd whose daemon has not yet upgraded it (a reader never migrates).
     case olderSchema(path: String, missing: String)
     /// Several stored jobs start with what the user typed.
+    /// `candidates`: at most `ambiguousShown + 1` (the query's limit), so that more can be told.
     case ambiguousJob(input: String, candidates: [String])
     /// The file system holding the database has no room left: the write was rolled back.
     case full(path: String, detail: String)
@@ -27,6 +28,9 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case replaced(path: String)
     /// The operating system failed a read or a write of the database.
     case ioFailure(path: String, detail: String)
+
+    /// How many candidates an ambiguous job's message lists.
+    public static let ambiguousShown = 10
 
     public var description: String {
         switch self {
@@ -49,8 +53,11 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .ambiguousJob(let input, let candidates):
             // `account/id` candidates: typing more of an id that two accounts share cannot tell them apart.
             let accounts = candidates.contains { $0.contains("/") }
-            return "\"\(input)\" matches \(candidates.count) jobs: "
-                + candidates.joined(separator: ", ")
+            // The query stops at 11: one more than is shown says that there are more.
+            let more = candidates.count > Self.ambiguousShown
+            return
+                "\"\(input)\" matches \(more ? "more than \(Self.ambiguousShown)" : "\(candidates.count)") jobs: "
+                + candidates.prefix(Self.ambiguousShown).joined(separator: ", ") + (more ? ", …" : "")
                 + (accounts ? "; type more of the id, or name one as ACCOUNT/ID" : "; type more of the id")
         case .full(let path, let detail):
             return "the database \(path) is full (\(detail)): free space on its file system"
