@@ -399,7 +399,9 @@ public struct Daemon: Sendable {
                 )
             }
             let names = configuration.accounts.map(\.name)
-            if names != running.accounts.map(\.name) {
+            // By name: each poller finds its account's cycle by name, so an order changed
+            // in the file is no change.
+            if Set(names) != Set(running.accounts.map(\.name)) {
                 // Each account polls on a service of its own, made at the start.
                 throw ConfigurationError(
                     key: "accounts",

@@ -57,6 +57,46 @@ import Testing
         }
     }
 
+    /// Accounts poll on services made at the start: a reload that adds one is rejected
+    /// whole (the running configuration stays), one that only reorders them is taken.
+    @Test func aReloadMayReorderTheAccountsButNotAddOne() async throws {
+        try await Sandbox.with { sandbox in
+            func accounts(_ names: [String]) throws {
+                let entries = names.map {
+                    "[[accounts]]\nname = \"\($0)\"\nbase_url = \"\(sandbox.baseURL)\"\napi_key_env = \"OPENAI_API_KEY\"\n"
+                }
+                let text =
+                    entries.joined(separator: "\n") + """
+
+                        [poll]
+                        interval = 1
+                        idle_interval = 1
+
+                        [storage]
+                        database = "\(sandbox.databasePath)"
+                        """
+                try text.write(toFile: sandbox.configPath, atomically: true, encoding: .utf8)
+            }
+            try accounts(["a", "b"])
+            let daemon = try sandbox.start(["run"])
+            try await eventually("the daemon's first cycles") { daemon.stderr.contains("ready") }
+            try accounts(["b", "a"])
+            daemon.signal(SIGHUP)
+            try await eventually("the reordered accounts taken") {
+                daemon.stderr.contains("configuration reloaded")
+            }
+            try accounts(["b", "a", "c"])
+            daemon.signal(SIGHUP)
+            try await eventually("the added account refused") {
+                daemon.stderr.contains("reload rejected")
+            }
+            #expect(daemon.stderr.contains("only at a restart"), "\(daemon.stderr)")
+            daemon.signal(SIGTERM)
+            let result = try await daemon.wait(timeout: .seconds(20))
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+    }
+
     @Test func aReloadThatMovesTheKeyToAnotherVariableLeaksNeitherToHooksNorToProc() async throws {
         try await Sandbox.with { sandbox in
             let seen = sandbox.directory.appendingPathComponent("env").path
