@@ -39,11 +39,13 @@ public struct Daemon: Sendable {
     /// Where the daemon's parts count; `ftd run` bootstraps `metrics.factory` as the
     /// process's, so that this default is it.
     let metricsFactory: any MetricsFactory
-    private let hooks: Locked<[HookSettings]>
+    let hooks: Locked<[HookSettings]>
     /// Every variable that held an API key or a webhook secret during this run: after a
     /// reload moves one elsewhere, the old variable is still in the process's environment.
-    private let keyVariables = Locked<Set<String>>([])
-    private let statusText = Locked<String?>(nil)
+    let keyVariables = Locked<Set<String>>([])
+    let statusText = Locked<String?>(nil)
+    /// How many accounts the running configuration polls (set at start).
+    let accountCount = Locked<Int>(1)
     /// Hears the dashboard's address once `[http]` is listening (`ftd demo` prints it).
     let dashboardListening: @Sendable (String) async -> Void
 
@@ -139,6 +141,7 @@ public struct Daemon: Sendable {
     ) async throws {
         let health = HealthMonitor(stallBound: Self.stallBound(configuration))
         hooks.withLock { $0 = configuration.hooks }
+        accountCount.withLock { $0 = configuration.accounts.count }
         keyVariables.withLock { $0 = Self.secretVariables(configuration) }
         let live = LiveConfiguration(snapshot(configuration, apiKeys: apiKeys, health: health))
         let deliveries = DeliveryService(live: live, logger: logger)
@@ -246,67 +249,6 @@ public struct Daemon: Sendable {
         }
     }
 
-    /// `ftd run --once` with one account's key: that account's report (the first
-    /// account's, when several are configured).
-    public func runOnce(configuration: Configuration, apiKey: String) async throws -> CycleReport {
-        try await runOnce(configuration: configuration, apiKeys: Self.keys(configuration, apiKey))[0].report
-    }
-
-    /// One account's part of `ftd run --once`.
-    public struct AccountCycle: Sendable {
-        public var account: String
-        public var report: CycleReport
-    }
-
-    /// `ftd run --once`: the deliveries an earlier run left, one cycle of every account at
-    /// once (each recording its outcome as the daemon records it), then those cycles'
-    /// deliveries. A failed hook is recorded, not thrown; a cycle that threw is recorded as
-    /// failed and rethrown once every account's cycle ended, unless the database itself
-    /// refused it (`CycleNotRecorded`). Reports come in the configuration's order.
-    public func runOnce(configuration: Configuration, apiKeys: [String: String]) async throws
-        -> [AccountCycle]
-    {
-        hooks.withLock { $0 = configuration.hooks }
-        keyVariables.withLock { $0 = Self.secretVariables(configuration) }
-        let parts = snapshot(configuration, apiKeys: apiKeys, health: nil)
-        try await parts.dispatcher.drain()
-        let results = await withTaskGroup(of: (Int, Result<CycleReport, any Error>).self) { group in
-            for (index, cycle) in parts.cycles.enumerated() {
-                group.addTask { (index, await self.once(cycle)) }
-            }
-            var results: [Int: Result<CycleReport, any Error>] = [:]
-            for await (index, result) in group { results[index] = result }
-            return results
-        }
-        var reports: [AccountCycle] = []
-        for (index, cycle) in parts.cycles.enumerated() {
-            reports.append(AccountCycle(account: cycle.account, report: try results[index]!.get()))
-        }
-        try await parts.dispatcher.drain()
-        return reports
-    }
-
-    /// One account's cycle of `--once`, its outcome recorded and counted.
-    private func once(_ cycle: PollCycle) async -> Result<CycleReport, any Error> {
-        let counter = cycle.metrics
-        do {
-            let report = try await cycle.run()
-            let outcome = CycleOutcome(report: report, finishedAt: PollCycle.unixNow(), nextCycleAt: nil)
-            counter.cycleEnded(outcome)
-            try await store.recordCycleOutcome(outcome, account: cycle.account)
-            return .success(report)
-        } catch let fault as StoreError where fault.isStorageFault {
-            counter.cycleEnded(CycleOutcome(thrown: fault, finishedAt: PollCycle.unixNow(), nextCycleAt: nil))
-            // Writing the outcome would fail too (or wait out another busy timeout).
-            return .failure(CycleNotRecorded(fault: fault))
-        } catch {
-            let outcome = CycleOutcome(thrown: error, finishedAt: PollCycle.unixNow(), nextCycleAt: nil)
-            counter.cycleEnded(outcome)
-            try? await store.recordCycleOutcome(outcome, account: cycle.account)
-            return .failure(error)
-        }
-    }
-
     /// The parts built from one configuration, by the `Assembly`: a cycle per account,
     /// each with its own API client, and one dispatcher.
     func snapshot(_ configuration: Configuration, apiKeys: [String: String], health: HealthMonitor?)
@@ -356,9 +298,10 @@ public struct Daemon: Sendable {
                 metadata: ["cycle.requests": "\(report.requests)", "jobs.active": "\(report.activeJobs)"])
         }
         let pending = (try? await store.pendingDeliveryCount()) ?? 0
-        let several = (try? await store.daemonStatus())
-        var activeJobs = tick.report?.activeJobs
-        if let several, several.accounts.count > 1 || activeJobs == nil { activeJobs = several.activeJobs }
+        // The tick's own count when it is the whole daemon's (one account); else the store's,
+        // read only then: a single-account tick costs no further read.
+        var activeJobs = accountCount.withLock { $0 } == 1 ? tick.report?.activeJobs : nil
+        if activeJobs == nil { activeJobs = try? await store.daemonStatus().activeJobs }
         let text = StatusLine.text(
             activeJobs: activeJobs ?? 0, outcome: tick.outcome, pendingDeliveries: pending)
         statusText.withLock { $0 = text }
@@ -375,72 +318,5 @@ public struct Daemon: Sendable {
         health.becameReady()
         logger.info("ready: first cycle done, \(text)")
         return pending
-    }
-
-    /// SIGHUP: the new configuration replaces the running one whole, or not at all. The
-    /// webhook secrets stay those of the start (`webhookSecrets`), as the server does.
-    func reload(
-        live: LiveConfiguration, pollers: [PollerService], health: HealthMonitor,
-        webhookSecrets: [String: String] = [:]
-    ) async {
-        // Before READY=1 systemd has no reload to hear about.
-        let announce = health.isReady ? notifier : nil
-        announce?.send(NotifyMessage.reloading(monotonicMicroseconds: NotifyMessage.monotonicNow()))
-        let running = live.current.configuration
-        do {
-            var (configuration, apiKeys, newSecrets) = try loader()
-            if configuration.sourcePath != running.sourcePath {
-                // /etc/ftd/ftd.toml gone: the built-in defaults (no hooks) are not what the
-                // administrator meant.
-                throw ConfigurationError(
-                    key: nil,
-                    description:
-                        "\(running.sourcePath ?? "the built-in defaults") was read at start, now \(configuration.sourcePath ?? "the built-in defaults") would be: restart ftd to switch"
-                )
-            }
-            let names = configuration.accounts.map(\.name)
-            // By name: each poller finds its account's cycle by name, so an order changed
-            // in the file is no change.
-            if Set(names) != Set(running.accounts.map(\.name)) {
-                // Each account polls on a service of its own, made at the start.
-                throw ConfigurationError(
-                    key: "accounts",
-                    description:
-                        "the accounts were \(running.accounts.map(\.name).joined(separator: ", ")), now \(names.joined(separator: ", ")): accounts are added, removed or renamed only at a restart (systemctl restart ftd)"
-                )
-            }
-            if configuration.http != running.http {
-                logger.warning("http settings change only at the next start: the server stays as it was")
-                configuration.http = running.http
-            }
-            if configuration.storage != running.storage {
-                logger.warning(
-                    "storage settings change only at the next start: the database stays \(running.storage.database)"
-                )
-                configuration.storage = running.storage
-            }
-            if newSecrets != webhookSecrets {
-                // Named by account only: a secret never reaches a log line.
-                let changed = Set(newSecrets.keys).union(webhookSecrets.keys)
-                    .filter { newSecrets[$0] != webhookSecrets[$0] }.sorted()
-                logger.warning(
-                    "webhook secrets change only at the next start: the webhooks of \(changed.joined(separator: ", ")) are still checked with the secrets read at start (systemctl restart ftd to use the new ones)"
-                )
-            }
-            keyVariables.withLock { $0.formUnion(Self.secretVariables(configuration)) }
-            hooks.withLock { $0 = configuration.hooks }
-            live.replace(with: snapshot(configuration, apiKeys: apiKeys, health: health))
-            health.setStallBound(Self.stallBound(configuration))
-            for poller in pollers { poller.settingsChanged() }
-            let hookNames = configuration.hooks.map(\.name).joined(separator: ", ")
-            logger.notice(
-                "configuration reloaded from \(configuration.sourcePath ?? "the built-in defaults"): \(configuration.hooks.count) hook(s)\(hookNames.isEmpty ? "" : " (\(hookNames))"), poll every \(configuration.poll.interval) s (idle \(configuration.poll.idleInterval) s)"
-            )
-        } catch {
-            logger.error("reload rejected, the running configuration stays: \(error)")
-        }
-        var lines = [NotifyMessage.ready]
-        if let text = statusText.withLock({ $0 }) { lines.append(NotifyMessage.status(text)) }
-        announce?.send(lines)
     }
 }
