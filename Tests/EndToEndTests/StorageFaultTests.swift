@@ -32,16 +32,20 @@ import Testing
             "SELECT coalesce(from_status, '-') || '>' || to_status FROM transitions ORDER BY id")
     }
 
-    /// The daemon's stderr after it stopped: every error it logged was the fault's line.
+    /// The daemon's stderr after it stopped: every error it logged was the fault's line. A
+    /// fault that strikes between a cycle's commit and the write of its outcome (a race the
+    /// test cannot rule out) is named once by that write, with the same fault.
     static func expectOnlyFaultLines(_ stderr: String, _ fault: String) {
         let errors = P.errorLines(stderr)
-        #expect(!errors.isEmpty)
-        #expect(
-            errors.allSatisfy {
-                $0.contains(fault) && $0.hasSuffix("nothing of this cycle was recorded, retrying next cycle")
-            },
-            "\(errors)")
-        #expect(!stderr.contains("cannot record the cycle's outcome"))
+        let cycleLines = errors.filter {
+            $0.contains(fault) && $0.hasSuffix("nothing of this cycle was recorded, retrying next cycle")
+        }
+        let outcomeLines = errors.filter {
+            $0.contains("cannot record the cycle's outcome: ") && $0.contains(fault)
+        }
+        #expect(!cycleLines.isEmpty)
+        #expect(outcomeLines.count <= 1, "\(errors)")
+        #expect(cycleLines.count + outcomeLines.count == errors.count, "\(errors)")
     }
 
     /// Whether `systemd/ftd.service` keeps systemd from restarting ftd after this exit
