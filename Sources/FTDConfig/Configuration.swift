@@ -14,6 +14,8 @@ public struct Configuration: Sendable, Equatable {
     public var hooks: [HookSettings]
     /// Nil: no HTTP server.
     public var http: HTTPSettings?
+    /// `[alerts]` (SPEC section 10).
+    public var alerts = AlertThresholds()
     /// The file it was read from; nil when the built-in defaults are in use.
     public var sourcePath: String?
 
@@ -175,7 +177,16 @@ public struct HookSettings: Sendable, Equatable {
         self.accounts = accounts
     }
 
+    /// Whether a transition to `status` fires this hook: `"*"` means every transition,
+    /// not alerts.
     public func fires(on status: String) -> Bool { on.contains("*") || on.contains(status) }
+
+    /// Whether an alert of `kind` for `account`'s job fires this hook: its `on` lists
+    /// `alert:KIND` or `alert:*`.
+    public func fires(onAlert kind: AlertKind, account: String) -> Bool {
+        (on.contains(AlertKind.anyHookEvent) || on.contains(kind.hookEvent))
+            && (accounts?.contains(account) ?? true)
+    }
 
     /// Whether a transition of `account`'s job to `status` fires this hook.
     public func fires(on status: String, account: String) -> Bool {

@@ -96,6 +96,7 @@ public struct ConfigurationLoader: Sendable {
             daemon: parsed.daemon, hooks: parsed.hooks, http: http, sourcePath: sourcePath)
         configuration.accounts = accounts
         configuration.listsAccounts = parsed.listsAccounts
+        if let node = document["alerts"] { configuration.alerts = try AlertSettingsParser.thresholds(node) }
         return configuration
     }
 

@@ -1,3 +1,4 @@
+import FTDModel
 import Foundation
 
 /// Reads the `[[hooks]]` array. Errors name a hook by its name when it has one
@@ -37,10 +38,11 @@ enum HookSettingsParser {
             throw .invalid("\(label).name", "missing: every hook needs a unique name")
         }
         let onExpected =
-            "expected a non-empty array of statuses, like [\"succeeded\", \"failed\"] or [\"*\"]"
+            "expected a non-empty array of statuses, like [\"succeeded\", \"failed\"] or [\"*\"], and alerts, like [\"alert:stalled\"] or [\"alert:*\"]"
         guard let on = try table.stringArray("on", expected: onExpected) else {
             throw .invalid("\(label).on", "missing: \(onExpected)")
         }
+        try validateAlerts(on, key: "\(label).on")
         guard let commandNode = table.node("command") else {
             throw .invalid(
                 "\(label).command", "missing: expected an argv array or a shell command string")
@@ -53,6 +55,18 @@ enum HookSettingsParser {
         let only = try self.accounts(table, label: label, configured: accounts)
         return HookSettings(
             name: name, on: on, command: command, timeout: timeout, retries: retries, accounts: only)
+    }
+
+    /// An `alert:` entry names a kind of SPEC section 10, or `*`: a typo would otherwise be
+    /// a hook that silently never fires.
+    static func validateAlerts(_ on: [String], key: String) throws(ConfigurationError) {
+        for entry in on where entry.hasPrefix(AlertKind.hookPrefix) {
+            let kind = entry.dropFirst(AlertKind.hookPrefix.count)
+            guard kind == "*" || AlertKind(rawValue: String(kind)) != nil else {
+                let kinds = AlertKind.allCases.map { "alert:\($0.rawValue)" }.joined(separator: ", ")
+                throw .invalid(key, "unknown alert \"\(entry)\": expected one of \(kinds) or alert:*")
+            }
+        }
     }
 
     /// `accounts`: nil (every account) when absent. A name no account has is an error

@@ -102,6 +102,7 @@ public struct Assembly: Sendable {
         cycle.account = account.name
         cycle.namesAccount = configuration.accounts.count > 1
         cycle.hookSource = hooks
+        cycle.alerts = configuration.alerts
         cycle.metrics = PollMetrics(account: account.name, factory: metricsFactory)
         return cycle
     }

@@ -37,7 +37,7 @@ struct BaselinePartsTests {
         func eventResumeCursor(job: JobKey) throws -> String? {
             try database.eventResumeCursor(job: job)
         }
-        func record(cycle: CycleRecord, rule: TransitionRule) throws -> [Transition] {
+        func recordCycle(_ cycle: CycleRecord, rule: TransitionRule) throws -> RecordedCycle {
             let count = parts.withLock { parts in
                 parts.append(
                     Part(
@@ -46,7 +46,7 @@ struct BaselinePartsTests {
                 return parts.count
             }
             if count == failingAt { throw StoreError.full(path: "test", detail: "disk full") }
-            return try database.record(cycle: cycle, rule: rule)
+            return try database.recordCycle(cycle, rule: rule)
         }
     }
 

@@ -37,7 +37,7 @@ import Testing
         "FTD_PREVIOUS_STATUS": "running",
         "FTD_MODEL": "gpt-4o-mini-2024-07-18", "FTD_FINE_TUNED_MODEL": "", "FTD_TRAINED_TOKENS": "",
         "FTD_ERROR_CODE": "", "FTD_ERROR_MESSAGE": "", "FTD_OBSERVED_AT": "1700000123",
-        "FTD_DATABASE": "/var/lib/ftd/ftd.sqlite",
+        "FTD_DATABASE": "/var/lib/ftd/ftd.sqlite", "FTD_ALERT": "", "FTD_ALERT_DETAIL": "",
     ]
 
     static func with(_ changes: [String: String]) -> [String: String] {

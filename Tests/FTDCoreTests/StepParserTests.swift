@@ -24,16 +24,22 @@ import Testing
         MessageCase(
             message: "Step 300/300: training loss=0.00, validation loss=0.00, full validation loss=0.05",
             step: 300, total: 300, train: 0, valid: 0, fullValid: 0.05),
-        MessageCase(message: "Step 7/10: training loss=nan", step: nil),
+        // A loss that blew up is kept as sent (SPEC section 10): `loss_diverged` reads it.
+        MessageCase(message: "Step 7/10: training loss=nan", step: 7, total: 10, train: .nan),
+        MessageCase(message: "Step 7/10: training loss=inf", step: 7, total: 10, train: .infinity),
+        MessageCase(message: "Step 7/10: training loss=-inf", step: 7, total: 10, train: -.infinity),
+        MessageCase(message: "Step 7/10: training loss=NaN", step: 7, total: 10, train: .nan),
+        MessageCase(message: "Step 7/10: training loss=nonsense", step: nil),
         MessageCase(
-            message: "Step 7/10: training loss=0.31, validation loss=nan", step: 7, total: 10, train: 0.31),
+            message: "Step 7/10: training loss=0.31, validation loss=nan", step: 7, total: 10, train: 0.31,
+            valid: .nan),
         MessageCase(
             message: "Step 8/10: training loss=0.25, full validation loss=0.40", step: 8, total: 10,
             train: 0.25,
             fullValid: 0.40),
         MessageCase(
             message: "Step 9/10: training loss=0.2, validation loss=0.3, full validation loss=inf", step: 9,
-            total: 10, train: 0.2, valid: 0.3),
+            total: 10, train: 0.2, valid: 0.3, fullValid: .infinity),
         MessageCase(message: "Step 100/100: training loss=0.00", step: 100, total: 100, train: 0),
         MessageCase(message: "Step 0/100: training loss=3.10", step: 0, total: 100, train: 3.1),
         MessageCase(message: "Step -1/100: training loss=3.10", step: nil),
@@ -53,9 +59,10 @@ import Testing
         #expect(step?.step == example.step)
         if example.step != nil {
             #expect(step?.totalSteps == example.total)
-            #expect(step?.trainLoss == example.train)
-            #expect(step?.validLoss == example.valid)
-            #expect(step?.fullValidLoss == example.fullValid)
+            // By bit pattern: a NaN equals only itself that way.
+            #expect(step?.trainLoss?.bitPattern == example.train?.bitPattern)
+            #expect(step?.validLoss?.bitPattern == example.valid?.bitPattern)
+            #expect(step?.fullValidLoss?.bitPattern == example.fullValid?.bitPattern)
         }
     }
 

@@ -242,7 +242,7 @@ import Testing
         func jobsNeedingSync(account: String) throws -> [KnownJob] { throw fault }
         func storedEventIDs(job: JobKey, among eventIDs: [String]) throws -> Set<String> { throw fault }
         func eventResumeCursor(job: JobKey) throws -> String? { throw fault }
-        func record(cycle: CycleRecord, rule: TransitionRule) throws -> [Transition] { throw fault }
+        func recordCycle(_ cycle: CycleRecord, rule: TransitionRule) throws -> RecordedCycle { throw fault }
     }
 
     func poller(failingWith fault: StoreError, onCycle: @escaping @Sendable (PollerService.Tick) -> Void)

@@ -104,6 +104,7 @@ public struct HookDispatcher: Sendable {
             "hook.name": "\(delivery.hook)", "hook.delivery_id": "\(delivery.id)",
             "job.id": "\(delivery.transition.jobID)", "job.status": "\(delivery.transition.to)",
         ]
+        if let alert = delivery.alert { metadata["alert.kind"] = "\(alert.kind.rawValue)" }
         guard let hook = hooks().first(where: { $0.name == delivery.hook }) else {
             logger.error("hook is no longer configured: delivery dropped", metadata: metadata)
             try await outbox.completeDelivery(id: delivery.id, succeeded: false, at: now(), note: nil)

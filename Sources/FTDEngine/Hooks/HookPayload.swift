@@ -28,20 +28,34 @@ public struct HookPayload: Sendable, Equatable {
             "FTD_ERROR_MESSAGE": job.error?.message ?? "",
             "FTD_OBSERVED_AT": String(transition.observedAt),
             "FTD_DATABASE": databasePath,
+            "FTD_ALERT": delivery.alert?.kind.rawValue ?? "",
+            "FTD_ALERT_DETAIL": delivery.alert?.detail ?? "",
         ]
-        document = .object([
+        var document: JSONObject = [
             "delivery_id": .string(delivery.id),
             "hook": .string(delivery.hook),
             "attempt": .int(Int64(attempt)),
             "account": .string(transition.account),
-            "transition": .object([
+        ]
+        if let alert = delivery.alert {
+            // An alert is not a status change: `"alert"` instead of `"transition"`
+            // (SPEC section 10), and FTD_STATUS is the job's status when it fired.
+            document["alert"] = .object([
+                "kind": .string(alert.kind.rawValue),
+                "detail": .string(alert.detail),
+                "observed_at": .int(alert.observedAt),
+                "step": alert.step.map { .int(Int64($0)) } ?? .null,
+            ])
+        } else {
+            document["transition"] = .object([
                 "job_id": .string(transition.jobID),
                 "from": transition.from.map { .string($0) } ?? .null,
                 "to": .string(transition.to),
                 "observed_at": .int(transition.observedAt),
-            ]),
-            "job": job.raw,
-        ])
+            ])
+        }
+        document["job"] = job.raw
+        self.document = .object(document)
     }
 
     /// One line of compact JSON: a trailing newline lets `read -r` in a shell hook see

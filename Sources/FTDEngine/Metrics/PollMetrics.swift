@@ -11,6 +11,7 @@ import FTDStore
 public struct PollMetrics: Sendable {
     public static let cyclesName = "ftd_poll_cycles_total"
     public static let transitionsName = "ftd_transitions_total"
+    public static let alertsName = "ftd_alerts_total"
 
     let account: String
     let factory: any MetricsFactory
@@ -36,6 +37,17 @@ public struct PollMetrics: Sendable {
             Counter(
                 label: Self.transitionsName,
                 dimensions: [("account", transition.account), ("to", transition.to)],
+                factory: factory
+            ).increment()
+        }
+    }
+
+    /// Alerts a cycle stored (SPEC section 10), each counted once: a kind fires once per job.
+    public func fired(_ alerts: [JobAlert]) {
+        for alert in alerts {
+            Counter(
+                label: Self.alertsName,
+                dimensions: [("account", alert.account), ("kind", alert.kind.rawValue)],
                 factory: factory
             ).increment()
         }

@@ -5,6 +5,8 @@ import FTDModel
 public struct CycleReport: Sendable {
     /// Transitions committed by this cycle, in order.
     public var transitions: [Transition] = []
+    /// Alerts judged and stored after the cycle was recorded (SPEC section 10).
+    public var alerts: [JobAlert] = []
     /// Requests that still failed after their retries.
     public var failures: [APIError] = []
     /// True when the cycle's facts were committed (discovery succeeded).

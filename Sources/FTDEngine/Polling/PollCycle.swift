@@ -56,6 +56,11 @@ public struct PollCycle: Sendable {
     /// When set, wins over `hooks` and is read when the cycle commits: a reload during a
     /// cycle reaches its transitions.
     public var hookSource: (@Sendable () -> [HookSettings])?
+    /// The thresholds alerts are judged by after each recorded cycle (SPEC section 10);
+    /// nil judges none. `alertSource`, when set, wins and is read when the cycle commits,
+    /// so a reload reaches the next judging.
+    public var alerts: AlertThresholds?
+    public var alertSource: (@Sendable () -> AlertThresholds)?
     /// Whether log lines name jobs with their account: the daemon sets it when several
     /// accounts are configured.
     public var namesAccount = false
@@ -153,6 +158,7 @@ public struct PollCycle: Sendable {
         var record = CycleRecord(observed: observedAt, jobs: jobs)
         record.account = account
         record.hooks = hookSource?() ?? hooks
+        record.alerts = alertSource?() ?? alerts
         record.completesBaseline = final
         for result in results {
             report.requests += result.requests
@@ -167,10 +173,13 @@ public struct PollCycle: Sendable {
             note(result.resumeCursor, jobID: result.jobID, in: &record)
             if result.completesFinalSync { record.finalSyncCompleted.insert(result.jobID) }
         }
-        let transitions = try await store.record(cycle: record, rule: TransitionDetector.rule)
-        for transition in transitions { log(transition) }
-        metrics.recorded(transitions)
-        report.transitions += transitions
+        let recorded = try await store.recordCycle(record, rule: TransitionDetector.rule)
+        for transition in recorded.transitions { log(transition) }
+        for alert in recorded.alerts { log(alert) }
+        metrics.recorded(recorded.transitions)
+        metrics.fired(recorded.alerts)
+        report.transitions += recorded.transitions
+        report.alerts += recorded.alerts
     }
 
     private func activeJobCount() async throws -> Int {
@@ -300,6 +309,13 @@ public struct PollCycle: Sendable {
         if let status = error.httpStatus { metadata["http.status"] = "\(status)" }
         if let requestID = error.requestID { metadata["http.request_id"] = "\(requestID)" }
         logger.warning("request failed: \(error)", metadata: metadata)
+    }
+
+    func log(_ alert: JobAlert) {
+        var metadata: Logger.Metadata = ["job.id": "\(alert.jobID)", "alert.kind": "\(alert.kind.rawValue)"]
+        if namesAccount { metadata["account"] = "\(account)" }
+        logger.warning(
+            "\(jobName(alert.jobID)): alert \(alert.kind.rawValue): \(alert.detail)", metadata: metadata)
     }
 
     func log(_ transition: Transition) {

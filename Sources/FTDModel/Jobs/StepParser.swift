@@ -17,12 +17,30 @@ public enum StepParser {
         return LossStep(
             jobID: event.jobID, step: step,
             totalSteps: data["total_steps"]?.intValue,
-            trainLoss: data["train_loss"]?.doubleValue,
-            trainMeanTokenAccuracy: data["train_mean_token_accuracy"]?.doubleValue,
-            validLoss: data["valid_loss"]?.doubleValue,
-            validMeanTokenAccuracy: data["valid_mean_token_accuracy"]?.doubleValue,
-            fullValidLoss: data["full_valid_loss"]?.doubleValue,
-            fullValidMeanTokenAccuracy: data["full_valid_mean_token_accuracy"]?.doubleValue)
+            trainLoss: number(data["train_loss"]),
+            trainMeanTokenAccuracy: number(data["train_mean_token_accuracy"]),
+            validLoss: number(data["valid_loss"]),
+            validMeanTokenAccuracy: number(data["valid_mean_token_accuracy"]),
+            fullValidLoss: number(data["full_valid_loss"]),
+            fullValidMeanTokenAccuracy: number(data["full_valid_mean_token_accuracy"]))
+    }
+
+    /// A number, or the text a Python server writes for a non-finite one (`"NaN"`,
+    /// `"nan"`, `"Infinity"`, `"-inf"`): strict JSON has no literal for it.
+    static func number(_ value: JSONValue?) -> Double? {
+        if let number = value?.doubleValue { return number }
+        guard case .string(let text)? = value else { return nil }
+        return nonFinite(text)
+    }
+
+    /// `nan`, `inf`, `-inf`, `infinity` in any case, and nothing else.
+    static func nonFinite(_ text: String) -> Double? {
+        switch text.lowercased() {
+        case "nan", "+nan", "-nan": return .nan
+        case "inf", "+inf", "infinity", "+infinity": return .infinity
+        case "-inf", "-infinity": return -.infinity
+        default: return nil
+        }
     }
 
     /// Parses `Step N/T: training loss=X[, validation loss=Y][, full validation loss=Z]`.
@@ -40,7 +58,10 @@ public enum StepParser {
             guard pair.count == 2 else { return nil }
             let name = pair[0].trimmingCharacters(in: .whitespaces)
             let text = pair[1].trimmingCharacters(in: .whitespaces)
-            guard let value = Double(text), value.isFinite else { continue }
+            // A loss that blew up reads `training loss=nan`: kept as such (SPEC section 10).
+            guard let value = Double(text).flatMap({ $0.isFinite ? $0 : nil }) ?? nonFinite(text) else {
+                continue
+            }
             values[name] = value
         }
         guard let trainLoss = values["training loss"] else { return nil }

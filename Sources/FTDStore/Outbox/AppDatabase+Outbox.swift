@@ -9,8 +9,8 @@ extension AppDatabase {
     /// What `markInterruptedAttempts()` writes into an attempt the daemon died during.
     public static let interruptedStderr = "interrupted: ftd stopped while the hook ran"
 
-    /// Undone deliveries in the order of their transitions, and of the configured hooks
-    /// within one transition.
+    /// Undone deliveries in the order they were enqueued: a job's transitions and alerts in
+    /// the order they were recorded, and the configured hooks' order within one of them.
     public func pendingDeliveries() throws -> [HookDelivery] {
         try read { db in
             let rows = try Row.fetchAll(
@@ -19,6 +19,9 @@ extension AppDatabase {
                     SELECT deliveries.*,
                         transitions.from_status, transitions.to_status, transitions.observed_at,
                         transitions.is_baseline,
+                        alerts.kind AS alert_kind, alerts.detail AS alert_detail,
+                        alerts.observed_at AS alert_observed_at, alerts.step AS alert_step,
+                        jobs.status AS job_status,
                         (SELECT COUNT(*) FROM hook_runs
                             WHERE hook_runs.delivery_id = deliveries.id
                                 AND NOT hook_runs.cut_by_stop AND NOT hook_runs.interrupted)
@@ -27,20 +30,35 @@ extension AppDatabase {
                             WHERE hook_runs.delivery_id = deliveries.id AND hook_runs.interrupted)
                             AS interrupted_runs
                     FROM deliveries
-                    JOIN transitions ON transitions.id = deliveries.transition_id
+                    LEFT JOIN transitions ON transitions.id = deliveries.transition_id
+                    LEFT JOIN alerts ON alerts.id = deliveries.alert_id
+                    JOIN jobs ON jobs.account = deliveries.account AND jobs.id = deliveries.job_id
                     WHERE deliveries.status = 'pending'
-                    ORDER BY deliveries.transition_id, deliveries.position
+                    ORDER BY deliveries.rowid
                     """)
             return try rows.map { row in
                 let record = try DeliveryRecord(row: row)
-                let transition = Transition(
-                    account: record.account, jobID: record.jobID, from: row["from_status"],
-                    to: row["to_status"],
-                    observedAt: row["observed_at"], isBaseline: row["is_baseline"])
+                var alert: JobAlert?
+                let transition: Transition
+                if let kindName: String = row["alert_kind"], let kind = AlertKind(rawValue: kindName) {
+                    let observedAt: Int64 = row["alert_observed_at"]
+                    alert = JobAlert(
+                        account: record.account, jobID: record.jobID, kind: kind, detail: row["alert_detail"],
+                        observedAt: observedAt, step: row["alert_step"])
+                    // An alert is not a status change: the hook sees the job's status, and
+                    // no previous one (SPEC section 10).
+                    transition = Transition(
+                        account: record.account, jobID: record.jobID, from: nil, to: row["job_status"],
+                        observedAt: observedAt, isBaseline: false)
+                } else {
+                    transition = Transition(
+                        account: record.account, jobID: record.jobID, from: row["from_status"],
+                        to: row["to_status"], observedAt: row["observed_at"], isBaseline: row["is_baseline"])
+                }
                 return HookDelivery(
                     id: record.id, hook: record.hook, transition: transition,
                     job: try Self.job(of: record, transition: transition, db), attemptsMade: row["runs"],
-                    interruptedRuns: row["interrupted_runs"])
+                    interruptedRuns: row["interrupted_runs"], alert: alert)
             }
         }
     }

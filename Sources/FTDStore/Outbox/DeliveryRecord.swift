@@ -1,13 +1,15 @@
 import GRDB
 
-/// A row of `deliveries`: one (transition, hook) pair of the outbox.
+/// A row of `deliveries`: one (transition, hook) or (alert, hook) pair of the outbox.
 struct DeliveryRecord: Sendable, Equatable {
     enum Status: String, Sendable, Codable {
         case pending, succeeded, failed
     }
 
     var id: String
-    var transitionID: Int64
+    /// Exactly one of these is set.
+    var transitionID: Int64?
+    var alertID: Int64? = nil
     var account: String
     var jobID: String
     var hook: String
@@ -33,6 +35,7 @@ extension DeliveryRecord: Codable, FetchableRecord, PersistableRecord {
     enum CodingKeys: String, CodingKey {
         case id
         case transitionID = "transition_id"
+        case alertID = "alert_id"
         case account
         case jobID = "job_id"
         case hook, position

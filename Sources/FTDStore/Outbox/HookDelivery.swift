@@ -8,7 +8,10 @@ public struct HookDelivery: Sendable, Equatable {
     public var id: String
     /// The hook's name in the configuration.
     public var hook: String
+    /// For an alert's delivery: the job's status then, with no previous status.
     public var transition: Transition
+    /// Set when the delivery is for an alert (SPEC section 10) rather than a transition.
+    public var alert: JobAlert?
     /// The job as the API sent it when the transition was observed (`raw` is what the
     /// hook's stdin carries).
     public var job: FineTuningJob
@@ -21,8 +24,9 @@ public struct HookDelivery: Sendable, Equatable {
 
     public init(
         id: String, hook: String, transition: Transition, job: FineTuningJob, attemptsMade: Int,
-        interruptedRuns: Int = 0
+        interruptedRuns: Int = 0, alert: JobAlert? = nil
     ) {
+        self.alert = alert
         self.id = id
         self.hook = hook
         self.transition = transition

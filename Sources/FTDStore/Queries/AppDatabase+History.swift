@@ -156,6 +156,8 @@ extension AppDatabase {
                 checkpoints: checkpoints.map(\.checkpoint), events: events.map(\.event),
                 hookRuns: try Self.hookRunViews(job: job, db))
             detail.eventCount = eventCount
+            detail.alerts = try Self.alerts(
+                db, where: "account = ? AND job_id = ?", [job.account, job.id], limit: nil)
             return detail
         }
     }
@@ -172,7 +174,7 @@ extension AppDatabase {
         let statement = try db.makeStatement(
             sql: """
                 SELECT step, total_steps, train_loss, train_mean_token_accuracy, valid_loss,
-                    valid_mean_token_accuracy, full_valid_loss, full_valid_mean_token_accuracy
+                    valid_mean_token_accuracy, full_valid_loss, full_valid_mean_token_accuracy, non_finite
                 FROM steps WHERE account = ? AND job_id = ? ORDER BY step
                 """)
         statement.arguments = [job.account, job.id]
@@ -189,12 +191,16 @@ extension AppDatabase {
         // The cursor steps the statement; its columns are read in place.
         let rows = try Row.fetchCursor(statement)
         while try rows.next() != nil {
-            steps.append(
-                LossStep(
-                    jobID: jobID, step: Int(sqlite3_column_int64(sqlite, 0)), totalSteps: integer(1),
-                    trainLoss: real(2), trainMeanTokenAccuracy: real(3), validLoss: real(4),
-                    validMeanTokenAccuracy: real(5), fullValidLoss: real(6),
-                    fullValidMeanTokenAccuracy: real(7)))
+            var step = LossStep(
+                jobID: jobID, step: Int(sqlite3_column_int64(sqlite, 0)), totalSteps: integer(1),
+                trainLoss: real(2), trainMeanTokenAccuracy: real(3), validLoss: real(4),
+                validMeanTokenAccuracy: real(5), fullValidLoss: real(6),
+                fullValidMeanTokenAccuracy: real(7))
+            // Rare: a loss the API sent as `nan` or `inf` (`NonFiniteLosses`).
+            if sqlite3_column_type(sqlite, 8) != SQLITE_NULL {
+                NonFiniteLosses.restore(String(cString: sqlite3_column_text(sqlite, 8)), into: &step)
+            }
+            steps.append(step)
         }
         return steps
     }

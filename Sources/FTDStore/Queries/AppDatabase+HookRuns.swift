@@ -6,8 +6,8 @@ import GRDB
 /// database written before `v2-hooks` (read by `ftd history`, which never migrates) has
 /// no hook tables: it simply has no hook runs.
 extension AppDatabase {
-    /// Recent deliveries, newest transition first; `failedOnly` keeps those that used up
-    /// their attempts.
+    /// Recent deliveries, newest first; `failedOnly` keeps those that used up their
+    /// attempts. An alert's delivery reads `to` = `alert:KIND`, with no `from`.
     public func hookRuns(failedOnly: Bool = false, limit: Int = 50) throws -> [DeliveryView] {
         try writer.read { db in
             let rows = try Row.fetchAll(
@@ -15,23 +15,28 @@ extension AppDatabase {
                 sql: """
                     SELECT deliveries.*,
                         transitions.from_status, transitions.to_status, transitions.observed_at,
+                        alerts.kind AS alert_kind, alerts.observed_at AS alert_observed_at,
                         last_run.exit_code AS last_exit_code, last_run.stderr AS last_stderr
                     FROM deliveries
-                    JOIN transitions ON transitions.id = deliveries.transition_id
+                    LEFT JOIN transitions ON transitions.id = deliveries.transition_id
+                    LEFT JOIN alerts ON alerts.id = deliveries.alert_id
                     LEFT JOIN hook_runs AS last_run ON last_run.id = (
                         SELECT id FROM hook_runs WHERE hook_runs.delivery_id = deliveries.id
                         ORDER BY attempt DESC LIMIT 1)
                     \(failedOnly ? "WHERE deliveries.status = 'failed'" : "")
-                    ORDER BY deliveries.transition_id DESC, deliveries.position DESC
+                    ORDER BY deliveries.rowid DESC
                     LIMIT ?
                     """, arguments: [max(limit, 0)])
             return try rows.map { row in
                 let record = try DeliveryRecord(row: row)
                 let stderr: String? = row["last_stderr"]
+                let alert = (row["alert_kind"] as String?).flatMap(AlertKind.init(rawValue:))
                 return DeliveryView(
                     deliveryID: record.id, hook: record.hook, account: record.account, jobID: record.jobID,
                     from: row["from_status"],
-                    to: row["to_status"], observedAt: row["observed_at"], status: record.status.rawValue,
+                    to: alert?.hookEvent ?? row["to_status"],
+                    observedAt: row[alert == nil ? "observed_at" : "alert_observed_at"],
+                    status: record.status.rawValue,
                     attempts: record.attempts, lastExitCode: row["last_exit_code"],
                     lastStderrLine: stderr.flatMap(Self.lastNonEmptyLine), createdAt: record.createdAt,
                     doneAt: record.doneAt)

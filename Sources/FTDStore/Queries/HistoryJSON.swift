@@ -17,6 +17,19 @@ public enum HistoryJSON {
             "checkpoints": .array(detail.checkpoints.map(checkpoint)),
             "events": .array(detail.events.map(event)),
             "hook_runs": .array(detail.hookRuns.map(hookRun)),
+            "alerts": .array(detail.alerts.map(alert)),
+        ])
+    }
+
+    /// One alert, as a hook's stdin carries it, with its job.
+    package static func alert(_ alert: JobAlert) -> JSONValue {
+        .object([
+            "account": .string(alert.account),
+            "job_id": .string(alert.jobID),
+            "kind": .string(alert.kind.rawValue),
+            "detail": .string(alert.detail),
+            "observed_at": .int(alert.observedAt),
+            "step": alert.step.map { .int(Int64($0)) } ?? .null,
         ])
     }
 

@@ -15,6 +15,8 @@ public struct JobDetail: Sendable, Equatable {
     /// Every stored event of the job, including those not in `events`.
     public var eventCount: Int
     public var hookRuns: [HookRunView]
+    /// In the order they fired (SPEC section 10).
+    public var alerts: [JobAlert] = []
 
     public init(
         summary: JobSummary, transitions: [Transition] = [], steps: [LossStep] = [],

@@ -76,7 +76,12 @@ extension AppDatabase {
         }
     }
 
+    /// The transitions `recordCycle` recorded.
     public func record(cycle: CycleRecord, rule: TransitionRule) throws -> [Transition] {
+        try recordCycle(cycle, rule: rule).transitions
+    }
+
+    public func recordCycle(_ cycle: CycleRecord, rule: TransitionRule) throws -> RecordedCycle {
         try write { db in
             let account = cycle.account
             let isBaseline = try Self.baselineTime(db, account: account) == nil
@@ -138,6 +143,7 @@ extension AppDatabase {
                 )
                 .execute(arguments: [account, jobID])
             }
+            var alerts: [JobAlert] = []
             if isBaseline, cycle.completesBaseline {
                 try db.execute(
                     sql: """
@@ -145,8 +151,11 @@ extension AppDatabase {
                         ON CONFLICT (name) DO UPDATE SET baseline_completed_at = excluded.baseline_completed_at
                         """,
                     arguments: [account, cycle.observedAt])
+                try Self.watchJobsActiveAtBaseline(account: account, at: cycle.observedAt, db)
+            } else if !isBaseline, let thresholds = cycle.alerts, !thresholds.allOff {
+                alerts = try Self.judgeAlerts(cycle, thresholds: thresholds, db)
             }
-            return transitions
+            return RecordedCycle(transitions: transitions, alerts: alerts)
         }
     }
 
@@ -205,8 +214,9 @@ extension AppDatabase {
         try db.cachedStatement(
             sql: """
                 INSERT INTO steps (account, job_id, step, total_steps, train_loss, train_mean_token_accuracy,
-                    valid_loss, valid_mean_token_accuracy, full_valid_loss, full_valid_mean_token_accuracy)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    valid_loss, valid_mean_token_accuracy, full_valid_loss, full_valid_mean_token_accuracy,
+                    non_finite)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (account, job_id, step) DO UPDATE SET
                     total_steps = COALESCE(excluded.total_steps, total_steps),
                     train_loss = COALESCE(excluded.train_loss, train_loss),
@@ -214,14 +224,15 @@ extension AppDatabase {
                     valid_loss = COALESCE(excluded.valid_loss, valid_loss),
                     valid_mean_token_accuracy = COALESCE(excluded.valid_mean_token_accuracy, valid_mean_token_accuracy),
                     full_valid_loss = COALESCE(excluded.full_valid_loss, full_valid_loss),
-                    full_valid_mean_token_accuracy = COALESCE(excluded.full_valid_mean_token_accuracy, full_valid_mean_token_accuracy)
+                    full_valid_mean_token_accuracy = COALESCE(excluded.full_valid_mean_token_accuracy, full_valid_mean_token_accuracy),
+                    non_finite = COALESCE(excluded.non_finite, non_finite)
                 """
         ).execute(
             arguments: [
                 step.account, step.jobID, step.step, step.totalSteps, step.trainLoss,
                 step.trainMeanTokenAccuracy,
                 step.validLoss, step.validMeanTokenAccuracy, step.fullValidLoss,
-                step.fullValidMeanTokenAccuracy,
+                step.fullValidMeanTokenAccuracy, step.nonFinite,
             ])
     }
 

@@ -184,8 +184,9 @@ public struct AppDatabase: Sendable {
     }
 
     /// The migrations the queries of a reader rely on: `v8-accounts` keys every row by its
-    /// account, and every older one comes before it.
-    static let readerRequiredMigrations = ["v8-accounts"]
+    /// account, `v10-alerts` adds the alerts a job's history shows; every older one comes
+    /// before them.
+    static let readerRequiredMigrations = ["v8-accounts", "v10-alerts"]
 
     /// A fresh database in memory, migrated: for tests.
     public static func inMemory(logger: Logger = Logger(label: "ftd.store")) throws -> AppDatabase {

@@ -13,24 +13,30 @@ struct StepRecord: Sendable, Equatable {
     var validMeanTokenAccuracy: Double?
     var fullValidLoss: Double?
     var fullValidMeanTokenAccuracy: Double?
+    /// Non-finite values (`NonFiniteLosses`), NULL in their columns.
+    var nonFinite: String? = nil
 }
 
 extension StepRecord {
     init(_ step: LossStep, account: String) {
+        let nonFinite = NonFiniteLosses.encoded(step)
+        let step = NonFiniteLosses.finite(step)
         self.init(
             account: account, jobID: step.jobID, step: step.step, totalSteps: step.totalSteps,
             trainLoss: step.trainLoss,
             trainMeanTokenAccuracy: step.trainMeanTokenAccuracy, validLoss: step.validLoss,
             validMeanTokenAccuracy: step.validMeanTokenAccuracy, fullValidLoss: step.fullValidLoss,
-            fullValidMeanTokenAccuracy: step.fullValidMeanTokenAccuracy)
+            fullValidMeanTokenAccuracy: step.fullValidMeanTokenAccuracy, nonFinite: nonFinite)
     }
 
     var lossStep: LossStep {
-        LossStep(
+        var step = LossStep(
             jobID: jobID, step: step, totalSteps: totalSteps, trainLoss: trainLoss,
             trainMeanTokenAccuracy: trainMeanTokenAccuracy, validLoss: validLoss,
             validMeanTokenAccuracy: validMeanTokenAccuracy, fullValidLoss: fullValidLoss,
             fullValidMeanTokenAccuracy: fullValidMeanTokenAccuracy)
+        if let nonFinite { NonFiniteLosses.restore(nonFinite, into: &step) }
+        return step
     }
 }
 
@@ -48,5 +54,6 @@ extension StepRecord: Codable, FetchableRecord, PersistableRecord {
         case validMeanTokenAccuracy = "valid_mean_token_accuracy"
         case fullValidLoss = "full_valid_loss"
         case fullValidMeanTokenAccuracy = "full_valid_mean_token_accuracy"
+        case nonFinite = "non_finite"
     }
 }

@@ -37,6 +37,9 @@ public struct CycleRecord: Sendable {
     /// baseline is the daemon's first whole look at the account, so such a record never
     /// completes it, and until it exists its transitions fire no hook either.
     public var completesBaseline = true
+    /// The thresholds to judge alerts by once the cycle is written (SPEC section 10); nil
+    /// judges none (what a workflow command records of one job).
+    public var alerts: AlertThresholds?
 
     public init(
         observed: ObservedInstant, jobs: [FineTuningJob] = [], events: [String: [JobEvent]] = [:],
@@ -60,6 +63,18 @@ extension CycleRecord {
         self.init(
             observed: ObservedInstant(unixSeconds: observedAt), jobs: jobs, events: events, steps: steps,
             checkpoints: checkpoints, finalSyncCompleted: finalSyncCompleted)
+    }
+}
+
+/// What a cycle's transaction recorded: the status changes, and the alerts judged from
+/// the database right after, in the same transaction, each with its deliveries.
+public struct RecordedCycle: Sendable, Equatable {
+    public var transitions: [Transition]
+    public var alerts: [JobAlert]
+
+    public init(transitions: [Transition] = [], alerts: [JobAlert] = []) {
+        self.transitions = transitions
+        self.alerts = alerts
     }
 }
 

@@ -38,6 +38,10 @@ public protocol HistoryStore: Sendable {
     func resolveJob(_ input: String, account: String?) async throws -> JobKey
     /// The job as last stored, with its raw JSON.
     func storedJob(_ job: JobKey) async throws -> FineTuningJob
+    /// A job's alerts, in the order they fired.
+    func alerts(job: JobKey) async throws -> [JobAlert]
+    /// The newest `limit` alerts of every job, newest first (`ftd status`).
+    func recentAlerts(limit: Int) async throws -> [JobAlert]
     /// One page of the dashboard's job list.
     func jobOverview(_ query: OverviewQuery) async throws -> OverviewPage
     /// One page of a job's events, newest first.

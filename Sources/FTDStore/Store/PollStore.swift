@@ -19,5 +19,15 @@ public protocol PollStore: Sendable {
     /// order. The first cycle recorded against a database without a baseline is the
     /// baseline: its transitions have `isBaseline == true`. `rule` decides, for each job,
     /// whether the look is newer than the stored row and whether it is a status change.
-    func record(cycle: CycleRecord, rule: @escaping TransitionRule) async throws -> [Transition]
+    /// Also judges the alerts of the account's jobs when `cycle.alerts` is set and the
+    /// account's baseline exists: each new one is stored with its pending deliveries, in
+    /// the same transaction.
+    func recordCycle(_ cycle: CycleRecord, rule: @escaping TransitionRule) async throws -> RecordedCycle
+}
+
+extension PollStore {
+    /// The transitions `recordCycle` recorded.
+    public func record(cycle: CycleRecord, rule: @escaping TransitionRule) async throws -> [Transition] {
+        try await recordCycle(cycle, rule: rule).transitions
+    }
 }

@@ -45,8 +45,10 @@ extension SQLiteStore: PollStore {
         try await run { try $0.eventResumeCursor(job: job) }
     }
 
-    public func record(cycle: CycleRecord, rule: @escaping TransitionRule) async throws -> [Transition] {
-        try await run { try $0.record(cycle: cycle, rule: rule) }
+    public func recordCycle(_ cycle: CycleRecord, rule: @escaping TransitionRule) async throws
+        -> RecordedCycle
+    {
+        try await run { try $0.recordCycle(cycle, rule: rule) }
     }
 }
 
@@ -89,6 +91,14 @@ extension SQLiteStore: DaemonStatusStore {
 }
 
 extension SQLiteStore: HistoryStore {
+    public func alerts(job: JobKey) async throws -> [JobAlert] {
+        try await run { try $0.alerts(job: job) }
+    }
+
+    public func recentAlerts(limit: Int) async throws -> [JobAlert] {
+        try await run { try $0.recentAlerts(limit: limit) }
+    }
+
     public func jobSummaries(status: String?, account: String?, limit: Int?) async throws -> [JobSummary] {
         try await run { try $0.jobSummaries(status: status, account: account, limit: limit) }
     }

@@ -9,6 +9,8 @@ enum MetricsCatalog {
         "ftd_jobs": "Stored fine-tuning jobs, by status.",
         "ftd_transitions_total":
             "Job status changes recorded since the daemon started (a first sight's baseline excluded).",
+        "ftd_alerts_total":
+            "Alerts fired since the daemon started (SPEC section 10): each kind at most once per job.",
         "ftd_api_requests_total":
             "HTTP requests to the fine-tuning API since start, retries included, by endpoint and status code (error: no answer).",
         "ftd_api_request_duration_seconds": "Time from sending an API request to the end of its answer.",

@@ -1,0 +1,204 @@
+import FTDConfig
+import FTDModel
+import Foundation
+import GRDB
+
+/// Alerts (SPEC section 10): judged from the database in the transaction of each cycle
+/// after the baseline, stored once per (job, kind), and delivered to the hooks through
+/// the same outbox as transitions.
+extension AppDatabase {
+    /// The statuses a job never leaves, as a literal: the partial index `jobs_active`
+    /// serves only a query that spells the same expression.
+    static let activeJobsCondition = "status NOT IN ('cancelled', 'failed', 'succeeded')"
+
+    /// At the baseline: the jobs still active are judged only on what happens after it.
+    static func watchJobsActiveAtBaseline(account: String, at time: Int64, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO alert_watch (account, job_id, since, from_step)
+                SELECT account, id, ?,
+                    (SELECT MAX(step) FROM steps WHERE steps.account = jobs.account AND steps.job_id = jobs.id)
+                FROM jobs WHERE account = ? AND \(activeJobsCondition)
+                """, arguments: [time, account])
+    }
+
+    /// Judges the account's active jobs, and those whose final sync this cycle completed
+    /// (their last steps), and stores what fires. The loss kinds are judged only for a job
+    /// that gained steps in this cycle: its curve is all they depend on.
+    static func judgeAlerts(_ cycle: CycleRecord, thresholds: AlertThresholds, _ db: Database) throws
+        -> [JobAlert]
+    {
+        let account = cycle.account
+        let now = cycle.observedAt
+        var candidates = try String.fetchAll(
+            db, sql: "SELECT id FROM jobs WHERE account = ? AND \(activeJobsCondition) ORDER BY id",
+            arguments: [account])
+        candidates += cycle.finalSyncCompleted.sorted().filter { !candidates.contains($0) }
+        guard !candidates.isEmpty else { return [] }
+        let withNewSteps = Set(cycle.steps.map(\.jobID))
+        let judgesLoss = thresholds.divergeRatio > 0 || thresholds.overfitPatience > 0
+        var alerts: [JobAlert] = []
+        for jobID in candidates {
+            let job = JobKey(account: account, id: jobID)
+            guard
+                var facts = try alertFacts(
+                    job, readingSteps: judgesLoss && withNewSteps.contains(jobID), db)
+            else { continue }
+            if facts.fired.count == AlertKind.allCases.count { continue }
+            if facts.steps != nil, facts.fired.isSuperset(of: [.lossDiverged, .overfitting]) {
+                facts.steps = nil
+            }
+            let findings = AlertJudge.judge(facts, now: now, thresholds: thresholds)
+            guard !findings.isEmpty else { continue }
+            let latestStep = try Int.fetchOne(
+                db, sql: "SELECT MAX(step) FROM steps WHERE account = ? AND job_id = ?",
+                arguments: [account, jobID])
+            let jobJSON =
+                try String.fetchOne(
+                    db, sql: "SELECT raw_json FROM jobs WHERE account = ? AND id = ?",
+                    arguments: [account, jobID])
+                ?? "{}"
+            for finding in findings {
+                let alert = JobAlert(
+                    account: account, jobID: jobID, kind: finding.kind, detail: finding.detail,
+                    observedAt: now,
+                    step: latestStep)
+                guard let id = try insert(alert, db) else { continue }
+                try enqueueDeliveries(for: alert, id: id, jobJSON: jobJSON, hooks: cycle.hooks, db)
+                alerts.append(alert)
+            }
+        }
+        return alerts
+    }
+
+    /// What the judge needs of one job; nil when the job is not stored.
+    static func alertFacts(_ job: JobKey, readingSteps: Bool, _ db: Database) throws -> AlertFacts? {
+        let arguments: StatementArguments = [job.account, job.id]
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT jobs.status, jobs.created_at, jobs.first_seen_at, alert_watch.since, alert_watch.from_step,
+                        (SELECT MAX(created_at) FROM events WHERE events.account = jobs.account AND events.job_id = jobs.id)
+                            AS last_event_at,
+                        (SELECT MAX(observed_at) FROM transitions
+                            WHERE transitions.account = jobs.account AND transitions.job_id = jobs.id
+                                AND transitions.to_status = jobs.status) AS status_since
+                    FROM jobs LEFT JOIN alert_watch ON alert_watch.account = jobs.account AND alert_watch.job_id = jobs.id
+                    WHERE jobs.account = ? AND jobs.id = ?
+                    """, arguments: arguments)
+        else { return nil }
+        let watchedSince: Int64? = row["since"]
+        let createdAt: Int64? = row["created_at"] ?? row["first_seen_at"]
+        let lastEventAt: Int64? = row["last_event_at"]
+        let statusSince: Int64? = row["status_since"]
+        func latest(_ times: Int64?...) -> Int64? { times.compactMap { $0 }.max() }
+        var facts = AlertFacts(
+            status: row["status"],
+            waitingSince: latest(createdAt, watchedSince),
+            // Silence counts from the newest event, or from when the job was seen entering
+            // its status (a job resumed after a pause has said nothing yet).
+            silentSince: latest(lastEventAt, statusSince, createdAt, watchedSince),
+            judgedFromStep: row["from_step"])
+        facts.fired = Set(
+            try String.fetchAll(
+                db, sql: "SELECT kind FROM alerts WHERE account = ? AND job_id = ?", arguments: arguments
+            ).compactMap(AlertKind.init(rawValue:)))
+        if readingSteps {
+            facts.steps = try alertSteps(job, db)
+            facts.checkpoints = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT step_number, COALESCE(fine_tuned_model_checkpoint, id) AS name FROM checkpoints
+                    WHERE account = ? AND job_id = ? ORDER BY step_number
+                    """, arguments: arguments
+            ).map { CheckpointMark(step: $0["step_number"], name: $0["name"]) }
+        }
+        return facts
+    }
+
+    /// A job's train and validation losses, ascending, with non-finite ones restored. The
+    /// validation loss is `valid_loss`, else the step's `full_valid_loss`.
+    static func alertSteps(_ job: JobKey, _ db: Database) throws -> [AlertStep] {
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT step, train_loss, valid_loss, full_valid_loss, non_finite FROM steps
+                WHERE account = ? AND job_id = ? ORDER BY step
+                """, arguments: [job.account, job.id])
+        var steps: [AlertStep] = []
+        while let row = try rows.next() {
+            var loss = LossStep(
+                jobID: job.id, step: row[0], trainLoss: row[1], validLoss: row[2], fullValidLoss: row[3])
+            if let text: String = row[4] { NonFiniteLosses.restore(text, into: &loss) }
+            steps.append(
+                AlertStep(
+                    step: loss.step, trainLoss: loss.trainLoss,
+                    validLoss: loss.validLoss ?? loss.fullValidLoss))
+        }
+        return steps
+    }
+
+    /// Stores an alert once per (job, kind); nil when that kind had already fired.
+    static func insert(_ alert: JobAlert, _ db: Database) throws -> Int64? {
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO alerts (account, job_id, kind, detail, observed_at, step)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                alert.account, alert.jobID, alert.kind.rawValue, alert.detail, alert.observedAt, alert.step,
+            ])
+        return db.changesCount > 0 ? db.lastInsertedRowID : nil
+    }
+
+    /// One pending delivery per hook whose `on` lists the alert's kind (or `alert:*`).
+    static func enqueueDeliveries(
+        for alert: JobAlert, id: Int64, jobJSON: String, hooks: [HookSettings], _ db: Database
+    ) throws {
+        for (position, hook) in hooks.enumerated()
+        where hook.fires(onAlert: alert.kind, account: alert.account) {
+            try db.execute(
+                sql: """
+                    INSERT INTO deliveries (id, alert_id, account, job_id, hook, position, job_json, status, attempts,
+                        created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?)
+                    """,
+                arguments: [
+                    DeliveryRecord.newID(), id, alert.account, alert.jobID, hook.name, position, jobJSON,
+                    alert.observedAt,
+                ])
+        }
+    }
+
+    /// A job's alerts, in the order they fired.
+    public func alerts(job: JobKey) throws -> [JobAlert] {
+        try read { db in
+            try Self.alerts(db, where: "account = ? AND job_id = ?", [job.account, job.id], limit: nil)
+        }
+    }
+
+    /// The newest alerts of every job (`ftd status`), newest first.
+    public func recentAlerts(limit: Int) throws -> [JobAlert] {
+        try read { db in try Self.alerts(db, where: nil, [], limit: limit).reversed() }
+    }
+
+    static func alerts(_ db: Database, where filter: String?, _ arguments: [String], limit: Int?) throws
+        -> [JobAlert]
+    {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT * FROM (
+                    SELECT account, job_id, kind, detail, observed_at, step, id FROM alerts
+                    \(filter.map { "WHERE \($0)" } ?? "") ORDER BY observed_at DESC, id DESC LIMIT ?
+                ) ORDER BY observed_at, id
+                """, arguments: StatementArguments(arguments) + [limit ?? -1])
+        return rows.compactMap { row in
+            guard let kind = AlertKind(rawValue: row["kind"]) else { return nil }
+            return JobAlert(
+                account: row["account"], jobID: row["job_id"], kind: kind, detail: row["detail"],
+                observedAt: row["observed_at"], step: row["step"])
+        }
+    }
+}
