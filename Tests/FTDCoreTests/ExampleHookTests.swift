@@ -87,6 +87,44 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: s.marker.path))
     }
 
+    /// An alert's delivery, its detail as hostile as a job's message can be (a checkpoint
+    /// name comes from the API).
+    static func alertPayload(_ kind: AlertKind, detail: String) -> HookPayload {
+        let job = FineTuningJob(id: "ftjob-x", status: "running", raw: .object(["id": .string("ftjob-x")]))
+        let alert = JobAlert(account: "default", jobID: "ftjob-x", kind: kind, detail: detail, observedAt: 5, step: 9)
+        let transition = Transition(jobID: "ftjob-x", from: nil, to: "running", observedAt: 5, isBaseline: false)
+        return HookPayload(
+            delivery: HookDelivery(id: "d", hook: "h", transition: transition, job: job, attemptsMade: 0, alert: alert),
+            attempt: 1, databasePath: "/db")
+    }
+
+    @Test(
+        .enabled(if: hasTool("jq") && hasTool("curl")),
+        arguments: [
+            (AlertKind.queuedTooLong, ":hourglass: Fine-tuning job `ftjob-x` is still waiting to start"),
+            (.stalled, ":warning: Fine-tuning job `ftjob-x` has stopped making progress"),
+            (.lossDiverged, ":chart_with_upwards_trend: Fine-tuning job `ftjob-x`: the training loss is diverging"),
+            (.overfitting, ":mag: Fine-tuning job `ftjob-x` has started overfitting"),
+        ])
+    func slackWordsEachAlertKind(_ example: (AlertKind, String)) async throws {
+        let s = try Self.setup()
+        let payload = Self.alertPayload(example.0, detail: s.message)
+        let server = try await ScriptedServer.start([.init(status: 200, body: "ok")])
+        let runner = HookTestKit.runner(base: [
+            "PATH": HookTestKit.path, "SLACK_WEBHOOK_URL": "http://127.0.0.1:\(server.port)/hooks/abc",
+        ])
+        let result = await runner.run(
+            HookTestKit.hook(.argv([Self.script("slack.sh")])), environment: payload.environment,
+            stdin: payload.stdin)
+        let received = await server.received
+        await server.stop()
+        #expect(result.outcome == .succeeded, "\(result.stderr)")
+        let request = try #require(received.first)
+        #expect(
+            try JSONValue.parse(Data(request.body.utf8)) == .object(["text": .string(example.1 + "\n" + s.message)]))
+        #expect(!FileManager.default.fileExists(atPath: s.marker.path))
+    }
+
     @Test func slackFailsWhenTheWebhookRejects() async throws {
         let s = try Self.setup()
         let server = try await ScriptedServer.start([.init(status: 500, body: "no")])

@@ -14,7 +14,11 @@ set -euo pipefail
 # Header values must stay on one line: strip CR/LF so job data cannot add headers.
 one_line() { printf '%s' "$1" | tr -d '\r\n'; }
 
-subject="$(one_line "ftd: ${FTD_JOB_ID:-job} ${FTD_PREVIOUS_STATUS:-new} -> ${FTD_STATUS:-}")"
+if [ -n "${FTD_ALERT:-}" ]; then
+  subject="$(one_line "ftd: ${FTD_JOB_ID:-job} alert ${FTD_ALERT}")"
+else
+  subject="$(one_line "ftd: ${FTD_JOB_ID:-job} ${FTD_PREVIOUS_STATUS:-new} -> ${FTD_STATUS:-}")"
+fi
 to="$(one_line "$FTD_MAIL_TO")"
 from="$(one_line "${FTD_MAIL_FROM:-ftd}")"
 delivery="$(jq . )"
@@ -26,7 +30,12 @@ delivery="$(jq . )"
   printf 'Content-Type: text/plain; charset=utf-8\n'
   printf '\n'
   printf 'Job:      %s\n' "${FTD_JOB_ID:-}"
-  printf 'Status:   %s -> %s\n' "${FTD_PREVIOUS_STATUS:-new}" "${FTD_STATUS:-}"
+  if [ -n "${FTD_ALERT:-}" ]; then
+    printf 'Alert:    %s: %s\n' "$FTD_ALERT" "${FTD_ALERT_DETAIL:-}"
+    printf 'Status:   %s\n' "${FTD_STATUS:-}"
+  else
+    printf 'Status:   %s -> %s\n' "${FTD_PREVIOUS_STATUS:-new}" "${FTD_STATUS:-}"
+  fi
   printf 'Model:    %s\n' "${FTD_FINE_TUNED_MODEL:-${FTD_MODEL:-}}"
   if [ -n "${FTD_ERROR_MESSAGE:-}" ]; then
     printf 'Error:    %s %s\n' "${FTD_ERROR_CODE:-}" "$FTD_ERROR_MESSAGE"

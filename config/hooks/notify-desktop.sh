@@ -10,11 +10,15 @@
 set -euo pipefail
 
 urgency=normal
-if [ "${FTD_STATUS:-}" = "failed" ]; then
+if [ "${FTD_STATUS:-}" = "failed" ] || [ -n "${FTD_ALERT:-}" ]; then
   urgency=critical
 fi
 
-body="${FTD_PREVIOUS_STATUS:-new} → ${FTD_STATUS:-}"
+if [ -n "${FTD_ALERT:-}" ]; then
+  body="alert ${FTD_ALERT}: ${FTD_ALERT_DETAIL:-}"
+else
+  body="${FTD_PREVIOUS_STATUS:-new} → ${FTD_STATUS:-}"
+fi
 if [ -n "${FTD_FINE_TUNED_MODEL:-}" ]; then
   body="$body"$'\n'"$FTD_FINE_TUNED_MODEL"
 fi

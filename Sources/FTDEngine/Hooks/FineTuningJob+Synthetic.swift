@@ -41,3 +41,35 @@ extension FineTuningJob {
             raw: .object(raw))
     }
 }
+
+extension JobAlert {
+    /// A plausible alert of `kind` for `ftd hooks test --alert`, worded as the judge words
+    /// it for the configured thresholds.
+    public static func example(
+        _ kind: AlertKind, account: String, jobID: String, at time: Int64, thresholds: AlertThresholds
+    ) -> JobAlert {
+        let detail: String
+        switch kind {
+        case .queuedTooLong:
+            let waited = max(thresholds.queuedAfter, 60) + 300
+            detail =
+                AlertJudge.judge(
+                    AlertFacts(status: "queued", waitingSince: time - Int64(waited)), now: time,
+                    thresholds: AlertThresholds(queuedAfter: max(thresholds.queuedAfter, 60))
+                ).first?.detail ?? "queued too long"
+        case .stalled:
+            let silent = max(thresholds.stalledAfter, 60) + 60
+            detail =
+                AlertJudge.judge(
+                    AlertFacts(status: "running", silentSince: time - Int64(silent)), now: time,
+                    thresholds: AlertThresholds(queuedAfter: 0, stalledAfter: max(thresholds.stalledAfter, 60))
+                ).first?.detail ?? "running with no new event"
+        case .lossDiverged:
+            detail = "train loss is NaN at step 57"
+        case .overfitting:
+            detail =
+                "validation loss rose 3 times in a row above its minimum 0.412 at step 300 while train loss fell; nearest checkpoint: ft:gpt-4o-mini-2024-07-18:ftd-test::hooktest:ckpt-step-300 (step 300)"
+        }
+        return JobAlert(account: account, jobID: jobID, kind: kind, detail: detail, observedAt: time, step: 57)
+    }
+}

@@ -22,7 +22,7 @@ public enum HistoryJSON {
     }
 
     /// One alert, as a hook's stdin carries it, with its job.
-    package static func alert(_ alert: JobAlert) -> JSONValue {
+    public static func alert(_ alert: JobAlert) -> JSONValue {
         .object([
             "account": .string(alert.account),
             "job_id": .string(alert.jobID),

@@ -17,6 +17,9 @@ public enum JobDetailView {
         let width = options.width
         var sections = [header(detail.summary, options: options, accounts: accounts)]
         sections.append(timeline(detail, options: options))
+        if !detail.alerts.isEmpty {
+            sections.append(["Alerts"] + detail.alerts.map { alertLine($0, options: options) })
+        }
         if !detail.checkpoints.isEmpty {
             sections.append(["Checkpoints"] + detail.checkpoints.map { checkpointLine($0, width: width) })
         }
@@ -41,6 +44,17 @@ public enum JobDetailView {
             lines.map { $0.contains("\u{1B}") ? $0 : TerminalText.elideEnd($0, width) }
                 .joined(separator: "\n")
         }.joined(separator: "\n\n") + "\n"
+    }
+
+    /// `  12-07 09:12  stalled  running with no new event for 31 min (…)`: when it fired,
+    /// its kind (painted as a failure would be), and its one line.
+    static func alertLine(_ alert: JobAlert, options: HistoryRenderOptions) -> String {
+        let kind = StatusStyle.paint(alert.kind.rawValue, status: "failed", color: options.color)
+        let line = "  " + TerminalText.utc(alert.observedAt) + "  " + alert.kind.rawValue + "  " + clean(alert.detail)
+        guard options.color else { return line }
+        // Laid out to fit before it is painted: the escapes must not be cut.
+        let fitted = TerminalText.elideEnd(line, options.width)
+        return fitted.replacingOccurrences(of: "  " + alert.kind.rawValue + "  ", with: "  " + kind + "  ")
     }
 
     /// Every text of the API goes through this before it is laid out or elided.

@@ -1,4 +1,5 @@
 import FTDConfig
+import FTDModel
 import FTDStore
 import Foundation
 
@@ -47,7 +48,13 @@ public enum HookListView {
 public enum HookTestView {
     public static func render(hook: HookSettings, delivery: HookDelivery, result: HookRunResult) -> String {
         let transition = delivery.transition
-        var text = "hook \(hook.name): \(transition.jobID) \(transition.from ?? "(new)") → \(transition.to)\n"
+        var text =
+            if let alert = delivery.alert {
+                "hook \(hook.name): \(transition.jobID) alert \(alert.kind.rawValue): "
+                    + TerminalSanitizer.clean(alert.detail) + "\n"
+            } else {
+                "hook \(hook.name): \(transition.jobID) \(transition.from ?? "(new)") → \(transition.to)\n"
+            }
         text += "command: \(HookListView.describe(hook.command))\n"
         text += section("stdout", result.stdout)
         text += section("stderr", result.stderr)

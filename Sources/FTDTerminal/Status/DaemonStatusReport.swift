@@ -11,6 +11,10 @@ public struct DaemonStatusReport: Sendable, Equatable {
     public var stored: StoredDaemonStatus?
     /// Why an existing database could not be read.
     public var databaseProblem: String?
+    /// The newest alerts (SPEC section 10), newest first.
+    public var alerts: [JobAlert] = []
+    /// How many alerts `ftd status` shows.
+    public static let alertCount = 5
 
     public init(
         database: String, lock: DaemonLockState, stored: StoredDaemonStatus?, databaseProblem: String? = nil
@@ -46,6 +50,7 @@ public struct DaemonStatusReport: Sendable, Equatable {
             "jobs": .int(Int64(stored?.jobs ?? 0)),
             "pending_deliveries": .int(Int64(stored?.pendingDeliveries ?? 0)),
             "accounts": .array((stored?.accounts ?? []).map(Self.account)),
+            "alerts": .array(alerts.map(HistoryJSON.alert)),
         ])
     }
 
@@ -140,6 +145,15 @@ public struct DaemonStatusReport: Sendable, Equatable {
                     line += "; error: " + StatusLine.firstLine(error.error ?? error.result.rawValue)
                 }
                 lines.append(line)
+            }
+        }
+        if !alerts.isEmpty {
+            lines.append("recent alerts:")
+            for alert in alerts {
+                let job = alert.account == DefaultAccount.name ? alert.jobID : "\(alert.account)/\(alert.jobID)"
+                lines.append(
+                    "  \(when(alert.observedAt))  \(TerminalSanitizer.clean(job))  \(alert.kind.rawValue): "
+                        + TerminalSanitizer.clean(alert.detail))
             }
         }
         return lines.joined(separator: "\n") + "\n"

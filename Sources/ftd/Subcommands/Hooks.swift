@@ -65,8 +65,11 @@ struct Hooks: AsyncParsableCommand {
             commandName: "test",
             abstract: "Run one hook now, exactly as the daemon would, and show what it did.",
             discussion: """
-                Uses a stored job (--job) or a synthetic transition to --status. Nothing is \
-                recorded as a delivery. Exits 0 when the hook exited 0, 1 otherwise.
+                Uses a stored job (--job) or a synthetic transition to --status; --alert KIND \
+                delivers an alert of that kind instead (queued_too_long, stalled, loss_diverged, \
+                overfitting): the job's stored alert of that kind when it has one, else an \
+                example. Nothing is recorded as a delivery. Exits 0 when the hook exited 0, 1 \
+                otherwise.
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -80,6 +83,19 @@ struct Hooks: AsyncParsableCommand {
         @Option(help: "The new status of the transition (default: the job's status, or succeeded).")
         var status: String?
 
+        @Option(help: "Deliver an alert of this kind instead of a transition.")
+        var alert: String?
+
+        func validate() throws {
+            if let alert, AlertKind(rawValue: alert) == nil {
+                throw ValidationError(
+                    "--alert must be one of: \(AlertKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            if alert != nil, status != nil {
+                throw ValidationError("--status is the new status of a transition; an alert has none: give one of them")
+            }
+        }
+
         func run() async throws {
             let configuration = try global.loadConfiguration()
             global.bootstrapLogging()
@@ -90,7 +106,10 @@ struct Hooks: AsyncParsableCommand {
                         + (known.isEmpty ? " (it has no [[hooks]])" : " (known: \(known))"),
                     code: Failure.usage)
             }
-            let delivery = try await testDelivery(configuration: configuration)
+            var delivery = try await testDelivery(configuration: configuration)
+            if let kind = alert.flatMap(AlertKind.init(rawValue:)) {
+                delivery = try await alertDelivery(delivery, kind: kind, configuration: configuration)
+            }
             if let only = hook.accounts, !only.contains(delivery.transition.account) {
                 // Run anyway (the hook's own behaviour is what is tried), but the daemon
                 // would never deliver this job to it.
@@ -108,6 +127,34 @@ struct Hooks: AsyncParsableCommand {
             let result = await runner.run(hook, environment: payload.environment, stdin: payload.stdin)
             Terminal.write(HookTestView.render(hook: hook, delivery: delivery, result: result))
             if result.outcome != .succeeded { throw ExitCode(1) }
+        }
+
+        /// `delivery`'s job with an alert of `kind` instead of its transition: the job's stored
+        /// alert of that kind when it has one, else an example one.
+        private func alertDelivery(_ delivery: HookDelivery, kind: AlertKind, configuration: Configuration)
+            async throws -> HookDelivery
+        {
+            var delivery = delivery
+            let key = JobKey(account: delivery.transition.account, id: delivery.job.id)
+            var stored: JobAlert?
+            if job != nil {
+                let store = SQLiteStore(try AppDatabase.openForReading(path: configuration.storage.database))
+                stored = try await store.alerts(job: key).first { $0.kind == kind }
+            } else {
+                // The synthetic job in a status the alert happens in.
+                let status = kind == .queuedTooLong ? "queued" : "running"
+                delivery.job = FineTuningJob.synthetic(status: status, at: delivery.transition.observedAt)
+            }
+            let alert =
+                stored
+                ?? JobAlert.example(
+                    kind, account: key.account, jobID: key.id, at: delivery.transition.observedAt,
+                    thresholds: configuration.alerts)
+            delivery.alert = alert
+            delivery.transition = Transition(
+                account: key.account, jobID: key.id, from: nil, to: delivery.job.status, observedAt: alert.observedAt,
+                isBaseline: false)
+            return delivery
         }
 
         private func testDelivery(configuration: Configuration) async throws -> HookDelivery {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FTDModel
 import FTDStore
 import FTDTerminal
 import Foundation
@@ -23,11 +24,14 @@ struct Status: AsyncParsableCommand {
         let path = configuration.storage.database
         let lock = DaemonLock.probe(database: path)
         var stored: StoredDaemonStatus?
+        var alerts: [JobAlert] = []
         var problem: String?
         var info = stat()
         if stat(path, &info) == 0 {
             do {
-                stored = try await SQLiteStore(AppDatabase.openForReading(path: path)).daemonStatus()
+                let store = SQLiteStore(try AppDatabase.openForReading(path: path))
+                stored = try await store.daemonStatus()
+                alerts = try await store.recentAlerts(limit: DaemonStatusReport.alertCount)
             } catch {
                 problem = "\(error)"
             }
@@ -36,7 +40,8 @@ struct Status: AsyncParsableCommand {
             problem =
                 "cannot read \(path): \(String(cString: strerror(errno))) (the daemon's group may: sudo usermod -aG ftd $USER)"
         }
-        let report = DaemonStatusReport(database: path, lock: lock, stored: stored, databaseProblem: problem)
+        var report = DaemonStatusReport(database: path, lock: lock, stored: stored, databaseProblem: problem)
+        report.alerts = alerts
         Terminal.write(
             json ? report.json().rendered() + "\n" : report.text(now: Int64(Date().timeIntervalSince1970)))
         if problem != nil { throw ExitCode(Failure.cannotCreate) }
