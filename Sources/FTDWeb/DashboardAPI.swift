@@ -61,6 +61,7 @@ struct DashboardAPI: Sendable {
         members["started_at"] = .optional(job.startedAt)
         members["estimated_finish"] = .optional(job.estimatedFinish)
         members["spark"] = .array(job.spark.map { .double($0) })
+        members["alerts"] = .array(job.alerts.map { .string($0.rawValue) })
         return .object(members)
     }
 

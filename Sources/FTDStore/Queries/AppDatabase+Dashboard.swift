@@ -69,9 +69,13 @@ extension AppDatabase {
                 arguments: key + [last])
             spark = try Self.spark(job: summary.key, first: first, last: last, points: sparkPoints, db)
         }
-        return JobOverview(
+        var overview = JobOverview(
             summary: summary, suffix: row?["suffix"], totalSteps: totalSteps, startedAt: startedAt,
             estimatedFinish: row?["estimated_finish"], spark: spark)
+        overview.alerts = try String.fetchAll(
+            db, sql: "SELECT kind FROM alerts WHERE account = ? AND job_id = ? ORDER BY id", arguments: key
+        ).compactMap(AlertKind.init(rawValue:))
+        return overview
     }
 
     /// Train loss at `points` evenly spaced steps from `first` to `last`: one seek on the

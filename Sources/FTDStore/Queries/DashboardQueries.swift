@@ -39,6 +39,8 @@ public struct JobOverview: Sendable, Equatable {
     public var estimatedFinish: Int64?
     /// Train loss at evenly spaced steps, the first and the last included.
     public var spark: [Double]
+    /// The kinds of alert fired for the job, in the order they fired.
+    public var alerts: [AlertKind] = []
 
     public init(
         summary: JobSummary, suffix: String? = nil, totalSteps: Int? = nil, startedAt: Int64? = nil,

@@ -1064,7 +1064,7 @@ async function showJobsPage(info) {
 
     const row = h("tr", { dataset: { jobId: id, status: job.status } },
       h("td", { class: "select" }, checkbox),
-      h("td", {}, statusBadge(job.status, { "data-field": "status" })),
+      h("td", {}, statusBadge(job.status, { "data-field": "status" }), alertMark(job.alerts)),
       h("td", { class: "job" },
         h("a", { class: "job-link", href: `/jobs/${encodeURIComponent(account)}/${encodeURIComponent(id)}` }, id),
         h("span", { class: "suffix", "data-field": "suffix" }, job.suffix ? String(job.suffix) : "")),
@@ -1303,6 +1303,7 @@ async function showJobPage(info) {
     if (stepsChanged) drawCharts();
     drawCheckpoints(view.checkpoints, history.checkpoints || []);
     drawHookRuns(view.hookRuns, history.hook_runs || []);
+    drawAlerts(view.alerts, history.alerts || []);
     drawFacts(view.facts, state.job, history, account);
     return true;
   }
@@ -1530,10 +1531,14 @@ function buildLayout(main, id) {
   const hooksSection = h("section", { class: "panel", "aria-labelledby": "hooks-title" },
     h("h2", { id: "hooks-title" }, "Hook runs"), h("div", { class: "table-wrap" }, view.hookRuns));
 
+  view.alerts = h("ol", { id: "alert-list", class: "alerts" });
+  const alertsSection = h("section", { id: "alerts", class: "panel", "aria-labelledby": "alerts-title" },
+    h("h2", { id: "alerts-title" }, "Alerts"), view.alerts);
+
   main.append(
     h("div", { class: "columns" }, factsSection, timelineSection),
-    chartsSection, checkpointsSection, messagesSection, hooksSection);
-  view.sections = [factsSection, timelineSection, chartsSection, checkpointsSection, messagesSection, hooksSection];
+    alertsSection, chartsSection, checkpointsSection, messagesSection, hooksSection);
+  view.sections = [factsSection, timelineSection, alertsSection, chartsSection, checkpointsSection, messagesSection, hooksSection];
   return view;
 }
 
@@ -1673,6 +1678,31 @@ function drawHookRuns(table, runs) {
     h("td", {}, h("code", {}, String(r.delivery_id || "")))));
   const body = h("tbody", {}, rows.length ? rows : h("tr", {}, h("td", { colspan: "7", class: "muted" }, "No hook ran for this job.")));
   clear(table).append(h("caption", { class: "visually-hidden" }, "Hook runs, newest first"), head, body);
+}
+
+// Alerts (SPEC section 10): what no status change announced, in the order they fired.
+// The detail is text from the API's numbers and checkpoint names: text nodes only.
+const alertTitles = {
+  queued_too_long: "Queued too long",
+  stalled: "Stalled",
+  loss_diverged: "Loss diverged",
+  overfitting: "Overfitting",
+};
+
+function drawAlerts(list, alerts) {
+  const items = alerts.map((a) => h("li", { "data-alert-kind": String(a.kind) },
+    h("span", { class: "alert-kind" }, alertTitles[a.kind] || String(a.kind)),
+    timeElement(a.observed_at, absoluteTime(a.observed_at)),
+    h("span", { class: "message" }, String(a.detail ?? ""))));
+  clear(list).append(...(items.length ? items : [h("li", { class: "muted" }, "No alert for this job.")]));
+}
+
+function alertMark(kinds) {
+  if (!Array.isArray(kinds) || kinds.length === 0) return null;
+  const names = kinds.map((k) => alertTitles[k] || String(k)).join(", ");
+  return h("span", { class: "alert-mark", title: `Alerts: ${names}`, "data-field": "alerts" },
+    h("span", { "aria-hidden": "true" }, "⚠"),
+    h("span", { class: "visually-hidden" }, ` alerts: ${names}`));
 }
 
 function eventRow(event) {
