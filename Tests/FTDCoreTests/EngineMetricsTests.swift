@@ -16,6 +16,23 @@ import Testing
     var factory: PrometheusMetricsFactory { PrometheusMetricsFactory(registry: registry) }
     var metrics: Exposition { Exposition(registry.emitToString()) }
 
+    @Test func alertsAreCountedByAccountAndKindOnceEach() async throws {
+        let api = ScriptedAPI()
+        var cycle = PollCycle(
+            api: api, store: SQLiteStore(try AppDatabase.inMemory()), logger: .quiet, now: { 5000 })
+        cycle.metrics = PollMetrics(factory: factory)
+        cycle.alerts = AlertThresholds(queuedAfter: 60, stalledAfter: 0, divergeRatio: 0, overfitPatience: 0)
+        _ = try await cycle.run()  // the baseline, empty
+        await api.add(job: "ftjob-a", status: "queued", createdAt: 1)
+        await api.add(job: "ftjob-b", status: "queued", createdAt: 4990)
+        let report = try await cycle.run()
+        #expect(report.alerts.map(\.jobID) == ["ftjob-a"])
+        #expect(metrics["ftd_alerts_total{account=\"default\",kind=\"queued_too_long\"}"] == 1)
+        #expect(metrics.types["ftd_alerts_total"] == "counter")
+        _ = try await cycle.run()
+        #expect(metrics["ftd_alerts_total{account=\"default\",kind=\"queued_too_long\"}"] == 1)
+    }
+
     @Test func transitionsAreCountedByNewStatusButNotTheBaseline() async throws {
         let api = ScriptedAPI()
         var cycle = PollCycle(

@@ -89,7 +89,7 @@ import Testing
         }
         #expect(
             output.trimmingCharacters(in: .whitespacesAndNewlines)
-                == "FineTuningJobFailed,FtdNotCycling,FtdHookFailures")
+                == "FineTuningJobFailed,FtdNotCycling,FtdHookFailures,FineTuningJobAlert")
     }
 
     @Test(
@@ -99,6 +99,6 @@ import Testing
     func promtoolAcceptsTheAlertRules() async throws {
         let (status, output) = await Self.run(["/usr/bin/env", "promtool", "check", "rules", Self.alerts])
         #expect(status == 0, "\(output)")
-        #expect(output.contains("SUCCESS: 3 rules found"), "\(output)")
+        #expect(output.contains("SUCCESS: 4 rules found"), "\(output)")
     }
 }
