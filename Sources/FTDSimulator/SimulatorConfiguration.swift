@@ -1,9 +1,31 @@
-/// Which jobs the simulator starts with.
+/// Which jobs the simulator starts with. Each but `empty` seeds the "Elle" limerick bot's
+/// file and one job created at start; the last four bend that job so that one alert of
+/// SPEC §10 fires (AlertScenarios has their timelines).
 public enum Scenario: String, Sendable, Equatable, CaseIterable {
     /// The "Elle" limerick bot: a 10-example file, gpt-3.5-turbo-0125, 100 steps, created at start.
     case elle
     /// No jobs and no files.
     case empty
+    /// Elle waits in `queued` (Azure: `pending`) for 3 hours, then trains: `queued_too_long`.
+    case slowQueue = "slow-queue"
+    /// Elle trains 5 steps, then stays `running` with no new event until cancelled: `stalled`.
+    case stalled
+    /// Elle's train loss falls for 20 steps, then climbs, and is `nan` at step 70: `loss_diverged`.
+    case diverging
+    /// Elle with a validation file whose loss turns up at 40% of the steps: `overfitting`.
+    case overfitting
+
+    /// One line for `ftd sim --help` (the alert it shows, in parentheses).
+    public var summary: String {
+        switch self {
+        case .elle: return "the limerick bot: a healthy 100-step job"
+        case .empty: return "no jobs and no files"
+        case .slowQueue: return "queued for 3 simulated hours, then trains (queued_too_long)"
+        case .stalled: return "runs 5 steps, then silent until cancelled (stalled)"
+        case .diverging: return "train loss climbs from step 20, nan at 70 (loss_diverged)"
+        case .overfitting: return "validation loss rises from 40% of the steps (overfitting)"
+        }
+    }
 }
 
 /// Which provider's API the simulator imitates.

@@ -90,15 +90,16 @@ enum APIObjects {
     }
 
     static func event(_ event: TimelineEvent) -> SimJSON {
-        .object([
+        var pairs: [(String, SimJSON)] = [
             ("object", .string("fine_tuning.job.event")),
             ("id", .string(event.id)),
             ("created_at", .int(event.createdAt)),
             ("level", .string(event.level)),
             ("message", .string(event.message)),
-            ("data", event.data),
-            ("type", .string(event.type)),
-        ])
+        ]
+        if event.data != .null { pairs.append(("data", event.data)) }
+        pairs.append(("type", .string(event.type)))
+        return .object(pairs)
     }
 
     static func checkpoint(_ checkpoint: TimelineCheckpoint, jobID: String) -> SimJSON {

@@ -4,17 +4,24 @@ extension SimulatorState {
         let start = now
         seedFinishedJobs(configuration.finishedJobs, steps: configuration.finishedJobSteps, before: start)
         seedActiveJobs(configuration.activeJobs, at: start)
-        switch configuration.scenario {
-        case .elle:
-            let file = uploadFile(
-                filename: ElleScenario.trainingFilename, purpose: "fine-tune",
-                content: Array(ElleScenario.trainingData.utf8), processingSeconds: 0
-            )
-            guard let fileID = file["id"]?.stringValue else { return }
-            addJob(ElleScenario.script(trainingFile: fileID), createdAt: start)
-        case .empty:
-            break
-        }
+        let scenario = configuration.scenario
+        guard scenario != .empty,
+            let trainingFile = seedFile(ElleScenario.trainingFilename, ElleScenario.trainingData)
+        else { return }
+        let validationFile =
+            scenario == .overfitting
+            ? seedFile(AlertScenarios.validationFilename, AlertScenarios.validationData) : nil
+        let script =
+            AlertScenarios.script(scenario, trainingFile: trainingFile, validationFile: validationFile)
+            ?? ElleScenario.script(trainingFile: trainingFile)
+        addJob(script, createdAt: start)
+    }
+
+    /// A scenario's file, processed from the start; its id.
+    private func seedFile(_ filename: String, _ content: String) -> String? {
+        let file = uploadFile(
+            filename: filename, purpose: "fine-tune", content: Array(content.utf8), processingSeconds: 0)
+        return file["id"]?.stringValue
     }
 
     /// Jobs that succeeded days ago, spaced 15 minutes apart, oldest first, each of

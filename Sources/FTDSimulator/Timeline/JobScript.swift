@@ -22,6 +22,12 @@ public struct JobScript: Sendable, Equatable {
     public var tokensPerEpoch: Int
     /// Hyperparameter values as the request gave them (`"auto"` stays visible in `method`).
     var requestedEpochs: String?
+    /// How the losses go; `.falling` (a healthy run) unless set.
+    public var lossShape: LossShape = .falling
+    /// Epochs whose end keeps a checkpoint, counted back from the last: the API keeps the
+    /// last three. More put checkpoints earlier in the run (the `overfitting` scenario's
+    /// best one is near the middle).
+    public var keptCheckpointEpochs: Int = 3
 
     public init(
         model: String = "gpt-4o-mini-2024-07-18",
@@ -90,6 +96,25 @@ public enum JobOutcome: Sendable, Equatable {
     case succeed
     /// Fails with `failure`: after `afterStep` training steps, or while validating files when `nil`.
     case fail(JobFailure, afterStep: Int?)
+    /// Trains `afterStep` steps, then stays `running` and emits nothing more until cancelled:
+    /// a job stuck on the provider's side (the `stalled` alert).
+    case stall(afterStep: Int)
+}
+
+/// The shape of a job's loss curves (LossCurve).
+public enum LossShape: Sendable, Equatable {
+    /// A healthy run: the train loss falls from about 1.5 to about 0.05; the validation
+    /// loss, every 10 steps when a validation file is given, a little above it.
+    case falling
+    /// The train loss falls until step `risesAfter`, then rises steadily (by 15% of its
+    /// lowest value per step, so that its moving average triples within about 35 steps);
+    /// at step `nanAt` it is NaN, shown as the API's older events showed steps: a
+    /// `message` event `Step N/T: training loss=nan` without `data`.
+    case diverging(risesAfter: Int, nanAt: Int?)
+    /// The train loss falls steadily to the end, while the validation loss, on every step
+    /// when a validation file is given, falls until 40% of the steps, then rises to 80%
+    /// above its lowest value by the last.
+    case overfitting
 }
 
 /// The `error` object of a failed job.

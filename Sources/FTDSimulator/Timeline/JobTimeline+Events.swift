@@ -7,6 +7,7 @@ struct TimelineEvent: Sendable, Equatable {
     let level: String
     let message: String
     let type: String
+    /// `.null`: the event has no `data` at all, as the API's older step messages had none.
     let data: SimJSON
 }
 
@@ -115,9 +116,16 @@ extension JobTimeline {
         let intermediate = Set(checkpointSteps.filter { $0 < total })
         for step in 1...steps {
             let metrics = curve.metrics(step: step)
-            add(
-                stepOffset(step), 100 + 2 * step, Self.stepMessage(metrics, total: total), "info", "metrics",
-                Self.eventData(metrics, total: total))
+            if metrics.isLegacyMessage {
+                add(
+                    stepOffset(step), 100 + 2 * step, Self.stepMessage(metrics, total: total), "info",
+                    "message", .null)
+            } else {
+                add(
+                    stepOffset(step), 100 + 2 * step, Self.stepMessage(metrics, total: total), "info",
+                    "metrics",
+                    Self.eventData(metrics, total: total))
+            }
             if intermediate.contains(step) {
                 let name = "\(job.fineTunedModel):ckpt-step-\(step)"
                 add(

@@ -25,6 +25,7 @@ struct JobTimeline: Sendable {
         case .succeed: return script.totalSteps
         case .fail(_, let afterStep?): return min(max(0, afterStep), script.totalSteps)
         case .fail(_, nil): return 0
+        case .stall(let afterStep): return min(max(0, afterStep), script.totalSteps)
         }
     }
 
@@ -47,14 +48,15 @@ struct JobTimeline: Sendable {
         case .succeed: return successOffset
         case .fail(_, nil): return validationEnd
         case .fail: return stepOffset(plannedSteps)
+        case .stall: return .infinity  // running until cancelled
         }
     }
 
-    /// Epoch ends of the last three epochs: the checkpoints the API keeps.
+    /// Epoch ends of the last three epochs (`keptCheckpointEpochs`): the checkpoints the API keeps.
     var checkpointSteps: [Int] {
         let perEpoch = script.examples
         guard perEpoch > 0 else { return [] }
-        let firstEpoch = max(1, script.epochs - 2)
+        let firstEpoch = max(1, script.epochs - max(1, script.keptCheckpointEpochs) + 1)
         return (firstEpoch...script.epochs).map { $0 * perEpoch }
     }
 
@@ -137,7 +139,8 @@ struct JobTimeline: Sendable {
             seed: job.generatorSeed,
             totalSteps: script.totalSteps,
             stepsPerEpoch: script.examples,
-            hasValidation: script.validationFile != nil
+            hasValidation: script.validationFile != nil,
+            shape: script.lossShape
         )
     }
 }

@@ -31,7 +31,10 @@ struct Sim: AsyncParsableCommand {
     @Option(help: "How many times faster than real time jobs progress.")
     var speed: Double = 1
 
-    @Option(help: "The jobs present at start: elle (the limerick bot, the default) or empty.")
+    @Option(
+        help: ArgumentHelp(
+            "The jobs present at start; all but empty seed one job, created at start.",
+            discussion: Scenario.allCases.map { "\($0.rawValue): \($0.summary)" }.joined(separator: "\n")))
     var scenario: String = "elle"
 
     @Option(help: "Also seed this many jobs that finished long ago.")
