@@ -27,7 +27,9 @@ import Testing
             """
                 + HookTests.hookConfig(
                     "alerts", on: "\"alert:*\"",
-                    command: "'printf \"%s %s %s\\\\n\" \"$FTD_ALERT\" \"$FTD_JOB_ID\" \"$FTD_PREVIOUS_STATUS\" >> \(log)'"))
+                    command:
+                        "'printf \"%s %s %s\\\\n\" \"$FTD_ALERT\" \"$FTD_JOB_ID\" \"$FTD_PREVIOUS_STATUS\" >> \(log)'"
+                ))
         return log
     }
 
@@ -51,7 +53,9 @@ import Testing
     }
 
     static func allTerminal(_ sandbox: Sandbox) async throws -> Bool {
-        try await sandbox.jobs().allSatisfy { ["succeeded", "failed", "cancelled"].contains($0["status"] as? String) }
+        try await sandbox.jobs().allSatisfy {
+            ["succeeded", "failed", "cancelled"].contains($0["status"] as? String)
+        }
     }
 
     /// Moves simulated time in steps, one cycle after each, until every job has ended.
@@ -147,7 +151,8 @@ import Testing
             defer { InterruptedHookTests.killHooks(logged: runs) }
             try sandbox.writeConfig(
                 "[alerts]\nqueued_after = 1\n"
-                    + HookTests.hookConfig("slow", on: "\"alert:queued_too_long\"", command: "[\"\(script)\"]", retries: 0))
+                    + HookTests.hookConfig(
+                        "slow", on: "\"alert:queued_too_long\"", command: "[\"\(script)\"]", retries: 0))
             try await Self.once(sandbox)
             try await Task.sleep(for: .seconds(2))
             let daemon = try sandbox.start(["run"])

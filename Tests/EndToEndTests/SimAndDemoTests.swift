@@ -107,6 +107,26 @@ import Testing
         #expect(result.stderr.isEmpty, "\(result.stderr)")
     }
 
+    /// `ftd demo --scenario diverging`: an alert fires while the job runs, its hook runs,
+    /// and the job's view ends with it.
+    @Test func demoShowsAnAlertFiring() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try await FTDProcess.run(
+            ["demo", "--scenario", "diverging", "--speed", "40", "--listen", "127.0.0.1:0"], in: directory,
+            timeout: .seconds(90))
+        #expect(result.status == 0, "\(result.stderr)")
+        for expected in [
+            "One job that goes wrong: train loss climbs", "alert loss_diverged: ",
+            "hook announce ran for alert:loss_diverged: succeeded, exit 0", "→ succeeded", "\nAlerts\n",
+        ] {
+            #expect(result.stdout.contains(expected), "missing \(expected) in:\n\(result.stdout)")
+        }
+        let unknown = try await FTDProcess.run(["demo", "--scenario", "empty"], in: directory)
+        #expect(unknown.status == 64)
+        #expect(unknown.stderr.contains("--scenario must be one of: elle, slow-queue"), "\(unknown.stderr)")
+    }
+
     /// Ctrl-C stops the demo as an interrupted command: no history as if it had finished,
     /// and not exit 0.
     @Test func anInterruptedDemoExits130WithoutTheHistory() async throws {

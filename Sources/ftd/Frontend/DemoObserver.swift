@@ -1,4 +1,5 @@
 import FTDDaemon
+import FTDModel
 import FTDStore
 
 /// What `ftd demo` shows while the real daemon runs: each status change as its cycle
@@ -15,11 +16,17 @@ actor DemoObserver {
     /// Whether the demo asked the daemon to stop. When it did not, a signal stopped it
     /// (Ctrl-C, SIGTERM): the demo was interrupted, not finished.
     private(set) var askedToStop = false
+    /// The demo of a job that never ends by itself (stalled, queued): it ends once an
+    /// alert fired and its deliveries ran.
+    let endsWithAlert: Bool
+    private var alertFired = false
 
-    init(store: SQLiteStore, style: DemoStyle, started: ContinuousClock.Instant) {
+    init(store: SQLiteStore, style: DemoStyle, started: ContinuousClock.Instant, endsWithAlert: Bool = false)
+    {
         self.store = store
         self.style = style
         self.started = started
+        self.endsWithAlert = endsWithAlert
         self.progress = DemoProgress(style: style, isTTY: Terminal.stdoutIsTTY)
     }
 
@@ -48,6 +55,11 @@ actor DemoObserver {
             progress.clear()
             Terminal.write(style.transition(transition, elapsed: elapsed))
         }
+        for alert in report.alerts {
+            progress.clear()
+            Terminal.write(style.alert(alert, elapsed: elapsed))
+            alertFired = true
+        }
         await showFinishedDeliveries()
         if let job = try? await store.jobSummaries(status: nil, limit: 1).first,
             let step = try? await store.jobDetail(job: job.key, latestEvents: 0).steps.last
@@ -55,6 +67,7 @@ actor DemoObserver {
             progress.show(step: step.step, totalSteps: step.totalSteps, trainLoss: step.trainLoss)
         }
         let pending = (try? await store.pendingDeliveryCount()) ?? 1
+        if endsWithAlert, alertFired { return pending > 0 }
         return report.activeJobs > 0 || pending > 0
     }
 
@@ -72,7 +85,7 @@ actor DemoObserver {
             progress.clear()
             Terminal.write(
                 style.dim(
-                    "          hook \(delivery.hook) ran for → \(delivery.to): \(delivery.status), exit \(delivery.lastExitCode.map(String.init) ?? "none")"
+                    "          hook \(delivery.hook) ran for \(delivery.to.hasPrefix(AlertKind.hookPrefix) ? "" : "→ ")\(delivery.to): \(delivery.status), exit \(delivery.lastExitCode.map(String.init) ?? "none")"
                 ) + "\n")
         }
     }

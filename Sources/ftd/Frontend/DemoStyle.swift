@@ -7,8 +7,9 @@ struct DemoStyle {
     func bold(_ text: String) -> String { color ? "\u{1B}[1m\(text)\u{1B}[0m" : text }
     func dim(_ text: String) -> String { color ? "\u{1B}[2m\(text)\u{1B}[0m" : text }
 
-    func status(_ status: String) -> String {
-        guard color else { return status }
+    func status(_ status: String, text: String? = nil) -> String {
+        let text = text ?? status
+        guard color else { return text }
         let code: String
         switch status {
         case "succeeded": code = "32"
@@ -16,7 +17,7 @@ struct DemoStyle {
         case "cancelled": code = "2"
         default: code = "33"
         }
-        return "\u{1B}[\(code)m\(status)\u{1B}[0m"
+        return "\u{1B}[\(code)m\(text)\u{1B}[0m"
     }
 
     func transition(_ transition: Transition, elapsed: Duration) -> String {
@@ -24,6 +25,14 @@ struct DemoStyle {
         let time = dim("[\(String(format: "%5.1f", seconds)) s]")
         let from = transition.from.map { status($0) } ?? dim("new job")
         return "\(time) \(transition.jobID)  \(from) → \(status(transition.to))\n"
+    }
+
+    /// `[ 31.0 s] ftjob-…  alert stalled: running with no new event for 31 s (…)`
+    func alert(_ alert: JobAlert, elapsed: Duration) -> String {
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let time = dim("[\(String(format: "%5.1f", seconds)) s]")
+        return "\(time) \(alert.jobID)  \(status("failed", text: "alert \(alert.kind.rawValue)")): "
+            + TerminalSanitizer.clean(alert.detail) + "\n"
     }
 }
 

@@ -23,6 +23,10 @@ struct Demo: AsyncParsableCommand {
             prints `ftd history` and the job's own view. The dashboard is served while the \
             demo runs (on --listen, or a free port when that one is taken); with --serve it \
             stays on, read-only, until Ctrl-C. Leaves nothing running.
+
+            --scenario shows an alert firing instead (slow-queue, stalled, diverging, \
+            overfitting; within about a minute): the demo's daemon judges with \
+            queued_after = stalled_after = 30 s.
             """)
 
     @Option(help: "How many times faster than real time the simulated job runs.")
@@ -43,6 +47,15 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "The API simulated: openai (the default) or azure (an Azure OpenAI resource).")
     var flavor: String = "openai"
 
+    @Option(
+        help:
+            "The simulated job: elle (healthy, the default), or one that fires an alert: slow-queue, stalled, diverging, overfitting."
+    )
+    var scenario: String = "elle"
+
+    /// The demo's waits before `queued_too_long` and `stalled`: an alert within a minute.
+    static let demoAlertWait = 30
+
     func validate() throws {
         guard SimulatorFlavor(rawValue: flavor) != nil else {
             throw ValidationError(
@@ -50,6 +63,10 @@ struct Demo: AsyncParsableCommand {
             )
         }
         guard speed > 0 else { throw ValidationError("--speed must be positive") }
+        guard let chosen = Scenario(rawValue: scenario), chosen != .empty else {
+            let names = Scenario.allCases.filter { $0 != .empty }.map(\.rawValue)
+            throw ValidationError("--scenario must be one of: \(names.joined(separator: ", "))")
+        }
         guard let (host, _) = HTTPSettings.parseListen(listen), HTTPSettings(host: host, port: 0).isLoopback
         else {
             throw ValidationError("--listen must be a loopback HOST:PORT such as 127.0.0.1:8327")
@@ -81,6 +98,7 @@ struct Demo: AsyncParsableCommand {
         var simulatorConfiguration = SimulatorConfiguration()
         simulatorConfiguration.speed = speed
         simulatorConfiguration.flavor = SimulatorFlavor(rawValue: flavor) ?? .openai
+        simulatorConfiguration.scenario = Scenario(rawValue: scenario) ?? .elle
         let simulator = FineTuningSimulator(configuration: simulatorConfiguration, logger: logger)
         try await simulator.start()
         let directory = FileManager.default.temporaryDirectory
@@ -109,14 +127,26 @@ struct Demo: AsyncParsableCommand {
         logger: Logger
     ) async throws {
         let azure = simulator.configuration.flavor == .azure
+        let scenario = simulator.configuration.scenario
         let baseURL = await simulator.baseURL
         let endpoint = await simulator.endpoint
+        let story =
+            scenario == .elle
+            ? """
+            One job: "Elle", a periodic-table limerick bot, fine-tuned from gpt-3.5-turbo-0125
+            on 10 examples. The daemon polls every second; the job runs \(Self.format(speed))× real time.
+            An example hook ("announce") runs on every status change after the first sight.
+            """
+            : """
+            One job that goes wrong: \(scenario.summary).
+            The daemon polls every second and judges alerts after each cycle, with
+            queued_after = stalled_after = \(Self.demoAlertWait) s; the job runs \(Self.format(speed))× real time.
+            An example hook ("announce") runs on every status change and every alert.
+            """
         Terminal.write(
             """
             \(style.bold("ftd demo")): \(azure ? "a simulated Azure OpenAI resource at \(endpoint)" : "a simulated OpenAI account at \(baseURL)")
-            One job: "Elle", a periodic-table limerick bot, fine-tuned from gpt-3.5-turbo-0125
-            on 10 examples. The daemon polls every second; the job runs \(Self.format(speed))× real time.
-            An example hook ("announce") runs on every status change after the first sight.\n\n
+            \(story)\n\n
             """)
 
         // The daemon users install, with the lock, the delivery service and the outcome
@@ -137,6 +167,8 @@ struct Demo: AsyncParsableCommand {
         configuration.api.maxRetries = 2
         configuration.poll.interval = 1
         configuration.poll.idleInterval = 1
+        configuration.alerts.queuedAfter = Self.demoAlertWait
+        configuration.alerts.stalledAfter = Self.demoAlertWait
         configuration.http = dashboardSettings()
         let apiKey = "sk-ftd-demo"
         let demoConfiguration = configuration
@@ -150,7 +182,9 @@ struct Demo: AsyncParsableCommand {
                 dashboard.withLock { $0 = address }
                 Terminal.write("ftd: dashboard on \(address)\n\n")
             })
-        let observer = DemoObserver(store: store, style: style, started: .now)
+        // A stalled or queued job never finishes by itself: its demo ends with its alert.
+        let endsWithAlert = scenario == .stalled || scenario == .slowQueue
+        let observer = DemoObserver(store: store, style: style, started: .now, endsWithAlert: endsWithAlert)
         try await daemon.run(configuration: configuration, apiKey: apiKey) { tick in
             await observer.cycleFinished(tick)
         }
@@ -195,10 +229,10 @@ struct Demo: AsyncParsableCommand {
         try await group.run()
     }
 
-    /// What a user's hook would do, in miniature: it gets the transition in its
-    /// environment (never on its command line) and exits 0. The baseline fires no hook.
+    /// What a user's hook would do, in miniature: it gets the transition or the alert in
+    /// its environment (never on its command line) and exits 0. The baseline fires no hook.
     static let exampleHook = HookSettings(
-        name: "announce", on: ["*"],
+        name: "announce", on: ["*", AlertKind.anyHookEvent],
         command: .shell(#"test -n "$FTD_JOB_ID" && test -n "$FTD_STATUS" && test "$FTD_ATTEMPT" = 1"#),
         timeout: 10, retries: 0)
 
