@@ -14,6 +14,9 @@ public struct Configuration: Sendable, Equatable {
     public var hooks: [HookSettings]
     /// Nil: no HTTP server.
     public var http: HTTPSettings?
+    /// `[prices]`: US dollars per 1M training tokens by model name, over the built-in
+    /// table (SPEC section 10). `priceBook` is what prices a job.
+    public var prices: [String: Double] = [:]
     /// The file it was read from; nil when the built-in defaults are in use.
     public var sourcePath: String?
 
@@ -43,6 +46,12 @@ extension Configuration {
 
     /// The account named `name`, nil when none is configured.
     public func account(named name: String) -> AccountSettings? { accounts.first { $0.name == name } }
+
+    /// How this configuration prices a job: `[prices]` over OpenAI's list prices, and for
+    /// its Azure accounts `[prices]` alone (docs/costs.md).
+    public var priceBook: PriceBook {
+        PriceBook(configured: prices, azureAccounts: Set(accounts.filter(\.isAzure).map(\.name)))
+    }
 }
 
 /// One account of SPEC section 8: an OpenAI project or an Azure OpenAI resource.

@@ -96,6 +96,10 @@ public struct ConfigurationLoader: Sendable {
             daemon: parsed.daemon, hooks: parsed.hooks, http: http, sourcePath: sourcePath)
         configuration.accounts = accounts
         configuration.listsAccounts = parsed.listsAccounts
+        configuration.prices =
+            try document["prices"].map { node throws(ConfigurationError) in
+                try ConfigurationParser.prices(node)
+            } ?? [:]
         return configuration
     }
 
