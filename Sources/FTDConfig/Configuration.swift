@@ -16,6 +16,9 @@ public struct Configuration: Sendable, Equatable {
     public var http: HTTPSettings?
     /// `[alerts]` (SPEC section 10).
     public var alerts = AlertThresholds()
+    /// `[prices]`: US dollars per 1M training tokens by model name, over the built-in
+    /// table (SPEC section 10). `priceBook` is what prices a job.
+    public var prices: [String: Double] = [:]
     /// The file it was read from; nil when the built-in defaults are in use.
     public var sourcePath: String?
 
@@ -45,6 +48,12 @@ extension Configuration {
 
     /// The account named `name`, nil when none is configured.
     public func account(named name: String) -> AccountSettings? { accounts.first { $0.name == name } }
+
+    /// How this configuration prices a job: `[prices]` over OpenAI's list prices, and for
+    /// its Azure accounts `[prices]` alone (docs/costs.md).
+    public var priceBook: PriceBook {
+        PriceBook(configured: prices, azureAccounts: Set(accounts.filter(\.isAzure).map(\.name)))
+    }
 }
 
 /// One account of SPEC section 8: an OpenAI project or an Azure OpenAI resource.

@@ -97,6 +97,10 @@ public struct ConfigurationLoader: Sendable {
         configuration.accounts = accounts
         configuration.listsAccounts = parsed.listsAccounts
         if let node = document["alerts"] { configuration.alerts = try AlertSettingsParser.thresholds(node) }
+        configuration.prices =
+            try document["prices"].map { node throws(ConfigurationError) in
+                try ConfigurationParser.prices(node)
+            } ?? [:]
         return configuration
     }
 

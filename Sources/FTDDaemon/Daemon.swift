@@ -238,7 +238,8 @@ public struct Daemon: Sendable {
         let token = try http.tokenFile.map { file throws(ConfigurationError) in try HTTPToken.read(file) }
         var server = WebServer(
             settings: http, token: token, store: store, poll: configuration.poll, logger: logger,
-            version: BuildInfo.version, metrics: metrics, accounts: configuration.accounts.map(\.name))
+            version: BuildInfo.version, metrics: metrics, accounts: configuration.accounts.map(\.name),
+            prices: configuration.priceBook)
         server.webhooks = webhooks
         let logger = self.logger
         let listening = dashboardListening

@@ -29,7 +29,15 @@ public struct TrainingFileReport: Sendable, Equatable {
 
     /// Estimated trained (billed) tokens at `epochs`: the training file's examples, each up
     /// to the model's training context, once per epoch. Validation examples are not billed.
-    public var billedTokens: Int { training.tokens.billedPerEpoch * epochs }
+    public var billedTokens: Int { billedTokens(epochs: nil) }
+
+    /// Estimated trained (billed) tokens at `epochs`, or at `epochs` chosen by the API
+    /// when nil: what `ftd submit` stores as the job's estimate (SPEC section 10).
+    public func billedTokens(epochs: Int?) -> Int {
+        let (tokens, overflow) = training.tokens.billedPerEpoch.multipliedReportingOverflow(
+            by: epochs ?? self.epochs)
+        return overflow ? .max : tokens
+    }
 
     /// How billed tokens are estimated, for reports.
     public static let billingMethod =

@@ -14,6 +14,8 @@ struct DashboardAPI: Sendable {
     let store: any HistoryStore
     let info: ServerInfo
     let accounts: [String]
+    /// Prices each job of the list (`cost_usd`), as `ftd history --json` does.
+    var prices = PriceBook()
 
     func serverInfo() -> Response {
         .json(
@@ -45,15 +47,15 @@ struct DashboardAPI: Sendable {
             return .json(
                 .object([
                     "total": .int(Int64(page.total)),
-                    "jobs": .array(page.jobs.map(Self.json)),
+                    "jobs": .array(page.jobs.map { Self.json($0, prices: prices) }),
                 ]))
         } catch let error as StoreError {
             return JobAPI.answer(error)
         }
     }
 
-    static func json(_ job: JobOverview) -> JSONValue {
-        guard case .object(var members) = HistoryJSON.summary(job.summary) else {
+    static func json(_ job: JobOverview, prices: PriceBook) -> JSONValue {
+        guard case .object(var members) = HistoryJSON.summary(job.summary, prices: prices) else {
             return .null
         }
         members["suffix"] = .optional(job.suffix)

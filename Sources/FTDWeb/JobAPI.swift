@@ -11,10 +11,16 @@ struct JobAPI: Sendable {
     let store: any HistoryStore
     let charts: ChartCache
     let now: @Sendable () -> Int64
+    /// Prices each job's `cost_usd`, as `ftd history --json` does.
+    let prices: PriceBook
 
-    init(store: any HistoryStore, charts: ChartCache = ChartCache(), now: @escaping @Sendable () -> Int64) {
+    init(
+        store: any HistoryStore, charts: ChartCache = ChartCache(), prices: PriceBook = PriceBook(),
+        now: @escaping @Sendable () -> Int64
+    ) {
         self.store = store
         self.charts = charts
+        self.prices = prices
         self.now = now
     }
 
@@ -42,7 +48,7 @@ struct JobAPI: Sendable {
         let account = DashboardAPI.nonEmpty(query["account"])
         do {
             let summaries = try await store.jobSummaries(status: status, account: account, limit: limit)
-            return .json(.array(summaries.map(HistoryJSON.summary)))
+            return .json(HistoryJSON.summaries(summaries, prices: prices))
         } catch let error as StoreError {
             return Self.answer(error)
         }
@@ -64,7 +70,7 @@ struct JobAPI: Sendable {
                 job: key, latestEvents: nil, skippingMetricsEvents: maxPoints != nil,
                 readingSteps: maxPoints == nil)
             if let maxPoints { detail.steps = try await chartSteps(detail.summary, maxPoints: maxPoints) }
-            return .json(HistoryJSON.detail(detail))
+            return .json(HistoryJSON.detail(detail, prices: prices))
         } catch let error as StoreError {
             return Self.answer(error)
         }

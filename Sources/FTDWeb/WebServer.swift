@@ -23,6 +23,9 @@ public struct WebServer: Sendable {
     let info: ServerInfo
     /// The configured accounts' names, in the configuration's order.
     let accounts: [String]
+    /// How jobs are priced (`cost_usd`): the configuration's `priceBook`, read at start
+    /// (a reload keeps the server, and with it these prices).
+    let prices: PriceBook
     /// Charts of the jobs asked for lately, shared by every request.
     let charts = ChartCache()
     /// `/metrics`: the daemon's counters, and the gauges read from the store.
@@ -45,9 +48,11 @@ public struct WebServer: Sendable {
     public init(
         settings: HTTPSettings, token: String?, store: any Store, poll: PollSettings, logger: Logger,
         version: String = BuildInfo.version, readOnly: Bool = false,
-        metrics: MetricsEndpoint = MetricsEndpoint(), accounts: [String] = [DefaultAccount.name]
+        metrics: MetricsEndpoint = MetricsEndpoint(), accounts: [String] = [DefaultAccount.name],
+        prices: PriceBook = PriceBook()
     ) {
         self.accounts = accounts.isEmpty ? [DefaultAccount.name] : accounts
+        self.prices = prices
         self.settings = settings
         self.token = token
         self.store = store
@@ -81,7 +86,7 @@ public struct WebServer: Sendable {
         let router = Router(options: .autoGenerateHeadEndpoints)
         router.add(middleware: AccessGuard(settings: settings, token: token))
         router.add(middleware: ResponseCompression())
-        let api = JobAPI(store: store, charts: charts, now: now)
+        let api = JobAPI(store: store, charts: charts, prices: prices, now: now)
         router.get("/api/jobs") { request, _ in try await api.jobs(request) }
         router.get("/api/jobs/{account}/{id}") { request, context in
             try await api.job(
@@ -94,7 +99,7 @@ public struct WebServer: Sendable {
         let store = store
         router.get("/metrics") { _, _ in await metrics.response(from: store) }
 
-        let dashboard = DashboardAPI(store: store, info: info, accounts: accounts)
+        let dashboard = DashboardAPI(store: store, info: info, accounts: accounts, prices: prices)
         router.get("/api/info") { _, _ in dashboard.serverInfo() }
         router.get("/api/overview") { request, _ in try await dashboard.overview(request) }
         router.get("/api/jobs/{account}/{id}/job") { _, context in

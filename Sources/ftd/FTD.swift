@@ -17,7 +17,8 @@ struct FTD: AsyncParsableCommand {
             """,
         version: BuildInfo.version,
         subcommands: [
-            Run.self, Status.self, History.self, Hooks.self, Validate.self, Submit.self, Watch.self,
+            Run.self, Status.self, History.self, Report.self, Hooks.self, Validate.self, Submit.self,
+            Watch.self,
             Cancel.self,
             Pause.self, Resume.self, Try.self, Serve.self, Sim.self, Demo.self,
         ]

@@ -397,6 +397,41 @@ class Dashboard(DashboardTestCase):
         self.assertTrue(link.startswith("/jobs/azure-eu/ftjob-"), link)
         self.assertHygiene()
 
+    def test_j_the_cost_shows_in_the_list_and_the_job_facts(self):
+        elle = JOBS["elle"]
+        SCENE.wait_for_job(elle, ["succeeded"])
+        jobs = {job["id"]: job for job in SCENE.jobs()}
+        job = jobs[elle]
+        # Elle trains gpt-3.5-turbo-0125, which has a list price: its cost is known.
+        self.assertIsInstance(job.get("cost_usd"), float, "/api/jobs has no cost_usd for Elle")
+        self.assertFalse(job["cost_estimated"])
+        expected = dollars(job["cost_usd"])
+        self.visit("/")
+        shown = self.waitFor(f"the cost {expected} in Elle's row", lambda: self.js(
+            "const c = document.querySelector(`tr[data-job-id=\"${arguments[0]}\"] [data-field=\"cost\"]`);"
+            "return c && c.textContent.trim() === arguments[1] ? c.textContent.trim() : null;", elle, expected))
+        self.assertEqual(shown, expected)
+        # An Azure account's job is priced from [prices] only: none here, so no cost.
+        azure = [job_id for job_id, j in jobs.items() if j["account"] == "azure-eu"]
+        self.assertTrue(azure and all(jobs[a]["cost_usd"] is None for a in azure), "an Azure job was priced")
+        self.assertEqual(self.js(
+            "const c = document.querySelector(`tr[data-job-id=\"${arguments[0]}\"] [data-field=\"cost\"]`);"
+            "return c && c.textContent.trim();", azure[0]), "—")
+
+        self.visit(f"/jobs/default/{elle}")
+        fact = self.waitFor("the Cost fact", lambda: self.js(
+            "const d = document.querySelector('#facts [data-field=\"cost\"]');"
+            "return d && d.textContent.trim() !== '—' ? d.textContent.trim() : null;"))
+        self.assertEqual(fact, expected, "#facts [data-field=cost]")
+        self.assertHygiene()
+
+
+def dollars(usd):
+    """The page's formatCost for a known, final cost."""
+    if 0 < usd < 0.005:
+        return "<$0.01"
+    return f"${usd:,.2f}"
+
 
 def main():
     global SCENE

@@ -90,10 +90,15 @@ import Testing
             #expect(table.status == 0, "\(table.stderr)")
             let lines = table.stdout.split(separator: "\n").map(String.init)
             #expect(lines.first?.hasPrefix("JOB ID") == true, "\(table.stdout)")
-            #expect(lines[1].hasPrefix("  ACCOUNT  MODEL"), "\(table.stdout)")
+            #expect(lines[1].hasPrefix("  ACCOUNT  COST  MODEL"), "\(table.stdout)")
             #expect(lines.filter { $0.hasPrefix(id) }.count == 2, "\(table.stdout)")
-            #expect(lines.contains { $0.hasPrefix("  a        gpt-") }, "\(table.stdout)")
-            #expect(lines.contains { $0.hasPrefix("  b        gpt-") }, "\(table.stdout)")
+            // The account, then the cost (none yet: the job has not finished), then the model.
+            #expect(
+                lines.contains { $0.hasPrefix("  a" + String(repeating: " ", count: 11) + "-  gpt-") },
+                "\(table.stdout)")
+            #expect(
+                lines.contains { $0.hasPrefix("  b" + String(repeating: " ", count: 11) + "-  gpt-") },
+                "\(table.stdout)")
             let wide = try await sandbox.ftd(["history", "--account", "b"], environment: ["COLUMNS": "200"])
             let wideLines = wide.stdout.split(separator: "\n")
             #expect(wideLines.first?.hasPrefix("ACCOUNT  JOB ID") == true, "\(wide.stdout)")
@@ -204,12 +209,24 @@ import Testing
             .appendingPathComponent("Databases/v7-single-account" + suffix)
     }
 
-    /// What the old release printed, with `"account": "default"` in every job summary.
+    /// The fixture's jobs' costs, by hand: trained tokens × OpenAI's list price per 1M
+    /// (gpt-3.5-turbo-0125 $8, gpt-4o-2024-08-06 $25, gpt-4o-mini-2024-07-18 $3).
+    static let v7Costs: [String: Double] = [
+        "ftjob-aNABelDdD7IXcBpvziw66sSy": 0.07936,  // 9,920 tokens at $8
+        "ftjob-scLgIPj4L6qFLFdEqr8cIuMt": 0.024,  // 960 at $25
+        "ftjob-rTfxdMqCHePmZVrA3shDu1DU": 0.00768,  // 960 at $8
+        "ftjob-dUMUyD0mdXHWS2h9JiZ9criV": 0.00288,  // 960 at $3
+    ]
+
+    /// What the old release printed, with `"account": "default"` in every job summary and
+    /// its cost (SPEC section 10, added since).
     static func oldOutput(_ suffix: String) throws -> NSObject {
         let old = try JSONSerialization.jsonObject(with: Data(contentsOf: v7(suffix)))
         func withAccount(_ summary: Any?) -> Any? {
             guard var summary = summary as? [String: Any] else { return summary }
             summary["account"] = "default"
+            summary["cost_usd"] = (summary["id"] as? String).flatMap { v7Costs[$0] } ?? NSNull()
+            summary["cost_estimated"] = false
             return summary
         }
         if let list = old as? [Any] { return list.map { withAccount($0) ?? NSNull() } as NSArray }

@@ -50,10 +50,14 @@ struct AccountsMigrationTests {
     }
 
     /// What `ftd history --json` prints of `json`, and that text without the lines of the
-    /// job summaries' `"account": "default"`, with how many there were.
+    /// job summaries' `"account": "default"` and of their `cost_usd` and `cost_estimated`
+    /// (SPEC section 10, added since), with how many accounts there were.
     static func printed(_ json: JSONValue) -> (text: String, withoutAccounts: String, accounts: Int) {
         let text = json.rendered() + "\n"
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).filter {
+            let line = $0.trimmingCharacters(in: .whitespaces)
+            return !line.hasPrefix(#""cost_usd": "#) && !line.hasPrefix(#""cost_estimated": "#)
+        }
         let kept = lines.filter { $0.trimmingCharacters(in: .whitespaces) != #""account": "default","# }
         return (text, kept.joined(separator: "\n"), lines.count - kept.count)
     }
@@ -67,7 +71,7 @@ struct AccountsMigrationTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let queue = try DatabaseQueue(path: path)
         let applied = try queue.read { db in try AppDatabase.migrator.appliedIdentifiers(db) }
-        #expect(applied == StoreSample.migrations.subtracting(["v8-accounts", "v10-alerts"]))
+        #expect(applied == StoreSample.migrations.subtracting(["v8-accounts", "v9-estimates", "v10-alerts"]))
         let accountColumns = try queue.read { db in
             try Self.tables.filter { table in try db.columns(in: table).contains { $0.name == "account" } }
         }
@@ -83,14 +87,15 @@ struct AccountsMigrationTests {
         let summaries = try database.jobSummaries()
         #expect(summaries.count == 4)
         #expect(summaries.allSatisfy { $0.account == DefaultAccount.name })
-        let listing = Self.printed(HistoryJSON.summaries(summaries))
+        let listing = Self.printed(HistoryJSON.summaries(summaries, prices: PriceBook()))
         #expect(listing.accounts == 4, "\(listing.text)")
         #expect(listing.withoutAccounts == (try Self.oldOutput(".history.json")))
 
         let job = try database.resolveJob(Self.jobID)
         #expect(job == JobKey(account: DefaultAccount.name, id: Self.jobID))
         // Alerts came later (v10): the old release printed none, the migrated job has none.
-        var json = try #require(HistoryJSON.detail(try database.jobDetail(job: job)).objectValue)
+        var json = try #require(
+            HistoryJSON.detail(try database.jobDetail(job: job), prices: PriceBook()).objectValue)
         #expect(json.removeValue(forKey: "alerts") == .array([]))
         let detail = Self.printed(.object(json))
         #expect(detail.accounts == 1)

@@ -58,6 +58,7 @@ import Testing
                 == "/run/credentials/ftd.service/openai_webhook_secret")
         #expect(!configuration.listsAccounts)
         #expect(configuration.storage.database == "/var/lib/ftd/ftd.sqlite3")
+        #expect(configuration.prices == ["gpt-4o-mini-2024-07-18": 3.0])
         #expect(
             configuration.hooks == [
                 HookSettings(

@@ -3,6 +3,7 @@ import Testing
 
 @testable import FTDEngine
 @testable import FTDModel
+@testable import FTDStore
 
 /// The scripts in config/hooks, run through the real runner with a hostile job message.
 @Suite struct ExampleHookTests {

@@ -27,35 +27,35 @@ struct HistoryAccountViewTests {
         #expect(
             table == """
                 JOB ID                          STATUS     CREATED     DURATION  STEPS  LOSS
-                  ACCOUNT   MODEL → FINE-TUNED MODEL
+                  ACCOUNT   COST    MODEL → FINE-TUNED MODEL
                 ftjob-I3ZxS0d9bXc4Xq2mQ7rT1vWy  running    50m ago       50m00s     40  0.25
-                  research  gpt-4o-mini-2024-07-18
+                  research  ~$1.50  gpt-4o-mini-2024-07-18
                 ftjob-I3ZxS0d9bXc4Xq2mQ7rT1vWy  running    50m ago       50m00s     40  0.25
-                  default   gpt-4o-mini-2024-07-18
+                  default   ~$1.50  gpt-4o-mini-2024-07-18
                 ftjob-Usfb9RjasncaZ5Cjbuh1XSCh  succeeded  1d ago         1h06m    100  0.0012
-                  azure-eu  gpt-4o-mini-2… → ft:gpt-4o-mini-2024-07-18…rg:custom-suffix:9ABel2dg
+                  azure-eu   $3.70  gpt-4o-mini-2… → ft:gpt-4o-mini-2024-0…ustom-suffix:9ABel2dg
                 ftjob-abc123                    failed     2023-08-21     2m56s      -  -
-                  research  davinci-002
+                  research       -  davinci-002
 
                 """)
     }
 
     @Test func aWideTerminalGetsTheAccountAsItsFirstColumn() {
-        let options = HistoryRenderOptions(color: false, width: 170, now: Self.now)
+        let options = HistoryRenderOptions(color: false, width: 180, now: Self.now)
         let table = JobTableView.render(Self.jobs, options: options, accounts: true)
         #expect(
             table == """
-                ACCOUNT   JOB ID                          STATUS     MODEL                   CREATED     DURATION  STEPS  LOSS    FINE-TUNED MODEL
-                research  ftjob-I3ZxS0d9bXc4Xq2mQ7rT1vWy  running    gpt-4o-mini-2024-07-18  50m ago       50m00s     40  0.25    -
-                default   ftjob-I3ZxS0d9bXc4Xq2mQ7rT1vWy  running    gpt-4o-mini-2024-07-18  50m ago       50m00s     40  0.25    -
-                azure-eu  ftjob-Usfb9RjasncaZ5Cjbuh1XSCh  succeeded  gpt-4o-mini-2024-07-18  1d ago         1h06m    100  0.0012  ft:gpt-4o-mini-2024-07-18:my-org:custom-suffix:9ABel2dg
-                research  ftjob-abc123                    failed     davinci-002             2023-08-21     2m56s      -  -       -
+                ACCOUNT   JOB ID                          STATUS     MODEL                   CREATED     DURATION  STEPS  LOSS      COST  FINE-TUNED MODEL
+                research  ftjob-I3ZxS0d9bXc4Xq2mQ7rT1vWy  running    gpt-4o-mini-2024-07-18  50m ago       50m00s     40  0.25    ~$1.50  -
+                default   ftjob-I3ZxS0d9bXc4Xq2mQ7rT1vWy  running    gpt-4o-mini-2024-07-18  50m ago       50m00s     40  0.25    ~$1.50  -
+                azure-eu  ftjob-Usfb9RjasncaZ5Cjbuh1XSCh  succeeded  gpt-4o-mini-2024-07-18  1d ago         1h06m    100  0.0012   $3.70  ft:gpt-4o-mini-2024-07-18:my-org:custom-suffix:9ABel2dg
+                research  ftjob-abc123                    failed     davinci-002             2023-08-21     2m56s      -  -            -  -
 
                 """)
     }
 
     @Test func withoutTheFlagTheTableIsAsBefore() {
-        for width in [80, 170] {
+        for width in [80, 180] {
             let options = HistoryRenderOptions(color: false, width: width, now: Self.now)
             let table = JobTableView.render(Self.jobs, options: options)
             #expect(!table.contains("ACCOUNT"))

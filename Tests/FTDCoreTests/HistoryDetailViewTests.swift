@@ -55,6 +55,7 @@ struct HistoryDetailViewTests {
                   created   2024-05-13 02:09:44 UTC
                   finished  2024-05-13 03:11:24 UTC  (took 1h01m)
                   trained   5768 tokens
+                  cost      $0.02
 
                 Timeline (UTC)
                   2024-05-13 02:09:50  validating_files  1m04s

@@ -18,16 +18,20 @@ struct HistoryJSONTests {
         let failed = JobSummary(
             id: "ftjob-f", status: "failed",
             error: JobError(code: "invalid_n_examples", message: "too few", param: nil))
-        let json = HistoryJSON.summaries([Self.succeeded, queued, failed]).rendered(pretty: false)
+        let json = HistoryJSON.summaries([Self.succeeded, queued, failed], prices: PriceBook()).rendered(
+            pretty: false)
         #expect(
             json == """
                 [{"id":"ftjob-abc","account":"default","status":"succeeded","model":"gpt-4o-mini-2024-07-18",\
                 "fine_tuned_model":"ft:gpt-4o-mini-2024-07-18:org::abc","created_at":1715566184,\
-                "finished_at":1715567000,"trained_tokens":12345,"error":null,"steps":100,"last_train_loss":0.0012},\
+                "finished_at":1715567000,"trained_tokens":12345,"cost_usd":0.037035,"cost_estimated":false,"error":null,\
+                "steps":100,"last_train_loss":0.0012},\
                 {"id":"ftjob-q","account":"default","status":"queued","model":null,"fine_tuned_model":null,"created_at":null,\
-                "finished_at":null,"trained_tokens":null,"error":null,"steps":0,"last_train_loss":null},\
+                "finished_at":null,"trained_tokens":null,"cost_usd":null,"cost_estimated":false,"error":null,"steps":0,\
+                "last_train_loss":null},\
                 {"id":"ftjob-f","account":"default","status":"failed","model":null,"fine_tuned_model":null,"created_at":null,\
-                "finished_at":null,"trained_tokens":null,"error":{"code":"invalid_n_examples","message":"too few",\
+                "finished_at":null,"trained_tokens":null,"cost_usd":null,"cost_estimated":false,\
+                "error":{"code":"invalid_n_examples","message":"too few",\
                 "param":null},"steps":0,"last_train_loss":null}]
                 """)
     }
@@ -63,10 +67,10 @@ struct HistoryJSONTests {
                     hook: "notify", deliveryID: "d-1", attempt: 1, status: "failed", exitCode: nil,
                     timedOut: true, startedAt: 1_715_567_001, durationMs: 12)
             ])
-        let json = HistoryJSON.detail(detail).rendered(pretty: false)
+        let json = HistoryJSON.detail(detail, prices: PriceBook()).rendered(pretty: false)
         #expect(
             json == """
-                {"job":\(HistoryJSON.summary(Self.succeeded).rendered(pretty: false)),\
+                {"job":\(HistoryJSON.summary(Self.succeeded, prices: PriceBook()).rendered(pretty: false)),\
                 "transitions":[{"from":null,"to":"validating_files","observed_at":1715566190}],\
                 "steps":[{"step":1,"total_steps":100,"train_loss":1.52,"train_mean_token_accuracy":0.61,\
                 "valid_loss":5.731426301549693e-05,"valid_mean_token_accuracy":null,"full_valid_loss":null,\
@@ -80,7 +84,7 @@ struct HistoryJSONTests {
                 "timed_out":true,"started_at":1715567001,"duration_ms":12}]}
                 """)
         // Pretty or compact, it is the same JSON.
-        let pretty = HistoryJSON.detail(detail).rendered(pretty: true)
+        let pretty = HistoryJSON.detail(detail, prices: PriceBook()).rendered(pretty: true)
         #expect(pretty.contains("\n  \"transitions\": [\n"))
         #expect(try JSONValue.parse(Data(pretty.utf8)) == JSONValue.parse(Data(json.utf8)))
     }
@@ -89,15 +93,17 @@ struct HistoryJSONTests {
         let database = try AppDatabase.inMemory()
         _ = try database.record(
             cycle: CycleRecord(observedAt: 7, jobs: [S.job("ftjob-a", "queued", createdAt: 5)]))
-        let json = HistoryJSON.detail(try database.jobDetail(id: "ftjob-a")).rendered(pretty: false)
+        let json = HistoryJSON.detail(try database.jobDetail(id: "ftjob-a"), prices: PriceBook()).rendered(
+            pretty: false)
         #expect(
             json == """
                 {"job":{"id":"ftjob-a","account":"default","status":"queued","model":"gpt-4o-mini-2024-07-18","fine_tuned_model":null,\
-                "created_at":5,"finished_at":null,"trained_tokens":null,"error":null,"steps":0,"last_train_loss":null},\
+                "created_at":5,"finished_at":null,"trained_tokens":null,"cost_usd":null,"cost_estimated":false,\
+                "error":null,"steps":0,"last_train_loss":null},\
                 "transitions":[{"from":null,"to":"queued","observed_at":7}],"steps":[],"checkpoints":[],"events":[],\
                 "hook_runs":[]}
                 """)
-        #expect(HistoryJSON.summaries([]).rendered(pretty: true) == "[]")
+        #expect(HistoryJSON.summaries([], prices: PriceBook()).rendered(pretty: true) == "[]")
     }
 
     @Test(arguments: [
@@ -134,7 +140,10 @@ struct HistoryJSONTests {
                 observedAt: 8, jobs: [S.job("ftjob-a", "running", createdAt: 5)],
                 events: ["ftjob-a": [event("e7", 30), event("e6", 20), event("e5", 20)]]))
         let json = try JSONValue.parse(
-            Data(HistoryJSON.detail(try database.jobDetail(id: "ftjob-a")).rendered(pretty: false).utf8))
+            Data(
+                HistoryJSON.detail(try database.jobDetail(id: "ftjob-a"), prices: PriceBook()).rendered(
+                    pretty: false
+                ).utf8))
         let ids = json["events"]?.arrayValue?.compactMap { $0["id"]?.stringValue }
         #expect(ids == ["e0", "e1", "e2", "e3", "e4", "e5", "e6", "e7"])
         let times = json["events"]?.arrayValue?.compactMap { $0["created_at"]?.int64Value }

@@ -162,7 +162,7 @@ struct HistoryQueryTests {
         let detail = try database.jobDetail(id: job.id)
         #expect(detail.summary.status == job.status)
         #expect(detail.summary.error == error)
-        let json = HistoryJSON.detail(detail).rendered(pretty: false)
+        let json = HistoryJSON.detail(detail, prices: PriceBook()).rendered(pretty: false)
         #expect(try JSONValue.parse(Data(json.utf8))["job"]?["status"] == raw["status"])
         #expect(
             JobTableView.render([detail.summary], options: HistoryRenderOptions(now: 1_800_000_000))

@@ -12,12 +12,12 @@ struct HistoryViewTests {
     static let jobs = [
         JobSummary(
             id: "ftjob-I3ZxS0d9bXc4Xq2mQ7rT1vWy", status: "running", model: "gpt-4o-mini-2024-07-18",
-            createdAt: now - 3_000, steps: 40, lastTrainLoss: 0.25),
+            createdAt: now - 3_000, steps: 40, lastTrainLoss: 0.25, estimatedTrainedTokens: 500_000),
         JobSummary(
             id: "ftjob-Usfb9RjasncaZ5Cjbuh1XSCh", status: "succeeded", model: "gpt-4o-mini-2024-07-18",
             fineTunedModel: "ft:gpt-4o-mini-2024-07-18:my-org:custom-suffix:9ABel2dg",
             createdAt: now - 90_000,
-            finishedAt: now - 86_000, steps: 100, lastTrainLoss: 0.0012),
+            finishedAt: now - 86_000, trainedTokens: 1_234_567, steps: 100, lastTrainLoss: 0.0012),
         JobSummary(
             id: "ftjob-abc123", status: "failed", model: "davinci-002", createdAt: 1_692_661_014,
             finishedAt: 1_692_661_190,
@@ -33,26 +33,26 @@ struct HistoryViewTests {
         #expect(
             table == """
                 JOB ID                          STATUS     CREATED     DURATION  STEPS  LOSS
-                  MODEL → FINE-TUNED MODEL
+                  COST    MODEL → FINE-TUNED MODEL
                 ftjob-I3ZxS0d9bXc4Xq2mQ7rT1vWy  running    50m ago       50m00s     40  0.25
-                  gpt-4o-mini-2024-07-18
+                  ~$1.50  gpt-4o-mini-2024-07-18
                 ftjob-Usfb9RjasncaZ5Cjbuh1XSCh  succeeded  1d ago         1h06m    100  0.0012
-                  gpt-4o-mini-2024-07… → ft:gpt-4o-mini-2024-07-18:my-org:custom-suffix:9ABel2dg
+                   $3.70  gpt-4o-mini-2… → ft:gpt-4o-mini-2024-07-18:…org:custom-suffix:9ABel2dg
                 ftjob-abc123                    failed     2023-08-21     2m56s      -  -
-                  davinci-002
+                       -  davinci-002
 
                 """)
     }
 
     @Test func aWideTerminalGetsOneLinePerJob() {
-        let options = HistoryRenderOptions(color: false, width: 160, now: Self.now)
+        let options = HistoryRenderOptions(color: false, width: 170, now: Self.now)
         let table = JobTableView.render(Self.jobs, options: options)
         #expect(
             table == """
-                JOB ID                          STATUS     MODEL                   CREATED     DURATION  STEPS  LOSS    FINE-TUNED MODEL
-                ftjob-I3ZxS0d9bXc4Xq2mQ7rT1vWy  running    gpt-4o-mini-2024-07-18  50m ago       50m00s     40  0.25    -
-                ftjob-Usfb9RjasncaZ5Cjbuh1XSCh  succeeded  gpt-4o-mini-2024-07-18  1d ago         1h06m    100  0.0012  ft:gpt-4o-mini-2024-07-18:my-org:custom-suffix:9ABel2dg
-                ftjob-abc123                    failed     davinci-002             2023-08-21     2m56s      -  -       -
+                JOB ID                          STATUS     MODEL                   CREATED     DURATION  STEPS  LOSS      COST  FINE-TUNED MODEL
+                ftjob-I3ZxS0d9bXc4Xq2mQ7rT1vWy  running    gpt-4o-mini-2024-07-18  50m ago       50m00s     40  0.25    ~$1.50  -
+                ftjob-Usfb9RjasncaZ5Cjbuh1XSCh  succeeded  gpt-4o-mini-2024-07-18  1d ago         1h06m    100  0.0012   $3.70  ft:gpt-4o-mini-2024-07-18:my-org:custom-suffix:9ABel2dg
+                ftjob-abc123                    failed     davinci-002             2023-08-21     2m56s      -  -            -  -
 
                 """)
     }
@@ -66,8 +66,8 @@ struct HistoryViewTests {
         ]
         #expect(
             JobTableView.render(jobs, options: HistoryRenderOptions(width: 100, now: Self.now)) == """
-                JOB ID     STATUS     MODEL           CREATED  DURATION  STEPS  LOSS    FINE-TUNED MODEL
-                ftjob-abc  succeeded  gpt-4o-mini-2…  10m ago     9m00s    100  0.0012  ft:gpt-4o-mini…7-18:org::abc
+                JOB ID     STATUS     MODEL           CREATED  DURATION  STEPS  LOSS    COST  FINE-TUNED MODEL
+                ftjob-abc  succeeded  gpt-4o-mini-2…  10m ago     9m00s    100  0.0012     -  ft:gpt-4o-m…8:org::abc
 
                 """)
     }

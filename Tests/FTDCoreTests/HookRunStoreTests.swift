@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import FTDModel
 @testable import FTDStore
 @testable import FTDTerminal
 
@@ -68,7 +69,7 @@ struct HookRunStoreTests {
 
     @Test func hookRunsJSONIsExactlyAsSPECShowsIt() throws {
         let (database, notify, page) = try Self.history()
-        let json = HistoryJSON.detail(try database.jobDetail(id: "ftjob-a"))
+        let json = HistoryJSON.detail(try database.jobDetail(id: "ftjob-a"), prices: PriceBook())
         guard case .object(let members) = json,
             let hookRuns = members.first(where: { $0.0 == "hook_runs" })?.1
         else {

@@ -52,7 +52,7 @@ struct HostileServerTests {
         ] {
             #expect(!HostileTextViewTests.hasForeignControl(text), "\(text.debugDescription)")
         }
-        let json = HistoryJSON.detail(detail).rendered(pretty: false)
+        let json = HistoryJSON.detail(detail, prices: PriceBook()).rendered(pretty: false)
         #expect(json.contains(#"\u001b[2J"#), "the JSON keeps the exact text, escaped")
     }
 

@@ -119,7 +119,7 @@ extension StoreConformanceTests {
         // Strict JSON: a non-finite loss is null.
         let detail = try await store.jobDetail(
             job: JobKey(account: DefaultAccount.name, id: "ftjob-x"), latestEvents: nil)
-        let json = HistoryJSON.detail(detail).rendered(pretty: false)
+        let json = HistoryJSON.detail(detail, prices: PriceBook()).rendered(pretty: false)
         #expect(json.contains("\"train_loss\":null"))
         #expect(!json.lowercased().contains("nan"))
         #expect(!json.lowercased().contains("inf\""))

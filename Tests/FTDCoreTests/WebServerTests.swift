@@ -58,7 +58,9 @@ struct WebServerTests {
         let store = try Self.store()
         let answer = try await Self.get(Self.server(store), "/api/jobs")
         #expect(answer.status == .ok)
-        let expected = try await store.jobSummaries(status: nil, limit: nil).map(HistoryJSON.summary)
+        let expected = try await store.jobSummaries(status: nil, limit: nil).map {
+            HistoryJSON.summary($0, prices: PriceBook())
+        }
         #expect(answer.body == JSONValue.array(expected).rendered(pretty: false) + "\n")
         #expect(answer.body.hasPrefix(#"[{"id":"ftjob-aaa","account":"default","status":"running""#))
         // API text stays JSON text: a browser never reads it as markup.

@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  bestCheckpointID, downsampleForDrawing, ema, formatDuration, formatNumber, formatRelative,
+  bestCheckpointID, downsampleForDrawing, ema, formatCost, formatDuration, formatNumber, formatRelative,
   hyperparameters, indexAtOrBefore, isoTime, isTerminal, lastValue, logTicks, nearestIndex, niceTicks,
   parseJobList, queryString, refreshSeconds, seriesFromSteps, stateDurations, unseenEvents, valuesDiffer,
 } from "../../Sources/FTDWeb/Assets/app.js";
@@ -162,4 +162,15 @@ test("isoTime: a time a Date cannot hold is null, not a RangeError", () => {
   assert.equal(isoTime(99_999_999_999_999), null);
   assert.equal(isoTime(-99_999_999_999_999), null);
   for (const v of [null, undefined, NaN, Infinity, "1700000000", {}]) assert.equal(isoTime(v), null);
+});
+
+test("formatCost shows dollars to the cent, grouped, an estimate with ~, and unknown as a dash", () => {
+  assert.equal(formatCost(3.703701), "$3.70");
+  assert.equal(formatCost(1234.565), "$1,234.57");
+  assert.equal(formatCost(0.07936, true), "~$0.08");
+  assert.equal(formatCost(0), "$0.00");
+  assert.equal(formatCost(0.000008), "<$0.01");
+  assert.equal(formatCost(null), "—");
+  assert.equal(formatCost(undefined, true), "—");
+  assert.equal(formatCost("3.5"), "—");
 });

@@ -1,17 +1,18 @@
 import FTDModel
 
 /// The JSON of `ftd history --json` and `ftd history JOB --json`, key for key as SPEC
-/// section 6 shows it.
+/// section 6 shows it, with each job's `cost_usd` and `cost_estimated` (section 10) as
+/// `prices` works them out.
 public enum HistoryJSON {
     /// `ftd history --json`: an array of summaries.
-    public static func summaries(_ summaries: [JobSummary]) -> JSONValue {
-        .array(summaries.map(summary))
+    public static func summaries(_ summaries: [JobSummary], prices: PriceBook) -> JSONValue {
+        .array(summaries.map { summary($0, prices: prices) })
     }
 
     /// `ftd history JOB --json`.
-    public static func detail(_ detail: JobDetail) -> JSONValue {
+    public static func detail(_ detail: JobDetail, prices: PriceBook) -> JSONValue {
         .object([
-            "job": summary(detail.summary),
+            "job": summary(detail.summary, prices: prices),
             "transitions": .array(detail.transitions.map(transition)),
             "steps": .array(detail.steps.map(step)),
             "checkpoints": .array(detail.checkpoints.map(checkpoint)),
@@ -33,8 +34,11 @@ public enum HistoryJSON {
         ])
     }
 
-    package static func summary(_ job: JobSummary) -> JSONValue {
-        .object([
+    /// `cost_usd` is the dollars rounded to 6 decimals, null when unknown; `cost_estimated`
+    /// is true only for a cost from `ftd submit`'s estimate (false for a null cost).
+    package static func summary(_ job: JobSummary, prices: PriceBook) -> JSONValue {
+        let cost = prices.cost(of: job)
+        return .object([
             "id": .string(job.id),
             "account": .string(job.account),
             "status": .string(job.status),
@@ -43,6 +47,8 @@ public enum HistoryJSON {
             "created_at": .optional(job.createdAt),
             "finished_at": .optional(job.finishedAt),
             "trained_tokens": .optional(job.trainedTokens),
+            "cost_usd": .optional(cost?.roundedUSD),
+            "cost_estimated": .bool(cost?.isEstimate ?? false),
             "error": job.error.map(error) ?? .null,
             "steps": .int(Int64(job.steps)),
             "last_train_loss": .optional(job.lastTrainLoss),

@@ -16,12 +16,16 @@ public struct JobSummary: Sendable, Equatable {
     public var steps: Int
     /// `train_loss` of the highest stored step.
     public var lastTrainLoss: Double?
+    /// The trained tokens `ftd submit` estimated before creating the job; nil for a job
+    /// made elsewhere. Priced while the job runs (`PriceBook.cost(of:)`).
+    public var estimatedTrainedTokens: Int64?
 
     public init(
         account: String = DefaultAccount.name, id: String, status: String, model: String? = nil,
         fineTunedModel: String? = nil,
         createdAt: Int64? = nil, finishedAt: Int64? = nil, trainedTokens: Int64? = nil,
-        error: JobError? = nil, steps: Int = 0, lastTrainLoss: Double? = nil
+        error: JobError? = nil, steps: Int = 0, lastTrainLoss: Double? = nil,
+        estimatedTrainedTokens: Int64? = nil
     ) {
         self.account = account
         self.id = id
@@ -34,9 +38,20 @@ public struct JobSummary: Sendable, Equatable {
         self.error = error
         self.steps = steps
         self.lastTrainLoss = lastTrainLoss
+        self.estimatedTrainedTokens = estimatedTrainedTokens
     }
 }
 
 extension JobSummary {
     public var key: JobKey { JobKey(account: account, id: id) }
+}
+
+extension PriceBook {
+    /// The job's cost: final from its trained tokens, estimated from `ftd submit`'s
+    /// estimate while it runs, nil otherwise (`cost(model:account:status:…)`).
+    public func cost(of job: JobSummary) -> JobCost? {
+        cost(
+            model: job.model, account: job.account, status: job.status, trainedTokens: job.trainedTokens,
+            estimatedTokens: job.estimatedTrainedTokens)
+    }
 }

@@ -59,7 +59,20 @@ extension HistoryStore {
     }
 }
 
+/// What jobs cost (SPEC section 10): the estimate `ftd submit` stores with a job it
+/// creates (read back through `JobSummary.estimatedTrainedTokens`), and the finished
+/// jobs `ftd report` prices.
+public protocol CostStore: Sendable {
+    /// Stores `estimate`, replacing an earlier one of the same job.
+    func recordEstimate(_ estimate: TrainingEstimate) async throws
+    /// The job's estimate; nil when none is stored.
+    func estimate(job: JobKey) async throws -> TrainingEstimate?
+    /// The jobs with a `finished_at` in the query's period, grouped by account and model,
+    /// in that order (a nil model last).
+    func finishedJobGroups(_ query: FinishedJobsQuery) async throws -> [FinishedJobGroup]
+}
+
 /// The whole store behind one protocol: what a backend implements. `SQLiteStore` is the
 /// one ftd ships; the conformance suite (`StoreConformanceTests`) is written against this
 /// protocol, so a second backend is an addition that runs the same suite.
-public protocol JobStore: PollStore, DeliveryOutbox, DaemonStatusStore, HistoryStore {}
+public protocol JobStore: PollStore, DeliveryOutbox, DaemonStatusStore, HistoryStore, CostStore {}

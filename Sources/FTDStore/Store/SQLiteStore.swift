@@ -145,3 +145,17 @@ extension SQLiteStore: HistoryStore {
         try await run { try $0.eventPage(query) }
     }
 }
+
+extension SQLiteStore: CostStore {
+    public func recordEstimate(_ estimate: TrainingEstimate) async throws {
+        try await run { try $0.recordEstimate(estimate) }
+    }
+
+    public func estimate(job: JobKey) async throws -> TrainingEstimate? {
+        try await run { try $0.estimate(job: job) }
+    }
+
+    public func finishedJobGroups(_ query: FinishedJobsQuery) async throws -> [FinishedJobGroup] {
+        try await run { try $0.finishedJobGroups(query) }
+    }
+}

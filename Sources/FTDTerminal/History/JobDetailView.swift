@@ -90,12 +90,33 @@ public enum JobDetailView {
                 TerminalText.duration(UnixTime.seconds(from: created, to: options.now)) + " so far")
         }
         if let tokens = job.trainedTokens { field("trained", "\(tokens) tokens") }
+        if let cost = costLine(job, prices: options.prices) { field("cost", cost) }
         if let error = job.error {
             let code = error.code.map { clean($0) + ": " } ?? ""
             let param = error.param.map { " (\(clean($0)))" } ?? ""
             field("error", code + (error.message.map(clean) ?? "no message") + param)
         }
         return lines
+    }
+
+    /// The job's cost, or why it has none when there are tokens to price; nil when there
+    /// is nothing to say (no trained tokens yet and no estimate).
+    static func costLine(_ job: JobSummary, prices: PriceBook) -> String? {
+        if let cost = prices.cost(of: job) {
+            guard cost.isEstimate, let estimate = job.estimatedTrainedTokens else {
+                return TerminalText.cost(cost)
+            }
+            return TerminalText.cost(cost) + " (estimated: ~" + TerminalText.grouped(estimate)
+                + " tokens, from ftd submit's check of the training file)"
+        }
+        let priced =
+            job.trainedTokens != nil
+            || (job.estimatedTrainedTokens != nil && !JobStatus.isTerminal(job.status))
+        guard priced else { return nil }
+        let model = job.model.map { clean(PriceBook.baseModel(of: $0)) } ?? "its model"
+        return prices.azureAccounts.contains(job.account)
+            ? "- (an Azure account's jobs are priced from [prices] only: add \(model) there)"
+            : "- (no price for \(model): add it to [prices])"
     }
 
     /// Each status with when it was seen and how long it lasted until the next one.

@@ -8,6 +8,11 @@ import FTDStore
 /// With `accounts`, an ACCOUNT column comes first (SPEC section 8: the caller asks for it
 /// when the database holds jobs of more than one account). In the two-line layout it
 /// leads the second line instead, so the first line is as wide as without it.
+///
+/// COST is the job's training cost (SPEC section 10) as `options.prices` works it out:
+/// `$12.34`, `~$1.20` for `ftd submit`'s estimate while the job runs, `-` when unknown.
+/// It follows LOSS on one line; in the two-line layout it starts the second line (after
+/// the account), so the first line is as wide as without it.
 public enum JobTableView {
     static let gap = "  "
     static let minModelWidth = 14
@@ -20,10 +25,10 @@ public enum JobTableView {
         guard !jobs.isEmpty else {
             return emptyHint(statusFilter: statusFilter, accountFilter: accountFilter)
         }
-        let rows = jobs.map { cells(for: $0, now: options.now, account: accounts) }
+        let rows = jobs.map { cells(for: $0, now: options.now, prices: options.prices, account: accounts) }
         let header = Cells(
             account: accounts ? "ACCOUNT" : nil, id: "JOB ID", status: "STATUS", model: "MODEL",
-            created: "CREATED", duration: "DURATION", steps: "STEPS", loss: "LOSS",
+            created: "CREATED", duration: "DURATION", steps: "STEPS", loss: "LOSS", cost: "COST",
             fineTuned: "FINE-TUNED MODEL")
         var widths = Widths(measuring: rows)
         widths.widen(toFit: header)
@@ -44,11 +49,13 @@ public enum JobTableView {
         header.appendFirstLine(to: &out, layout, status: nil, color: false)
         out.append("  ")
         if let account = header.account { out.append(account, padRight: layout.account + gap.count) }
+        out.append(header.cost, padRight: layout.cost + gap.count)
         out.append("MODEL → FINE-TUNED MODEL")
         out.endLine(from: 0)
         for (row, job) in zip(rows, jobs) {
             row.appendFirstLine(to: &out, layout, status: job.status, color: options.color)
-            row.appendSecondLine(to: &out, width: options.width, accountWidth: layout.account)
+            row.appendSecondLine(
+                to: &out, width: options.width, accountWidth: layout.account, costWidth: layout.cost)
         }
         return out.text
     }
@@ -106,7 +113,9 @@ public enum JobTableView {
             """
     }
 
-    static func cells(for job: JobSummary, now: Int64, account: Bool = false) -> Cells {
+    static func cells(for job: JobSummary, now: Int64, prices: PriceBook = PriceBook(), account: Bool = false)
+        -> Cells
+    {
         var duration = "-"
         if let created = job.createdAt {
             if let finished = job.finishedAt {
@@ -123,6 +132,7 @@ public enum JobTableView {
             created: job.createdAt.map { TerminalText.relative($0, now: now) } ?? "-",
             duration: duration, steps: job.steps > 0 ? String(job.steps) : "-",
             loss: job.lastTrainLoss.map(TerminalText.loss) ?? "-",
+            cost: TerminalText.cost(prices.cost(of: job)),
             fineTuned: job.fineTunedModel.map(clean) ?? "-")
     }
 }
@@ -131,7 +141,7 @@ extension JobTableView {
     struct Cells {
         /// Nil when the table has no ACCOUNT column.
         var account: String?
-        var id, status, model, created, duration, steps, loss, fineTuned: String
+        var id, status, model, created, duration, steps, loss, cost, fineTuned: String
 
         func appendLine(to out: inout TextBuffer, _ w: Widths, status: String?, color: Bool) {
             let start = out.count
@@ -153,6 +163,8 @@ extension JobTableView {
             out.append(gap)
             out.append(loss, padRight: w.loss)
             out.append(gap)
+            out.append(cost, padLeft: w.cost)
+            out.append(gap)
             out.append(TerminalText.elideMiddle(fineTuned, w.fineTuned))
             out.endLine(from: start)
         }
@@ -173,15 +185,19 @@ extension JobTableView {
             out.endLine(from: start)
         }
 
-        /// The model and fine-tuned model, after the account when the table shows it.
-        func appendSecondLine(to out: inout TextBuffer, width: Int, accountWidth: Int = 0) {
+        /// The cost, then the model and fine-tuned model, after the account when the table
+        /// shows it.
+        func appendSecondLine(to out: inout TextBuffer, width: Int, accountWidth: Int = 0, costWidth: Int) {
             let start = out.count
             out.append("  ")
             if let account {
                 out.append(TerminalText.elideEnd(account, accountWidth), padRight: accountWidth)
                 out.append(gap)
             }
-            let available = width - 2 - (account == nil ? 0 : accountWidth + gap.count)
+            out.append(cost, padLeft: costWidth)
+            out.append(gap)
+            let available =
+                width - 2 - (account == nil ? 0 : accountWidth + gap.count) - costWidth - gap.count
             if fineTuned == "-" {
                 out.append(TerminalText.elideEnd(model, available))
                 return out.endLine(from: start)
@@ -208,14 +224,14 @@ extension JobTableView {
     struct Widths {
         /// 0 without an ACCOUNT column.
         var account = 0
-        var id, status, model, created, duration, steps, loss, fineTuned: Int
+        var id, status, model, created, duration, steps, loss, cost, fineTuned: Int
         var separator = gap
         /// Account names are at most 32 characters (SPEC section 8); a longer one, from a
         /// database written by something else, is cut rather than widen every row.
         static let maxAccountWidth = 32
 
         init(measuring rows: [Cells]) {
-            (id, status, model, created, duration, steps, loss, fineTuned) = (0, 0, 0, 0, 0, 0, 0, 0)
+            (id, status, model, created, duration, steps, loss, cost, fineTuned) = (0, 0, 0, 0, 0, 0, 0, 0, 0)
             for row in rows { widen(toFit: row) }
         }
 
@@ -230,13 +246,14 @@ extension JobTableView {
             duration = max(duration, TerminalText.width(row.duration))
             steps = max(steps, TerminalText.width(row.steps))
             loss = max(loss, TerminalText.width(row.loss))
+            cost = max(cost, TerminalText.width(row.cost))
             fineTuned = max(fineTuned, TerminalText.width(row.fineTuned))
         }
 
         /// Every column on one line, the model columns shrunk if need be, or nil.
         func singleLine(fitting width: Int) -> Widths? {
             let accountColumn = account > 0 ? account + gap.count : 0
-            let fixed = accountColumn + id + status + created + duration + steps + loss + 7 * gap.count
+            let fixed = accountColumn + id + status + created + duration + steps + loss + cost + 8 * gap.count
             let available = width - fixed
             if available >= model + fineTuned { return self }
             guard available >= minModelWidth + minFineTunedWidth else { return nil }

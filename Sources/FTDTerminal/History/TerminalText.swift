@@ -55,6 +55,35 @@ enum TerminalText {
         }
     }
 
+    /// `$12.34`, `$1,234.50`: US dollars to the cent, grouped by thousands; a cost that
+    /// rounds to nothing but is not nothing reads `<$0.01`, not `$0.00`.
+    static func dollars(_ usd: Double) -> String {
+        guard usd.isFinite else { return "-" }
+        let sign = usd < 0 ? "-" : ""
+        let magnitude = abs(usd)
+        if magnitude > 0, magnitude < 0.005 { return sign + "<$0.01" }
+        guard magnitude < 1e15 else { return sign + "$" + String(format: "%.2f", magnitude) }
+        let cents = Int64((magnitude * 100).rounded())
+        return sign + "$" + grouped(cents / 100) + "." + zeroPadded(cents % 100, 2)
+    }
+
+    /// A job's cost for a table: `$12.34`, `~$1.20` for an estimate, `-` when unknown.
+    static func cost(_ cost: JobCost?) -> String {
+        guard let cost else { return "-" }
+        return (cost.isEstimate ? "~" : "") + dollars(cost.usd)
+    }
+
+    /// `1,234,567`.
+    static func grouped(_ value: Int64) -> String {
+        var digits = String(value.magnitude)
+        var grouped = ""
+        while digits.count > 3 {
+            grouped = "," + digits.suffix(3) + grouped
+            digits.removeLast(3)
+        }
+        return (value < 0 ? "-" : "") + digits + grouped
+    }
+
     /// `1.52`, `0.0012`, `5.7e-05`: short, and never rounded to zero. Exactly `%.4f`
     /// with its trailing zeros cut, below 0.001 `%.1e`: by hand, except on a rounding tie
     /// (where `printf` looks at the exact binary value) and out of the usual range.

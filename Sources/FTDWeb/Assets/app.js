@@ -190,6 +190,20 @@ export function formatInteger(value) {
 }
 
 /**
+ * A job's training cost for people: "$12.34" to the cent with thousands grouped, "~$1.20"
+ * for ftd submit's estimate, "<$0.01" for a cost that rounds to nothing, "—" when unknown.
+ */
+export function formatCost(usd, estimated = false) {
+  if (usd === null || usd === undefined || typeof usd !== "number" || !Number.isFinite(usd)) return "—";
+  const sign = usd < 0 ? "-" : "";
+  const magnitude = Math.abs(usd);
+  const text = magnitude > 0 && magnitude < 0.005
+    ? "<$0.01"
+    : "$" + magnitude.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  return (estimated === true ? "~" : "") + sign + text;
+}
+
+/**
  * The best checkpoint: lowest metrics.valid_loss when any checkpoint has one, otherwise
  * lowest metrics.train_loss. Returns its id, or null.
  */
@@ -940,7 +954,8 @@ async function showJobsPage(info) {
       h("th", { scope: "col" }, "Created"),
       h("th", { scope: "col" }, "Duration"),
       h("th", { scope: "col" }, "Progress"),
-      h("th", { scope: "col", class: "num" }, "Train loss"))),
+      h("th", { scope: "col", class: "num" }, "Train loss"),
+      h("th", { scope: "col", class: "num" }, "Cost"))),
     tbody);
   const emptyNote = h("p", { class: "empty", hidden: true });
   const prev = h("button", { id: "prev-page", type: "button" }, "← Newer");
@@ -1073,7 +1088,11 @@ async function showJobsPage(info) {
       h("td", { class: "nowrap" }, timeElement(job.created_at, formatRelative(job.created_at, now))),
       h("td", { class: "nowrap" }, duration ? h("span", { title: active ? "elapsed so far" : "created to finished" }, active ? `${duration} so far` : duration) : "—"),
       h("td", {}, progress),
-      h("td", { class: "num" }, loss));
+      h("td", { class: "num" }, loss),
+      h("td", {
+        class: "num nowrap", "data-field": "cost",
+        title: job.cost_estimated === true ? "estimated by ftd submit from the training file" : null,
+      }, formatCost(job.cost_usd, job.cost_estimated)));
     if (job.error && job.error.message) row.title = `Error: ${job.error.message}`;
     return row;
   }
@@ -1586,6 +1605,12 @@ function drawFacts(dl, job, history, account) {
   add("Training file", j.training_file ? h("code", {}, String(j.training_file)) : null, "training_file");
   add("Validation file", j.validation_file ? h("code", {}, String(j.validation_file)) : null, "validation_file");
   add("Trained tokens", Number.isFinite(value("trained_tokens")) ? formatInteger(value("trained_tokens")) : null, "trained_tokens");
+  // ftd's figure, from the summary (the job as the API sent it has no cost).
+  const cost = Number.isFinite(summary.cost_usd) ? [formatCost(summary.cost_usd, summary.cost_estimated)] : null;
+  if (cost && summary.cost_estimated === true) {
+    cost.push(h("span", { class: "muted" }, " (estimated from the training file by ftd submit)"));
+  }
+  add("Cost", cost, "cost");
   add("Seed", j.seed !== undefined && j.seed !== null ? String(j.seed) : null, "seed");
   add("Steps", lastStep
     ? `${formatInteger(lastStep.step)}${Number.isFinite(lastStep.total_steps) ? ` of ${formatInteger(lastStep.total_steps)}` : ""}`
@@ -1874,6 +1899,7 @@ function settingsTable(jobs) {
     ["Validation file", (j) => (j.job ? j.job.validation_file : null)],
     ["Seed", (j) => (j.job ? j.job.seed : null)],
     ["Trained tokens", (j) => (Number.isFinite(j.history.job.trained_tokens) ? formatInteger(j.history.job.trained_tokens) : null)],
+    ["Cost", (j) => (Number.isFinite(j.history.job.cost_usd) ? formatCost(j.history.job.cost_usd, j.history.job.cost_estimated) : null)],
     ["Steps", (j) => {
       const steps = j.history.steps || [];
       const last = steps[steps.length - 1];

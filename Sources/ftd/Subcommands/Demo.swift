@@ -198,7 +198,8 @@ struct Demo: AsyncParsableCommand {
 
         let database = store.database
         let options = HistoryRenderOptions(
-            color: style.color, width: Terminal.width, now: Int64(Date().timeIntervalSince1970))
+            color: style.color, width: Terminal.width, now: Int64(Date().timeIntervalSince1970),
+            prices: configuration.priceBook)
         Terminal.write("\n\(style.bold("$ ftd history"))\n")
         Terminal.write(
             JobTableView.render(try database.jobSummaries(status: nil, limit: nil), options: options))
@@ -221,7 +222,7 @@ struct Demo: AsyncParsableCommand {
         if let port = URLComponents(string: address)?.port { settings.port = port }
         let server = WebServer(
             settings: settings, token: nil, store: store, poll: configuration.poll, logger: logger,
-            version: BuildInfo.version, readOnly: true)
+            version: BuildInfo.version, readOnly: true, prices: configuration.priceBook)
         Terminal.write("\nThe dashboard stays on at \(address) (read-only). Ctrl-C stops it.\n")
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(

@@ -42,8 +42,9 @@ struct History: AsyncParsableCommand {
         let configuration = try global.loadConfiguration()
         let store = SQLiteStore(try AppDatabase.openForReading(path: configuration.storage.database))
         let color = !json && Terminal.stdoutSupportsColor
+        let prices = configuration.priceBook
         let options = HistoryRenderOptions(
-            color: color, width: Terminal.width, now: Int64(Date().timeIntervalSince1970))
+            color: color, width: Terminal.width, now: Int64(Date().timeIntervalSince1970), prices: prices)
 
         // The ACCOUNT column and the header's account follow the database, not the listing:
         // `--account a` on a database holding a and b still says which account it shows.
@@ -56,7 +57,7 @@ struct History: AsyncParsableCommand {
                 job: job, latestEvents: json ? nil : JobDetailView.eventCount)
             Terminal.write(
                 json
-                    ? HistoryJSON.detail(detail).rendered() + "\n"
+                    ? HistoryJSON.detail(detail, prices: prices).rendered() + "\n"
                     : JobDetailView.render(detail, options: options, accounts: severalAccounts))
         } else {
             let summaries = try await store.jobSummaries(status: status, account: account, limit: limit)
@@ -65,7 +66,7 @@ struct History: AsyncParsableCommand {
             }
             Terminal.write(
                 json
-                    ? HistoryJSON.summaries(summaries).rendered() + "\n"
+                    ? HistoryJSON.summaries(summaries, prices: prices).rendered() + "\n"
                     : JobTableView.render(
                         summaries, options: options, statusFilter: status, accountFilter: account,
                         accounts: severalAccounts))

@@ -35,7 +35,8 @@ struct Serve: AsyncParsableCommand {
         let store = SQLiteStore(try AppDatabase.openForReading(path: configuration.storage.database))
         let server = WebServer(
             settings: http, token: token, store: store, poll: configuration.poll, logger: logger,
-            version: BuildInfo.version, readOnly: true, accounts: configuration.accounts.map(\.name))
+            version: BuildInfo.version, readOnly: true, accounts: configuration.accounts.map(\.name),
+            prices: configuration.priceBook)
         let service = server.service { port in
             Terminal.write("ftd: dashboard on http://\(http.authority(port: port))/\n")
         }

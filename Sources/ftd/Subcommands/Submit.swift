@@ -1,6 +1,7 @@
 import ArgumentParser
 import FTDEngine
 import FTDModel
+import FTDStore
 import FTDTerminal
 import FTDTrainingFile
 import Foundation
@@ -82,7 +83,7 @@ struct Submit: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try checkFiles()
+        let report = try checkFiles()
         var request = SubmitRequest(trainingPath: trainingFile, model: model)
         request.validationPath = validationFile
         request.suffix = suffix
@@ -109,6 +110,7 @@ struct Submit: AsyncParsableCommand {
             }
             // The id first: whatever happens next, a script knows the job it paid for.
             Terminal.write(created.job.id + "\n")
+            await recordEstimate(of: report, job: session.key(created.job.id), store: session.store)
             do {
                 _ = try await session.cycle.sync(created.job, observedAt: created.sentAt)
             } catch {
@@ -126,8 +128,24 @@ struct Submit: AsyncParsableCommand {
         if let status { throw ExitCode(status) }
     }
 
+    /// The trained tokens the check estimated, stored with the job so that it shows an
+    /// estimated cost until the API reports its `trained_tokens` (SPEC section 10). The
+    /// job exists whatever happens here: a failure is said, never fatal.
+    private func recordEstimate(of report: TrainingFileReport, job: JobKey, store: SQLiteStore) async {
+        let estimate = TrainingEstimate(
+            job: job, trainedTokens: Int64(report.billedTokens(epochs: epochs)),
+            epochs: epochs ?? report.epochs,
+            estimatedAt: Int64(Date().timeIntervalSince1970))
+        do {
+            try await store.recordEstimate(estimate)
+        } catch {
+            FileHandle.standardError.write(
+                Data("ftd: \(job.id): the estimated trained tokens were not stored (\(error))\n".utf8))
+        }
+    }
+
     /// The local check of `ftd validate`, before anything is uploaded.
-    private func checkFiles() throws {
+    private func checkFiles() throws -> TrainingFileReport {
         let report: TrainingFileReport
         do {
             report = try TrainingFileValidator.validate(
@@ -139,9 +157,9 @@ struct Submit: AsyncParsableCommand {
         if report.isValid {
             stderr.write(
                 Data(
-                    "ftd: \(trainingFile): \(report.training.examples) examples, ~\(report.billedTokens.formatted()) billed tokens over \(report.epochs) epochs (an estimate: ftd validate says more)\n"
+                    "ftd: \(trainingFile): \(report.training.examples) examples, ~\(report.billedTokens(epochs: epochs).formatted()) billed tokens over \(epochs ?? report.epochs) epochs (an estimate: ftd validate says more)\n"
                         .utf8))
-            return
+            return report
         }
         for summary in [report.training] + (report.validation.map { [$0] } ?? []) where !summary.isValid {
             stderr.write(Data(TrainingFileReportView.problemLines(summary, color: false).utf8))
@@ -149,7 +167,7 @@ struct Submit: AsyncParsableCommand {
         let count = report.problemCountText
         if force {
             stderr.write(Data("ftd: --force: uploading despite \(count)\n".utf8))
-            return
+            return report
         }
         throw Failure(
             message:
