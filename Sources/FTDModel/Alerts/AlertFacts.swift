@@ -81,6 +81,6 @@ public struct AlertFinding: Sendable, Equatable {
 public enum AlertJudge {
     /// The kinds that fire now and have not fired before, in `AlertKind.allCases` order.
     public static func judge(_ facts: AlertFacts, now: Int64, thresholds: AlertThresholds) -> [AlertFinding] {
-        []  // judged in AlertJudge+Rules.swift
+        findings(facts, now: now, thresholds: thresholds)  // the rules: AlertJudge+Rules.swift
     }
 }
