@@ -232,6 +232,7 @@ import Testing
         if let list = old as? [Any] { return list.map { withAccount($0) ?? NSNull() } as NSArray }
         var detail = try #require(old as? [String: Any])
         detail["job"] = withAccount(detail["job"])
+        detail["alerts"] = [Any]()  // alerts came after v7 (v10-alerts): the job has none
         return detail as NSDictionary
     }
 

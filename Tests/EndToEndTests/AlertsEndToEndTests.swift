@@ -94,12 +94,13 @@ import Testing
 
     @Test func aJobThatStaysQueuedFiresQueuedTooLongOnce() async throws {
         try await Sandbox.with(try Self.simulator("slow-queue")) { sandbox in
-            let log = try Self.configure(sandbox)
+            // Long enough that a busy machine's next cycle still comes before it.
+            let log = try Self.configure(sandbox, queuedAfter: 15)
             try await Self.once(sandbox)  // the baseline: its waiting counts from here
             await sandbox.simulator.advanceClock(by: 60)
             try await Self.once(sandbox)
-            #expect(HookTests.lines(log).isEmpty, "3 s have not passed since the baseline")
-            try await Task.sleep(for: .seconds(4))
+            #expect(HookTests.lines(log).isEmpty, "15 s have not passed since the baseline")
+            try await Task.sleep(for: .seconds(16))
             try await Self.once(sandbox)
             try await Self.once(sandbox)
             let job = try #require(try await sandbox.jobs().first?["id"] as? String)
@@ -133,10 +134,18 @@ import Testing
     }
 
     @Test func theHealthyScenarioFiresNoAlertFromStartToEnd() async throws {
-        try await Sandbox.with(try Self.simulator("elle", activeJobs: 3)) { sandbox in
+        try await Sandbox.with(try Self.simulator("elle")) { sandbox in
             let log = try Self.configure(sandbox, queuedAfter: 7200, stalledAfter: 1800)
             try await Self.once(sandbox)
-            try await Self.runToTheEnd(sandbox, step: 30)
+            // Healthy jobs of other sizes after the baseline, with validation and without.
+            for (index, examples) in [40, 150, 400].enumerated() {
+                _ = await sandbox.simulator.addJob(
+                    JobScript(
+                        validationFile: index == 1 ? nil : "file-valid", suffix: "healthy-\(index)",
+                        examples: examples, epochs: 3, seed: Int64(index + 7),
+                        durations: JobDurations(perStep: 0.5)))
+            }
+            try await Self.runToTheEnd(sandbox, step: 60, maxCycles: 300)
             #expect(HookTests.lines(log).isEmpty)
             #expect(try await Self.storedAlerts(sandbox).isEmpty)
         }

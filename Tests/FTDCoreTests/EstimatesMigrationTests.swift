@@ -6,8 +6,7 @@ import Testing
 @testable import FTDStore
 
 /// `v9-estimates` (SPEC section 10): the daemon adds the table; a reader (`ftd history`,
-/// `ftd serve`, `ftd report`) of a database an older daemon still runs on never migrates
-/// and reads it as before, without estimates.
+/// `ftd serve`, `ftd report`) of a database an older daemon still runs on never migrates.
 struct EstimatesMigrationTests {
     /// A database file with every migration up to `v8-accounts` and one finished job.
     static func v8Database() throws -> (directory: URL, path: String) {
@@ -28,21 +27,16 @@ struct EstimatesMigrationTests {
         return (directory, path)
     }
 
-    @Test func aReaderOfADatabaseWithoutEstimatesReadsItAsBefore() throws {
+    /// Readers need `v10-alerts`, which comes after `v9-estimates`: a database an older
+    /// daemon still runs on is refused with the restart hint, and left as it was.
+    @Test func aReaderOfADatabaseWithoutEstimatesAsksForTheDaemonAndChangesNothing() throws {
         let (directory, path) = try Self.v8Database()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let reader = try AppDatabase.openForReading(path: path, logger: .quiet)
-        let summaries = try reader.jobSummaries()
-        #expect(summaries.map(\.id) == ["ftjob-a"])
-        #expect(summaries.first?.estimatedTrainedTokens == nil)
-        #expect(try reader.estimate(job: JobKey(account: "default", id: "ftjob-a")) == nil)
-        #expect(
-            try reader.jobDetail(job: JobKey(account: "default", id: "ftjob-a")).summary.trainedTokens
-                == 1_234_567)
-        #expect(
-            try reader.finishedJobGroups(FinishedJobsQuery(month: UTCMonth("2026-11"))).map(\.jobs) == [1])
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(throws: StoreError.self) { try AppDatabase.openForReading(path: path, logger: .quiet) }
         let tables = try DatabaseQueue(path: path).read { db in try db.tableExists("job_estimates") }
         #expect(!tables, "a reader created the table")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
     }
 
     @Test func theDaemonAddsTheTableAndKeepsEveryJob() throws {

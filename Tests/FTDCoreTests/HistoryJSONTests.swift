@@ -81,7 +81,7 @@ struct HistoryJSONTests {
                 "events":[{"id":"ftevent-x","created_at":1715566184,"level":"info","type":null,\
                 "message":"Validating \\"training\\" file:\\nfile-x"}],\
                 "hook_runs":[{"hook":"notify","delivery_id":"d-1","attempt":1,"status":"failed","exit_code":null,\
-                "timed_out":true,"started_at":1715567001,"duration_ms":12}]}
+                "timed_out":true,"started_at":1715567001,"duration_ms":12}],"alerts":[]}
                 """)
         // Pretty or compact, it is the same JSON.
         let pretty = HistoryJSON.detail(detail, prices: PriceBook()).rendered(pretty: true)
@@ -101,7 +101,7 @@ struct HistoryJSONTests {
                 "created_at":5,"finished_at":null,"trained_tokens":null,"cost_usd":null,"cost_estimated":false,\
                 "error":null,"steps":0,"last_train_loss":null},\
                 "transitions":[{"from":null,"to":"queued","observed_at":7}],"steps":[],"checkpoints":[],"events":[],\
-                "hook_runs":[]}
+                "hook_runs":[],"alerts":[]}
                 """)
         #expect(HistoryJSON.summaries([], prices: PriceBook()).rendered(pretty: true) == "[]")
     }

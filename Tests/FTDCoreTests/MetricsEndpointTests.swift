@@ -16,8 +16,7 @@ import Testing
 struct MetricsEndpointTests {
     typealias S = StoreSample
 
-    /// SPEC section 9's table: each metric's type and label names. `ftd_alerts_total`
-    /// appears once alerts exist (issue 12).
+    /// SPEC section 9's table: each metric's type and label names.
     static let table: [String: (type: String, labels: [String])] = [
         "ftd_build_info": ("gauge", ["version"]),
         "ftd_jobs": ("gauge", ["account", "status"]),
@@ -28,6 +27,7 @@ struct MetricsEndpointTests {
         "ftd_last_complete_cycle_timestamp_seconds": ("gauge", ["account"]),
         "ftd_hook_runs_total": ("counter", ["hook", "status"]),
         "ftd_hook_deliveries_pending": ("gauge", []),
+        "ftd_alerts_total": ("counter", ["account", "kind"]),
         "ftd_job_step": ("gauge", ["account", "job_id"]),
         "ftd_job_total_steps": ("gauge", ["account", "job_id"]),
         "ftd_job_train_loss": ("gauge", ["account", "job_id"]),
@@ -58,6 +58,10 @@ struct MetricsEndpointTests {
             Transition(jobID: "ftjob-aaa", from: "queued", to: "running", observedAt: 1, isBaseline: false)
         ])
         HookMetrics(factory: factory).ran(hook: "notify", outcome: .succeeded)
+        PollMetrics(factory: factory).fired([
+            JobAlert(
+                account: "default", jobID: "ftjob-aaa", kind: .stalled, detail: "d", observedAt: 1, step: nil)
+        ])
 
         let answer = try await Self.scrape(Self.server(store, metrics: metrics))
         #expect(answer.status == .ok)
@@ -87,6 +91,7 @@ struct MetricsEndpointTests {
         #expect(exposition["ftd_poll_cycles_total{account=\"default\",outcome=\"complete\"}"] == 1)
         #expect(exposition["ftd_transitions_total{account=\"default\",to=\"running\"}"] == 1)
         #expect(exposition["ftd_hook_runs_total{hook=\"notify\",status=\"succeeded\"}"] == 1)
+        #expect(exposition["ftd_alerts_total{account=\"default\",kind=\"stalled\"}"] == 1)
     }
 
     @Test func anActiveJobsGaugesLeaveTheOutputWhenItEnds() async throws {

@@ -68,7 +68,7 @@ import Testing
         .enabled(
             if: hasTool("python3"), "python3 is not installed: the alert rules' YAML structure is not checked"
         ))
-    func theAlertRulesAreYAMLWithTheThreeAlerts() async throws {
+    func theAlertRulesAreYAMLWithTheirAlerts() async throws {
         let check = """
             import sys
             try:
