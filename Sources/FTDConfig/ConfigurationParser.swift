@@ -4,7 +4,9 @@ import Foundation
 /// Turns a parsed TOML document into a validated `Configuration` (SPEC section 2).
 /// Pure: defaults and environment overrides are applied by `ConfigurationLoader`.
 enum ConfigurationParser {
-    static let sections = ["api", "accounts", "poll", "storage", "daemon", "hooks", "http", "alerts", "prices"]
+    static let sections = [
+        "api", "accounts", "poll", "storage", "daemon", "hooks", "http", "alerts", "prices",
+    ]
     /// What `[api]` and an `[[accounts]]` entry share, validated by the same code.
     static let sharedAPIKeys = [
         "api_key_env", "api_key_file", "organization", "project", "request_timeout", "max_retries",

@@ -92,10 +92,13 @@ import Testing
     /// name comes from the API).
     static func alertPayload(_ kind: AlertKind, detail: String) -> HookPayload {
         let job = FineTuningJob(id: "ftjob-x", status: "running", raw: .object(["id": .string("ftjob-x")]))
-        let alert = JobAlert(account: "default", jobID: "ftjob-x", kind: kind, detail: detail, observedAt: 5, step: 9)
-        let transition = Transition(jobID: "ftjob-x", from: nil, to: "running", observedAt: 5, isBaseline: false)
+        let alert = JobAlert(
+            account: "default", jobID: "ftjob-x", kind: kind, detail: detail, observedAt: 5, step: 9)
+        let transition = Transition(
+            jobID: "ftjob-x", from: nil, to: "running", observedAt: 5, isBaseline: false)
         return HookPayload(
-            delivery: HookDelivery(id: "d", hook: "h", transition: transition, job: job, attemptsMade: 0, alert: alert),
+            delivery: HookDelivery(
+                id: "d", hook: "h", transition: transition, job: job, attemptsMade: 0, alert: alert),
             attempt: 1, databasePath: "/db")
     }
 
@@ -104,7 +107,10 @@ import Testing
         arguments: [
             (AlertKind.queuedTooLong, ":hourglass: Fine-tuning job `ftjob-x` is still waiting to start"),
             (.stalled, ":warning: Fine-tuning job `ftjob-x` has stopped making progress"),
-            (.lossDiverged, ":chart_with_upwards_trend: Fine-tuning job `ftjob-x`: the training loss is diverging"),
+            (
+                .lossDiverged,
+                ":chart_with_upwards_trend: Fine-tuning job `ftjob-x`: the training loss is diverging"
+            ),
             (.overfitting, ":mag: Fine-tuning job `ftjob-x` has started overfitting"),
         ])
     func slackWordsEachAlertKind(_ example: (AlertKind, String)) async throws {
@@ -122,7 +128,8 @@ import Testing
         #expect(result.outcome == .succeeded, "\(result.stderr)")
         let request = try #require(received.first)
         #expect(
-            try JSONValue.parse(Data(request.body.utf8)) == .object(["text": .string(example.1 + "\n" + s.message)]))
+            try JSONValue.parse(Data(request.body.utf8))
+                == .object(["text": .string(example.1 + "\n" + s.message)]))
         #expect(!FileManager.default.fileExists(atPath: s.marker.path))
     }
 

@@ -62,7 +62,8 @@ extension JobAlert {
             detail =
                 AlertJudge.judge(
                     AlertFacts(status: "running", silentSince: time - Int64(silent)), now: time,
-                    thresholds: AlertThresholds(queuedAfter: 0, stalledAfter: max(thresholds.stalledAfter, 60))
+                    thresholds: AlertThresholds(
+                        queuedAfter: 0, stalledAfter: max(thresholds.stalledAfter, 60))
                 ).first?.detail ?? "running with no new event"
         case .lossDiverged:
             detail = "train loss is NaN at step 57"
@@ -70,6 +71,7 @@ extension JobAlert {
             detail =
                 "validation loss rose 3 times in a row above its minimum 0.412 at step 300 while train loss fell; nearest checkpoint: ft:gpt-4o-mini-2024-07-18:ftd-test::hooktest:ckpt-step-300 (step 300)"
         }
-        return JobAlert(account: account, jobID: jobID, kind: kind, detail: detail, observedAt: time, step: 57)
+        return JobAlert(
+            account: account, jobID: jobID, kind: kind, detail: detail, observedAt: time, step: 57)
     }
 }

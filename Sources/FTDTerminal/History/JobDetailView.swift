@@ -50,7 +50,9 @@ public enum JobDetailView {
     /// its kind (painted as a failure would be), and its one line.
     static func alertLine(_ alert: JobAlert, options: HistoryRenderOptions) -> String {
         let kind = StatusStyle.paint(alert.kind.rawValue, status: "failed", color: options.color)
-        let line = "  " + TerminalText.utc(alert.observedAt) + "  " + alert.kind.rawValue + "  " + clean(alert.detail)
+        let line =
+            "  " + TerminalText.utc(alert.observedAt) + "  " + alert.kind.rawValue + "  "
+            + clean(alert.detail)
         guard options.color else { return line }
         // Laid out to fit before it is painted: the escapes must not be cut.
         let fitted = TerminalText.elideEnd(line, options.width)

@@ -150,7 +150,8 @@ public struct DaemonStatusReport: Sendable, Equatable {
         if !alerts.isEmpty {
             lines.append("recent alerts:")
             for alert in alerts {
-                let job = alert.account == DefaultAccount.name ? alert.jobID : "\(alert.account)/\(alert.jobID)"
+                let job =
+                    alert.account == DefaultAccount.name ? alert.jobID : "\(alert.account)/\(alert.jobID)"
                 lines.append(
                     "  \(when(alert.observedAt))  \(TerminalSanitizer.clean(job))  \(alert.kind.rawValue): "
                         + TerminalSanitizer.clean(alert.detail))

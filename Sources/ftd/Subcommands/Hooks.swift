@@ -92,7 +92,8 @@ struct Hooks: AsyncParsableCommand {
                     "--alert must be one of: \(AlertKind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             if alert != nil, status != nil {
-                throw ValidationError("--status is the new status of a transition; an alert has none: give one of them")
+                throw ValidationError(
+                    "--status is the new status of a transition; an alert has none: give one of them")
             }
         }
 
@@ -152,7 +153,8 @@ struct Hooks: AsyncParsableCommand {
                     thresholds: configuration.alerts)
             delivery.alert = alert
             delivery.transition = Transition(
-                account: key.account, jobID: key.id, from: nil, to: delivery.job.status, observedAt: alert.observedAt,
+                account: key.account, jobID: key.id, from: nil, to: delivery.job.status,
+                observedAt: alert.observedAt,
                 isBaseline: false)
             return delivery
         }
