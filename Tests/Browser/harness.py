@@ -95,7 +95,7 @@ class Scene:
         self.sim = None  # http://127.0.0.1:PORT/v1
         # A second account, on Azure: the dashboard's account filter and column.
         self.azure_args = ["sim", "--port", "0", "--flavor", "azure", "--speed", str(speed),
-                           "--scenario", "empty", "--finished-jobs", "2", "--finished-steps", "10"]
+                           "--scenario", "diverging", "--finished-jobs", "2", "--finished-steps", "10"]
         self.azure = None  # http://127.0.0.1:PORT (the resource's endpoint)
         self.base = None  # http://127.0.0.1:PORT/ (the dashboard)
 

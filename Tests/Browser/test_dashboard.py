@@ -380,7 +380,7 @@ class Dashboard(DashboardTestCase):
 
     def test_i_the_account_filter_lists_one_accounts_jobs(self):
         azure = {job["id"] for job in SCENE.api("/api/jobs?account=azure-eu")}
-        self.assertEqual(len(azure), 2, "the Azure account's two jobs are not stored")
+        self.assertEqual(len(azure), 3, "the Azure account's three jobs are not stored")
         self.visit("/")
         self.waitFor("the account filter", lambda: self.js(
             "return document.querySelector('#account-filter') !== null"))
@@ -423,6 +423,41 @@ class Dashboard(DashboardTestCase):
             "const d = document.querySelector('#facts [data-field=\"cost\"]');"
             "return d && d.textContent.trim() !== '—' ? d.textContent.trim() : null;"))
         self.assertEqual(fact, expected, "#facts [data-field=cost]")
+        self.assertHygiene()
+
+    def test_k_an_alert_shows_in_the_list_and_on_the_job_page(self):
+        # The Azure simulator's diverging job: its train loss climbs, then reads nan.
+        def diverged():
+            for job in SCENE.api("/api/jobs?account=azure-eu"):
+                detail = SCENE.api(f"/api/jobs/azure-eu/{job['id']}")
+                if detail.get("alerts"):
+                    return job["id"], detail["alerts"]
+            return None
+        job_id, alerts = self.waitFor("the diverging job's alert", diverged)
+        self.assertEqual([a["kind"] for a in alerts], ["loss_diverged"])
+        self.visit("/")
+        mark = self.waitFor("the alert mark in its row", lambda: self.js(
+            "const m = document.querySelector(`tr[data-job-id=\"${arguments[0]}\"] [data-field=\"alerts\"]`);"
+            "return m && m.title;", job_id))
+        self.assertEqual(mark, "Alerts: Loss diverged")
+        # A job without an alert has no mark.
+        self.assertEqual(self.js(
+            "return document.querySelector(`tr[data-job-id=\"${arguments[0]}\"] [data-field=\"alerts\"]`);",
+            JOBS["elle"]), None)
+
+        self.visit(f"/jobs/azure-eu/{job_id}")
+        item = self.waitFor("the Alerts panel's item", lambda: self.js(
+            "const li = document.querySelector('#alert-list li[data-alert-kind=\"loss_diverged\"]');"
+            "return li && {kind: li.querySelector('.alert-kind').textContent,"
+            "              message: li.querySelector('.message').textContent,"
+            "              children: li.querySelector('.message').children.length};"))
+        self.assertEqual(item["kind"], "Loss diverged")
+        self.assertEqual(item["message"], alerts[0]["detail"])
+        self.assertEqual(item["children"], 0, "the detail is not plain text")
+        self.visit(f"/jobs/default/{JOBS['elle']}")
+        self.waitFor("Elle's empty Alerts panel", lambda: self.js(
+            "const li = document.querySelector('#alert-list li.muted');"
+            "return li && li.textContent === 'No alert for this job.';"))
         self.assertHygiene()
 
 
