@@ -50,6 +50,37 @@ import Testing
         }
     }
 
+    /// `--alert KIND`: the hook gets an alert instead of a transition, worded as the
+    /// daemon words one for the configured thresholds; with `--job`, that job's data.
+    @Test func testDeliversAnAlertOfTheKindAsked() async throws {
+        try await Sandbox.with(config: "[alerts]\nstalled_after = 600\n" + Self.config) { sandbox in
+            let result = try await sandbox.ftd(
+                ["hooks", "test", "notify", "--alert", "stalled"], environment: [:])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(
+                result.stdout.contains("ftjob-hooktest alert stalled: running with no new event for 11 min"))
+            #expect(result.stdout.contains("(alerts.stalled_after is 10 min)"), "\(result.stdout)")
+            // stdin: an alert, not a transition.
+            #expect(result.stdout.contains("\"alert\":{"), "\(result.stdout)")
+            #expect(!result.stdout.contains("\"transition\":"), "\(result.stdout)")
+            #expect(result.stdout.contains("ftjob-hooktest running"))  // FTD_STATUS: the job's status
+
+            #expect(try await sandbox.ftd(["run", "--once"]).status == 0)
+            let id = try #require(try await sandbox.jobs().first?["id"] as? String)
+            let stored = try await sandbox.ftd(
+                ["hooks", "test", "notify", "--job", id, "--alert", "overfitting"], environment: [:])
+            #expect(stored.status == 0, "\(stored.stderr)")
+            #expect(stored.stdout.contains("\(id) alert overfitting: "), "\(stored.stdout)")
+
+            for wrong in [["--alert", "stuck"], ["--alert", "stalled", "--status", "failed"]] {
+                let refused = try await sandbox.ftd(["hooks", "test", "notify"] + wrong, environment: [:])
+                #expect(refused.status == 64, "\(wrong): \(refused.stderr)")
+            }
+            let runs = try await sandbox.ftd(["hooks", "runs", "--json"], environment: [:])
+            #expect(runs.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
+        }
+    }
+
     @Test func testWithAStoredJobUsesItsData() async throws {
         try await Sandbox.with(config: Self.config) { sandbox in
             #expect(try await sandbox.ftd(["run", "--once"]).status == 0)
