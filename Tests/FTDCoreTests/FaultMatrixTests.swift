@@ -132,11 +132,12 @@ import Testing
 
     @Test(arguments: ["/fine_tuning/jobs?", "/events", "/checkpoints"])
     func aTimeoutOnAnEndpointLosesNothingAndTheNextCycleCatchesUp(path: String) async throws {
-        // A timeout long enough for a loaded machine's honest answers, a delay well past it.
-        try await Self.scene(maxRetries: 1, timeout: 2) { scene in
+        // A timeout long enough for a loaded machine's honest answers (2 s was not, on a
+        // machine building beside the tests), a delay well past it.
+        try await Self.scene(maxRetries: 1, timeout: 5) { scene in
             // A finished job: its checkpoints are read.
             if path == "/checkpoints" { await scene.simulator.advanceClock(by: 3600) }
-            await scene.simulator.addFault(FaultRule(kind: .delay(8), pathContains: path, count: 2))
+            await scene.simulator.addFault(FaultRule(kind: .delay(15), pathContains: path, count: 2))
             let report = try await scene.cycle.run()
             #expect(report.failures.first?.kind == .timeout, "\(report.failures)")
             #expect(report.recorded == (path != "/fine_tuning/jobs?"))
