@@ -1,0 +1,35 @@
+import FTDConfig
+import FTDEngine
+import FTDModel
+import FTDStore
+import Foundation
+import Testing
+
+/// Alerts (SPEC section 10) where the steps come from somewhere other than the daemon's
+/// own cycle, and a job that had finished by the baseline.
+struct AlertReviewTests {
+    static let thresholds = AlertThresholds(
+        queuedAfter: 0, stalledAfter: 0, divergeRatio: 2, overfitPatience: 0)
+
+    static func nanStep(_ step: Int) -> JSONValue {
+        .object(["step": .int(Int64(step)), "train_loss": .string("nan")])
+    }
+
+    /// `ftd watch` (or `submit --watch`, or a webhook's sync) running beside the daemon
+    /// reads a job's new events first: the daemon's next cycle then finds nothing new of it.
+    /// The steps those commands stored must be judged all the same.
+    @Test func stepsACommandRecordedAreJudgedThoughTheDaemonsCycleSeesNothingNew() async throws {
+        let api = ScriptedAPI()
+        await api.add(job: "ftjob-a", status: "running", createdAt: 100)
+        let database = try AppDatabase.inMemory()
+        let store = SQLiteStore(database)
+        var cycle = PollCycle(api: api, store: store, logger: .quiet, now: { 1_000 })
+        cycle.alerts = Self.thresholds
+        _ = try await cycle.run()  // the baseline
+        await api.emit("Step 1/10: training loss=nan", job: "ftjob-a", data: Self.nanStep(1))
+        _ = try await cycle.syncJob(id: "ftjob-a")  // what `ftd watch` does every few seconds
+        _ = try await cycle.run()  // the daemon's next cycle: no new event
+        let alerts = try database.alerts(job: JobKey(account: DefaultAccount.name, id: "ftjob-a"))
+        #expect(alerts.map(\.kind) == [.lossDiverged])
+    }
+}
