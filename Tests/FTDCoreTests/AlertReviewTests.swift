@@ -32,4 +32,22 @@ struct AlertReviewTests {
         let alerts = try database.alerts(job: JobKey(account: DefaultAccount.name, id: "ftjob-a"))
         #expect(alerts.map(\.kind) == [.lossDiverged])
     }
+
+    /// SPEC: "jobs that had finished by then are never judged", also when a failed request
+    /// left the finished job's events to a cycle after the baseline.
+    @Test func aJobFinishedBeforeTheBaselineIsNotJudgedWhenItsEventsArriveAfterIt() async throws {
+        let api = ScriptedAPI()
+        await api.add(job: "ftjob-old", status: "succeeded", createdAt: 50)
+        await api.emit("Step 1/10: training loss=nan", job: "ftjob-old", data: Self.nanStep(1))
+        await api.fail("ftjob-old/events")
+        let database = try AppDatabase.inMemory()
+        var cycle = PollCycle(api: api, store: SQLiteStore(database), logger: .quiet, now: { 1_000 })
+        cycle.alerts = Self.thresholds
+        _ = try await cycle.run()  // the baseline; the old job's events fail
+        #expect(try database.baselineCompleted())
+        let next = try await cycle.run()  // its final sync
+        #expect(try database.jobDetail(id: "ftjob-old").steps.count == 1)
+        #expect(next.alerts.isEmpty)
+        #expect(try database.alerts(job: JobKey(account: DefaultAccount.name, id: "ftjob-old")).isEmpty)
+    }
 }
