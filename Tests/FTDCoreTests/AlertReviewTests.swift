@@ -51,3 +51,25 @@ struct AlertReviewTests {
         #expect(try database.alerts(job: JobKey(account: DefaultAccount.name, id: "ftjob-old")).isEmpty)
     }
 }
+
+/// A hook's `on` and the alert namespace.
+struct AlertHookOnReviewTests {
+    /// `ALERT:stalled` is the typo `validateAlerts` exists for, not a status: without the
+    /// check it was a hook that silently never fires.
+    @Test(arguments: ["ALERT:stalled", "Alert:*"])
+    func anAlertInAnotherCaseIsAConfigurationError(_ entry: String) {
+        let toml = "[[hooks]]\nname = \"h\"\non = [\"\(entry)\"]\ncommand = \"true\"\n"
+        let error = AlertConfigAndPayloadTests.error(toml).map { "\($0)" } ?? ""
+        #expect(error.contains("hooks.h.on: unknown alert \"\(entry)\""), "\(error)")
+    }
+
+    /// A status the API sends as `alert:stalled` is a transition, not the alert: the hook
+    /// that listens for the alert must not run with an empty `FTD_ALERT`.
+    @Test func aStatusSpelledLikeAnAlertDoesNotFireTheAlertsHook() {
+        let alerts = HookSettings(name: "a", on: ["alert:stalled", "alert:*"], command: .shell("true"))
+        #expect(!alerts.fires(on: "alert:stalled"))
+        #expect(!alerts.fires(on: "alert:*"))
+        let every = HookSettings(name: "b", on: ["*"], command: .shell("true"))
+        #expect(every.fires(on: "alert:stalled"))
+    }
+}
