@@ -73,3 +73,25 @@ struct AlertHookOnReviewTests {
         #expect(every.fires(on: "alert:stalled"))
     }
 }
+
+/// Times from the API against the daemon's clock.
+struct AlertTimeReviewTests {
+    /// A `created_at` in the future (up to the year 9999 is a plausible time) must not
+    /// put `queued_too_long` and `stalled` off until then: the job was created by the time
+    /// the daemon first saw it.
+    @Test(arguments: ["queued", "running"])
+    func aJobCreatedInTheFutureStillAlertsCountingFromWhenItWasFirstSeen(_ status: String) async throws {
+        let api = ScriptedAPI()
+        let database = try AppDatabase.inMemory()
+        let clock = Locked<Int64>(1_000)
+        var cycle = PollCycle(
+            api: api, store: SQLiteStore(database), logger: .quiet, now: { clock.withLock { $0 } })
+        cycle.alerts = AlertThresholds(queuedAfter: 60, stalledAfter: 60, divergeRatio: 0, overfitPatience: 0)
+        _ = try await cycle.run()  // the baseline, empty
+        await api.add(job: "ftjob-a", status: status, createdAt: 253_402_300_799)
+        _ = try await cycle.run()
+        clock.withLock { $0 = 1_100 }
+        let report = try await cycle.run()
+        #expect(report.alerts.map(\.kind) == [status == "queued" ? .queuedTooLong : .stalled])
+    }
+}

@@ -100,7 +100,10 @@ extension AppDatabase {
                     """, arguments: arguments)
         else { return nil }
         let watchedSince: Int64? = row["since"]
-        let createdAt: Int64? = row["created_at"] ?? row["first_seen_at"]
+        // A job was created by the time ftd first saw it: a `created_at` after that (the
+        // API's clock ahead, or a hostile year 9999) would put its alerts off as long.
+        let firstSeenAt: Int64 = row["first_seen_at"]
+        let createdAt = min(row["created_at"] ?? firstSeenAt, firstSeenAt)
         let lastEventAt: Int64? = row["last_event_at"]
         let statusSince: Int64? = row["status_since"]
         func latest(_ times: Int64?...) -> Int64? { times.compactMap { $0 }.max() }
