@@ -187,8 +187,11 @@ public struct HookSettings: Sendable, Equatable {
     }
 
     /// Whether a transition to `status` fires this hook: `"*"` means every transition,
-    /// not alerts.
-    public func fires(on status: String) -> Bool { on.contains("*") || on.contains(status) }
+    /// not alerts. A status the API names `alert:…` never fires a hook that lists that
+    /// alert: such a hook expects `FTD_ALERT`.
+    public func fires(on status: String) -> Bool {
+        on.contains("*") || (!status.hasPrefix(AlertKind.hookPrefix) && on.contains(status))
+    }
 
     /// Whether an alert of `kind` for `account`'s job fires this hook: its `on` lists
     /// `alert:KIND` or `alert:*`.

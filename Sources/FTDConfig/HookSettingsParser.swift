@@ -59,10 +59,13 @@ enum HookSettingsParser {
 
     /// An `alert:` entry names a kind of SPEC section 10, or `*`: a typo would otherwise be
     /// a hook that silently never fires.
+    /// The prefix is matched in any case: `ALERT:stalled` is the same typo, not a status.
     static func validateAlerts(_ on: [String], key: String) throws(ConfigurationError) {
-        for entry in on where entry.hasPrefix(AlertKind.hookPrefix) {
+        for entry in on where entry.lowercased().hasPrefix(AlertKind.hookPrefix) {
             let kind = entry.dropFirst(AlertKind.hookPrefix.count)
-            guard kind == "*" || AlertKind(rawValue: String(kind)) != nil else {
+            guard entry.hasPrefix(AlertKind.hookPrefix),
+                kind == "*" || AlertKind(rawValue: String(kind)) != nil
+            else {
                 let kinds = AlertKind.allCases.map { "alert:\($0.rawValue)" }.joined(separator: ", ")
                 throw .invalid(key, "unknown alert \"\(entry)\": expected one of \(kinds) or alert:*")
             }

@@ -38,6 +38,9 @@ extension PollCycle {
         record.account = account
         record.completesBaseline = false
         record.hooks = hookSource?() ?? hooks
+        // Judged like a cycle: the steps a command stores (`ftd watch` reads a job's new
+        // events every few seconds) are new to no later cycle, which would never judge them.
+        record.alerts = alertSource?() ?? alerts
         // A terminal job whose final sync is done costs nothing, as in a cycle.
         let needsEvents =
             !job.isTerminal || stored.map { $0.needsSync || $0.status != job.status } ?? true
@@ -56,10 +59,13 @@ extension PollCycle {
                 report.newEvents = result.events.reversed()
             }
         }
-        report.transitions = try await store.record(cycle: record, rule: TransitionDetector.rule)
+        let recorded = try await store.recordCycle(record, rule: TransitionDetector.rule)
+        report.transitions = recorded.transitions
         for transition in report.transitions { log(transition) }
+        for alert in recorded.alerts { log(alert) }
         // Counted as a cycle's are: the daemon syncs a job a webhook named through here.
         metrics.recorded(report.transitions)
+        metrics.fired(recorded.alerts)
         return report
     }
 }

@@ -33,7 +33,18 @@ extension AppDatabase {
         var candidates = try String.fetchAll(
             db, sql: "SELECT id FROM jobs WHERE account = ? AND \(activeJobsCondition) ORDER BY id",
             arguments: [account])
-        candidates += cycle.finalSyncCompleted.sorted().filter { !candidates.contains($0) }
+        // A finished job whose final sync completes now, unless it had finished by the
+        // baseline (its only transitions are the baseline's): a request that failed then
+        // leaves its events to a later cycle, and such a job is never judged.
+        for jobID in cycle.finalSyncCompleted.sorted() where !candidates.contains(jobID) {
+            let seenAfterBaseline = try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM transitions
+                        WHERE account = ? AND job_id = ? AND NOT is_baseline)
+                    """, arguments: [account, jobID])
+            if seenAfterBaseline == true { candidates.append(jobID) }
+        }
         guard !candidates.isEmpty else { return [] }
         let withNewSteps = Set(cycle.steps.map(\.jobID))
         let judgesLoss = thresholds.divergeRatio > 0 || thresholds.overfitPatience > 0
@@ -89,7 +100,10 @@ extension AppDatabase {
                     """, arguments: arguments)
         else { return nil }
         let watchedSince: Int64? = row["since"]
-        let createdAt: Int64? = row["created_at"] ?? row["first_seen_at"]
+        // A job was created by the time ftd first saw it: a `created_at` after that (the
+        // API's clock ahead, or a hostile year 9999) would put its alerts off as long.
+        let firstSeenAt: Int64 = row["first_seen_at"]
+        let createdAt = min(row["created_at"] ?? firstSeenAt, firstSeenAt)
         let lastEventAt: Int64? = row["last_event_at"]
         let statusSince: Int64? = row["status_since"]
         func latest(_ times: Int64?...) -> Int64? { times.compactMap { $0 }.max() }
