@@ -35,6 +35,16 @@ struct PriceBookTests {
         #expect(Self.book().cost(trainedTokens: 1_000_000, model: model, account: "default") == nil)
     }
 
+    /// A broken answer (a negative count) or an absurd price gives no cost, never a
+    /// negative or infinite one that would throw a total off.
+    @Test func aNegativeCountOrAnOverflowingProductHasNoCost() {
+        #expect(
+            Self.book().cost(trainedTokens: -5, model: "gpt-4o-mini-2024-07-18", account: "default") == nil)
+        let absurd = Self.book(["gpt-4o-mini-2024-07-18": 1e308])
+        #expect(absurd.cost(trainedTokens: .max, model: "gpt-4o-mini-2024-07-18", account: "default") == nil)
+        #expect(Self.book().cost(trainedTokens: 0, model: "gpt-4o-mini-2024-07-18", account: "default") == 0)
+    }
+
     @Test func noModelHasNoPrice() {
         #expect(Self.book().pricePerMillionTokens(model: nil, account: "default") == nil)
     }

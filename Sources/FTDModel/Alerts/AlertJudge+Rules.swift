@@ -254,15 +254,17 @@ extension AlertJudge {
     }
 
     /// A loss for people: three significant digits (`0.412`, `1.83`, `0.76`), whole
-    /// numbers from 1000 on.
+    /// numbers from 1000 on, and a power of ten past 10^9 (not hundreds of digits).
     static func number(_ value: Double) -> String {
-        abs(value) >= 1000 ? String(format: "%.0f", value) : String(format: "%.3g", value)
+        if abs(value) >= 1e9 { return String(format: "%.3g", value) }
+        return abs(value) >= 1000 ? String(format: "%.0f", value) : String(format: "%.3g", value)
     }
 
     /// A ratio for people: two decimals below 10 (`2.04`: the ratio at the moment it fires
     /// is barely above the threshold, and `2.0×` would read as equal to it), one below 100,
     /// whole numbers from 100 on.
     static func multiple(_ value: Double) -> String {
-        String(format: value >= 100 ? "%.0f" : value >= 10 ? "%.1f" : "%.2f", value)
+        if value >= 1e9 { return String(format: "%.3g", value) }
+        return String(format: value >= 100 ? "%.0f" : value >= 10 ? "%.1f" : "%.2f", value)
     }
 }

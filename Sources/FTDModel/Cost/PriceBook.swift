@@ -40,8 +40,16 @@ public struct PriceBook: Sendable, Equatable {
     }
 
     /// `trainedTokens` at `model`'s price; nil without a price.
+    /// nil also for a negative token count (a broken answer is no count) and for a product
+    /// too large for a number (an absurd price).
     public func cost(trainedTokens: Int64, model: String?, account: String) -> Double? {
-        pricePerMillionTokens(model: model, account: account).map { Double(trainedTokens) * $0 / 1_000_000 }
+        guard trainedTokens >= 0,
+            let cost = pricePerMillionTokens(model: model, account: account).map({
+                Double(trainedTokens) * $0 / 1_000_000
+            }),
+            cost.isFinite
+        else { return nil }
+        return cost
     }
 
     /// A job's cost: final when the API reported its trained tokens; estimated from

@@ -70,7 +70,8 @@ extension AppDatabase {
                             account: account, model: model, jobs: 0, trainedTokens: 0, jobsWithTokens: 0))
                 }
                 groups[groups.count - 1].jobs += 1
-                if let tokens {
+                // A negative count is no count (a broken answer must not lower the total).
+                if let tokens, tokens >= 0 {
                     groups[groups.count - 1].trainedTokens = CostReport.adding(
                         groups[groups.count - 1].trainedTokens, tokens)
                     groups[groups.count - 1].jobsWithTokens += 1

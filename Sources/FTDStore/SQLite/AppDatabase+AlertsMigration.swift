@@ -74,13 +74,15 @@ extension AppDatabase {
                 """)
         // Jobs active at the upgrade are judged, like those active at a baseline, only on
         // what happens from now on: an upgrade must not announce what happened before it.
+        // So are finished jobs whose final sync is still to come: their last steps arrive
+        // after the upgrade.
         try db.execute(
             sql: """
                 INSERT INTO alert_watch (account, job_id, since, from_step)
                 SELECT jobs.account, jobs.id, CAST(strftime('%s', 'now') AS INTEGER),
                     (SELECT MAX(step) FROM steps WHERE steps.account = jobs.account AND steps.job_id = jobs.id)
                 FROM jobs
-                WHERE jobs.status NOT IN ('succeeded', 'failed', 'cancelled')
+                WHERE jobs.status NOT IN ('succeeded', 'failed', 'cancelled') OR NOT jobs.final_sync_done
                 """)
     }
 }

@@ -96,6 +96,8 @@ enum TerminalText {
             if magnitude >= 1e-300, let text = scientific(magnitude) { return sign + text }
             return String(format: "%.1e", value)
         }
+        // A loss that blew up past 10^15 would be hundreds of digits wide.
+        if magnitude > 1e15 { return String(format: "%.2e", value) }
         let scaled = magnitude * 10_000
         guard magnitude < 1e9, !isNearTie(scaled, tolerance: scaled.ulp * 4) else {
             return trimmingZeros(String(format: "%.4f", value))
