@@ -22,8 +22,7 @@ struct Demo: AsyncParsableCommand {
             it with a temporary database, shows each status change as it happens, then \
             prints `ftd history` and the job's own view. The dashboard is served while the \
             demo runs (on --listen, or a free port when that one is taken); with --serve it \
-            stays on, read-only, until Ctrl-C. Leaves nothing running.
-
+            stays on, read-only, until Ctrl-C. Leaves nothing running. \
             --scenario shows an alert firing instead (slow-queue, stalled, diverging, \
             overfitting; within about a minute): the demo's daemon judges with \
             queued_after = stalled_after = 30 s.
