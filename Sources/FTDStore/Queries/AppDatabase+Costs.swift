@@ -22,11 +22,9 @@ extension AppDatabase {
         }
     }
 
-    /// The job's estimate; nil when none was stored (or the database predates
-    /// `v9-estimates`: a reader never migrates).
+    /// The job's estimate; nil when none was stored.
     public func estimate(job: JobKey) throws -> TrainingEstimate? {
         try writer.read { db in
-            guard try Self.hasEstimates(db) else { return nil }
             return try Row.fetchOne(
                 db,
                 sql: """
@@ -79,11 +77,5 @@ extension AppDatabase {
             }
             return groups
         }
-    }
-
-    /// Whether the estimates' table exists: a database an older daemon still runs on has
-    /// none, and `ftd history` and `ftd serve` read it without migrating.
-    static func hasEstimates(_ db: Database) throws -> Bool {
-        try db.tableExists("job_estimates")
     }
 }

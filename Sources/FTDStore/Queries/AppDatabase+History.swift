@@ -212,10 +212,9 @@ extension AppDatabase {
     ) throws -> [JobSummary] {
         var arguments = StatementArguments(filter?.arguments ?? []) + [limit.map { max($0, 0) } ?? -1]
         if offset > 0 { arguments += [offset] }
-        let estimates = try hasEstimates(db)
         let rows = try Row.fetchCursor(
             db,
-            sql: summarySQL(filter: filter?.sql, estimates: estimates) + (offset > 0 ? " OFFSET ?" : ""),
+            sql: summarySQL(filter: filter?.sql) + (offset > 0 ? " OFFSET ?" : ""),
             arguments: arguments)
         var summaries: [JobSummary] = []
         while let row = try rows.next() {
@@ -228,29 +227,26 @@ extension AppDatabase {
                     account: row[0], id: row[1], status: row[2], model: row[3], fineTunedModel: row[4],
                     createdAt: row[5], finishedAt: row[6], trainedTokens: row[7], error: error,
                     steps: row[11],
-                    lastTrainLoss: row[12], estimatedTrainedTokens: estimates ? row[13] : nil))
+                    lastTrainLoss: row[12], estimatedTrainedTokens: row[13]))
         }
         return summaries
     }
 
     /// The listing's query: the step count and last loss from `step_summaries`, and
-    /// `ftd submit`'s estimate when the database has `job_estimates` (`estimates`).
-    static func summarySQL(filter: String?, estimates: Bool = true) -> String {
-        let estimateColumn = estimates ? ", job_estimates.estimated_tokens" : ""
-        let estimateJoin =
-            estimates
-            ? "LEFT JOIN job_estimates ON job_estimates.account = jobs.account AND job_estimates.job_id = jobs.id"
-            : ""
-        return """
-            SELECT jobs.account, id, status, model, fine_tuned_model, created_at, finished_at, trained_tokens,
-                error_code, error_message, error_param,
-                COALESCE(step_summaries.step_count, 0), step_summaries.last_train_loss\(estimateColumn)
-            FROM jobs
-            LEFT JOIN step_summaries ON step_summaries.account = jobs.account AND step_summaries.job_id = jobs.id
-            \(estimateJoin)
-            \(filter.map { "WHERE " + $0 } ?? "")
-            ORDER BY created_at DESC, id DESC
-            LIMIT ?
-            """
+    /// `ftd submit`'s estimate. Every database a reader opens has `job_estimates`
+    /// (`readerRequiredMigrations` asks for `v10-alerts`, which comes after `v9-estimates`).
+    static func summarySQL(filter: String?) -> String {
+        """
+        SELECT jobs.account, id, status, model, fine_tuned_model, created_at, finished_at, trained_tokens,
+            error_code, error_message, error_param,
+            COALESCE(step_summaries.step_count, 0), step_summaries.last_train_loss,
+            job_estimates.estimated_tokens
+        FROM jobs
+        LEFT JOIN step_summaries ON step_summaries.account = jobs.account AND step_summaries.job_id = jobs.id
+        LEFT JOIN job_estimates ON job_estimates.account = jobs.account AND job_estimates.job_id = jobs.id
+        \(filter.map { "WHERE " + $0 } ?? "")
+        ORDER BY created_at DESC, id DESC
+        LIMIT ?
+        """
     }
 }
