@@ -147,12 +147,14 @@ public struct Daemon: Sendable {
         let deliveries = DeliveryService(live: live, logger: logger)
         let running = Locked<ServiceGroup?>(nil)
         let reported = Locked<Set<String>>([])
+        let codeRelease = CodeRelease()
         let pollers = configuration.accounts.map { account in
             PollerService(account: account.name, live: live, health: health, logger: logger) { tick in
                 ProcessMemory.releaseFreeMemory()
                 let first = reported.withLock {
                     $0.insert(tick.account).inserted && $0.count == live.current.cycles.count
                 }
+                if codeRelease.due(firstRoundDone: first) { ProcessMemory.releaseCodePages() }
                 let pending = await self.report(tick, health: health, allAccountsReported: first)
                 // The cycle's new deliveries, and those a storage fault held back once the
                 // database takes writes again.
