@@ -53,11 +53,12 @@ import Testing
     }
 
     @Test func aHookCutShortByTheStopStaysPendingAndDoesNotUseUpItsAttempts() async throws {
-        let runner = SleepingRunner(seconds: 30)
+        let runner = SleepingRunner(seconds: 120)
         let started = ContinuousClock.now
         let error = try await drainThenStop(runner, grace: .milliseconds(200), stopAfter: .milliseconds(200))
         #expect(error is CancellationError)
-        #expect(ContinuousClock.now - started < .seconds(20))  // not the hook's 30 s
+        // Not the hook's 120 s; wide, since a loaded machine (load 8 on 2 cores) took 22 s.
+        #expect(ContinuousClock.now - started < .seconds(60))
 
         let pending = try store.pendingDeliveries()
         #expect(pending.count == 1)
