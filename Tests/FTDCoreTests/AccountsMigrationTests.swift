@@ -71,7 +71,11 @@ struct AccountsMigrationTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let queue = try DatabaseQueue(path: path)
         let applied = try queue.read { db in try AppDatabase.migrator.appliedIdentifiers(db) }
-        #expect(applied == StoreSample.migrations.subtracting(["v8-accounts", "v9-estimates", "v10-alerts"]))
+        #expect(
+            applied
+                == StoreSample.migrations.subtracting([
+                    "v8-accounts", "v9-estimates", "v10-alerts", "v11-loss-scans",
+                ]))
         let accountColumns = try queue.read { db in
             try Self.tables.filter { table in try db.columns(in: table).contains { $0.name == "account" } }
         }

@@ -12,6 +12,9 @@ public struct AlertFacts: Sendable, Equatable {
     /// Its loss steps, ascending by step. nil when the store did not read them (no new
     /// step this cycle): the loss kinds are then not judged.
     public var steps: [AlertStep]?
+    /// Where an earlier judging stopped (`AlertJudgement.scans`): `steps` then need hold
+    /// only the steps above its `lastStep`. nil: `steps` is the whole curve.
+    public var scans: LossScans?
     /// A job already active at the baseline is judged only on what happened after it: a
     /// loss finding needs a step above this one. nil: every step counts.
     public var judgedFromStep: Int?
@@ -76,11 +79,28 @@ public struct AlertFinding: Sendable, Equatable {
     }
 }
 
+/// What one judging found, and where the loss rules stopped: the next judging of the job
+/// goes on from `scans` with the steps that came since.
+public struct AlertJudgement: Sendable, Equatable {
+    public var findings: [AlertFinding]
+    /// nil when no step was judged (`AlertFacts.steps` was nil).
+    public var scans: LossScans?
+}
+
 /// Judges a job's stored facts against the thresholds at `now` (SPEC section 10): a pure
 /// function, so the same facts always give the same findings.
 public enum AlertJudge {
     /// The kinds that fire now and have not fired before, in `AlertKind.allCases` order.
     public static func judge(_ facts: AlertFacts, now: Int64, thresholds: AlertThresholds) -> [AlertFinding] {
-        findings(facts, now: now, thresholds: thresholds)  // the rules: AlertJudge+Rules.swift
+        judgement(facts, now: now, thresholds: thresholds).findings
+    }
+
+    /// The findings, and the loss rules' state to go on from (the rules:
+    /// AlertJudge+Rules.swift). Judging a curve in parts, each from the scans the part
+    /// before returned, finds what judging it whole finds.
+    public static func judgement(_ facts: AlertFacts, now: Int64, thresholds: AlertThresholds)
+        -> AlertJudgement
+    {
+        judgement(of: facts, now: now, thresholds: thresholds)
     }
 }

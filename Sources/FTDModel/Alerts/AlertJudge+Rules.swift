@@ -26,8 +26,9 @@ extension AlertJudge {
     /// The longest checkpoint name a detail quotes, in characters.
     static let checkpointNameLimit = 200
 
-    static func findings(_ facts: AlertFacts, now: Int64, thresholds: AlertThresholds) -> [AlertFinding] {
-        AlertKind.allCases.compactMap { kind in
+    static func judgement(of facts: AlertFacts, now: Int64, thresholds: AlertThresholds) -> AlertJudgement {
+        let loss = facts.steps.map { lossFindings($0, facts, thresholds: thresholds) }
+        let findings: [AlertFinding] = AlertKind.allCases.compactMap { kind in
             guard !facts.fired.contains(kind) else { return nil }
             let detail: String?
             switch kind {
@@ -36,18 +37,44 @@ extension AlertJudge {
             case .stalled:
                 detail = stalledDetail(facts, now: now, after: thresholds.stalledAfter)
             case .lossDiverged:
-                detail = facts.steps.flatMap {
-                    divergedDetail($0, judgedFromStep: facts.judgedFromStep, ratio: thresholds.divergeRatio)
-                }
+                detail = loss?.diverged
             case .overfitting:
-                detail = facts.steps.flatMap {
-                    overfittingDetail(
-                        $0, judgedFromStep: facts.judgedFromStep, patience: thresholds.overfitPatience,
-                        checkpoints: facts.checkpoints)
-                }
+                detail = loss?.overfitting
             }
             return detail.map { AlertFinding(kind: kind, detail: $0) }
         }
+        return AlertJudgement(findings: findings, scans: loss?.scans)
+    }
+
+    /// The loss kinds over `steps`, from `facts.scans` when they go on with these
+    /// thresholds (the steps then are those above its last one), else from the start.
+    /// Each rule stops at its first finding, or at once when its kind has fired.
+    private static func lossFindings(_ steps: [AlertStep], _ facts: AlertFacts, thresholds: AlertThresholds)
+        -> (diverged: String?, overfitting: String?, scans: LossScans)
+    {
+        var scans = facts.scans ?? LossScans(judgedFromStep: facts.judgedFromStep, thresholds: thresholds)
+        if !scans.continues(judgedFromStep: facts.judgedFromStep, thresholds: thresholds) {
+            scans = LossScans(judgedFromStep: facts.judgedFromStep, thresholds: thresholds)
+        }
+        var diverged: String?
+        var overfitting: String?
+        let judgesDiverged = thresholds.divergeRatio > 0 && !facts.fired.contains(.lossDiverged)
+        let judgesOverfitting = thresholds.overfitPatience > 0 && !facts.fired.contains(.overfitting)
+        for step in steps where scans.lastStep.map({ step.step > $0 }) ?? true {
+            if judgesDiverged, diverged == nil {
+                diverged = scans.diverged.take(
+                    step, judgedFromStep: facts.judgedFromStep, ratio: thresholds.divergeRatio,
+                    weight: smoothingWeight)
+            }
+            if judgesOverfitting, overfitting == nil {
+                overfitting = scans.overfitting.take(
+                    step, judgedFromStep: facts.judgedFromStep, patience: thresholds.overfitPatience,
+                    checkpoints: facts.checkpoints, marginFloor: overfitMarginFloor,
+                    noiseFactor: overfitNoiseFactor)
+            }
+            scans.lastStep = step.step
+        }
+        return (diverged, overfitting, scans)
     }
 
     // MARK: - Time
@@ -98,31 +125,16 @@ extension AlertJudge {
         _ steps: [AlertStep], judgedFromStep: Int?, ratio: Double, weight: Double = smoothingWeight
     ) -> String? {
         guard ratio > 0 else { return nil }
-        var smoothed: Double?
-        var minimum: (value: Double, step: Int)?
-        var counted = 0
+        var scan = DivergenceScan()
         for step in steps {
-            guard let loss = step.trainLoss else { continue }
-            let judged = judgedFromStep.map { step.step > $0 } ?? true
-            guard loss.isFinite else {
-                if judged { return "train loss is \(nonFiniteName(loss)) at step \(step.step)" }
-                continue
+            if let detail = scan.take(step, judgedFromStep: judgedFromStep, ratio: ratio, weight: weight) {
+                return detail
             }
-            counted += 1
-            let value = smoothed.map { weight * $0 + (1 - weight) * loss } ?? loss
-            smoothed = value
-            if minimum.map({ value < $0.value }) ?? true { minimum = (value, step.step) }
-            guard judged, counted >= warmUpReadings, let minimum, minimum.value > 0,
-                value > ratio * minimum.value
-            else { continue }
-            return "smoothed train loss \(number(value)) at step \(step.step) is "
-                + "\(multiple(value / minimum.value))× its minimum \(number(minimum.value)) "
-                + "(step \(minimum.step))"
         }
         return nil
     }
 
-    private static func nonFiniteName(_ loss: Double) -> String {
+    static func nonFiniteName(_ loss: Double) -> String {
         loss.isNaN ? "NaN" : loss > 0 ? "infinite (+inf)" : "infinite (-inf)"
     }
 
@@ -164,49 +176,14 @@ extension AlertJudge {
         marginFloor: Double = overfitMarginFloor, noiseFactor: Double = overfitNoiseFactor
     ) -> String? {
         guard patience > 0 else { return nil }
-        var train: Double?
-        var smoothed: Double?
-        var readings = 0
-        var lastTwo: (older: Double, last: Double)?
-        var previous: Double?
-        var noiseSum = 0.0
-        var noiseCount = 0
-        var lowest: (value: Double, step: Int)?
-        var minimum: (value: Double, train: Double?)?
-        var rises = 0
+        var scan = OverfitScan()
         for step in steps {
-            if let loss = step.trainLoss, loss.isFinite {
-                train = train.map { smoothingWeight * $0 + (1 - smoothingWeight) * loss } ?? loss
+            if let detail = scan.take(
+                step, judgedFromStep: judgedFromStep, patience: patience, checkpoints: checkpoints,
+                marginFloor: marginFloor, noiseFactor: noiseFactor)
+            {
+                return detail
             }
-            guard let reading = step.validLoss, reading.isFinite, reading > 0 else { continue }
-            readings += 1
-            if let lastTwo {
-                noiseSum += abs(lastTwo.last - (lastTwo.older + reading) / 2) / lastTwo.last
-                noiseCount += 1
-            }
-            lastTwo = previous.map { ($0, reading) }
-            previous = reading
-            if lowest.map({ reading < $0.value }) ?? true { lowest = (reading, step.step) }
-            let before = smoothed
-            let weight = min(smoothingWeight, 1 - 1 / Double(readings))
-            let value = before.map { weight * $0 + (1 - weight) * reading } ?? reading
-            smoothed = value
-            rises = before.map { value > $0 } == true ? rises + 1 : 0
-            guard readings >= warmUpReadings else { continue }
-            guard let currentMinimum = minimum, value >= currentMinimum.value else {
-                minimum = (value, train)
-                rises = 0
-                continue
-            }
-            let noise = noiseCount > 0 ? noiseSum / Double(noiseCount) : 0
-            guard rises >= patience, judgedFromStep.map({ step.step > $0 }) ?? true,
-                value > currentMinimum.value * (1 + max(marginFloor, noiseFactor * noise)),
-                let trainNow = train, let trainThen = currentMinimum.train, trainNow < trainThen,
-                let lowest
-            else { continue }
-            return "validation loss rose \(rises) times in a row above its minimum \(number(lowest.value)) "
-                + "at step \(lowest.step) (smoothed \(number(value)) at step \(step.step)) "
-                + "while train loss fell; nearest checkpoint: \(nearestCheckpoint(to: lowest.step, in: checkpoints))"
         }
         return nil
     }

@@ -53,13 +53,15 @@ extension AppDatabase {
             let job = JobKey(account: account, id: jobID)
             guard
                 var facts = try alertFacts(
-                    job, readingSteps: judgesLoss && withNewSteps.contains(jobID), db)
+                    job, readingSteps: judgesLoss && withNewSteps.contains(jobID), thresholds: thresholds, db)
             else { continue }
             if facts.fired.count == AlertKind.allCases.count { continue }
             if facts.steps != nil, facts.fired.isSuperset(of: [.lossDiverged, .overfitting]) {
                 facts.steps = nil
             }
-            let findings = AlertJudge.judge(facts, now: now, thresholds: thresholds)
+            let judgement = AlertJudge.judgement(facts, now: now, thresholds: thresholds)
+            if let scans = judgement.scans { try save(scans, job, db) }
+            let findings = judgement.findings
             guard !findings.isEmpty else { continue }
             let latestStep = try Int.fetchOne(
                 db, sql: "SELECT MAX(step) FROM steps WHERE account = ? AND job_id = ?",
@@ -83,7 +85,12 @@ extension AppDatabase {
     }
 
     /// What the judge needs of one job; nil when the job is not stored.
-    static func alertFacts(_ job: JobKey, readingSteps: Bool, _ db: Database) throws -> AlertFacts? {
+    /// - Parameter thresholds: when given with `readingSteps`, the steps read are only
+    ///   those above where the job's stored `LossScans` stopped, if they go on with these
+    ///   thresholds; else (or nil) the whole curve.
+    static func alertFacts(
+        _ job: JobKey, readingSteps: Bool, thresholds: AlertThresholds? = nil, _ db: Database
+    ) throws -> AlertFacts? {
         let arguments: StatementArguments = [job.account, job.id]
         guard
             let row = try Row.fetchOne(
@@ -119,7 +126,12 @@ extension AppDatabase {
                 db, sql: "SELECT kind FROM alerts WHERE account = ? AND job_id = ?", arguments: arguments
             ).compactMap(AlertKind.init(rawValue:)))
         if readingSteps {
-            facts.steps = try alertSteps(job, db)
+            if let thresholds, let scans = try lossScans(job, db),
+                scans.continues(judgedFromStep: facts.judgedFromStep, thresholds: thresholds)
+            {
+                facts.scans = scans
+            }
+            facts.steps = try alertSteps(job, after: facts.scans?.lastStep, db)
             facts.checkpoints = try Row.fetchAll(
                 db,
                 sql: """
@@ -133,13 +145,13 @@ extension AppDatabase {
 
     /// A job's train and validation losses, ascending, with non-finite ones restored. The
     /// validation loss is `valid_loss`, else the step's `full_valid_loss`.
-    static func alertSteps(_ job: JobKey, _ db: Database) throws -> [AlertStep] {
+    static func alertSteps(_ job: JobKey, after: Int? = nil, _ db: Database) throws -> [AlertStep] {
         let rows = try Row.fetchCursor(
             db,
             sql: """
                 SELECT step, train_loss, valid_loss, full_valid_loss, non_finite FROM steps
-                WHERE account = ? AND job_id = ? ORDER BY step
-                """, arguments: [job.account, job.id])
+                WHERE account = ? AND job_id = ? AND step > ? ORDER BY step
+                """, arguments: [job.account, job.id, after ?? Int.min])
         var steps: [AlertStep] = []
         while let row = try rows.next() {
             var loss = LossStep(
@@ -151,6 +163,54 @@ extension AppDatabase {
                     validLoss: loss.validLoss ?? loss.fullValidLoss))
         }
         return steps
+    }
+
+    // MARK: Where the loss rules stopped
+
+    /// The scans are JSON; a sum of the noise may be infinite, which JSON cannot spell.
+    private static let scanStrategy = (positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+
+    /// The job's stored scans; nil when none, or when they cannot be read (then the
+    /// whole curve is judged again, and they are written anew).
+    static func lossScans(_ job: JobKey, _ db: Database) throws -> LossScans? {
+        guard
+            let text = try String.fetchOne(
+                db, sql: "SELECT state FROM loss_scans WHERE account = ? AND job_id = ?",
+                arguments: [job.account, job.id])
+        else { return nil }
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: scanStrategy.positiveInfinity, negativeInfinity: scanStrategy.negativeInfinity,
+            nan: scanStrategy.nan)
+        return try? decoder.decode(LossScans.self, from: Data(text.utf8))
+    }
+
+    static func save(_ scans: LossScans, _ job: JobKey, _ db: Database) throws {
+        guard let lastStep = scans.lastStep else { return }
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: scanStrategy.positiveInfinity, negativeInfinity: scanStrategy.negativeInfinity,
+            nan: scanStrategy.nan)
+        let state = String(decoding: try encoder.encode(scans), as: UTF8.self)
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO loss_scans (account, job_id, last_step, state) VALUES (?, ?, ?, ?)
+                ON CONFLICT (account, job_id) DO UPDATE SET last_step = excluded.last_step, state = excluded.state
+                """
+        ).execute(arguments: [job.account, job.id, lastStep, state])
+    }
+
+    /// A step stored at or below where a job's scans stopped (a late event, another
+    /// process's sync) changes a curve they already judged: they are dropped, and the next
+    /// judging reads the whole curve again.
+    static func forgetLossScans(below steps: [LossStep], account: String, _ db: Database) throws {
+        var lowest: [String: Int] = [:]
+        for step in steps { lowest[step.jobID] = min(lowest[step.jobID] ?? .max, step.step) }
+        for (jobID, step) in lowest {
+            try db.cachedStatement(
+                sql: "DELETE FROM loss_scans WHERE account = ? AND job_id = ? AND last_step >= ?"
+            ).execute(arguments: [account, jobID, step])
+        }
     }
 
     /// Stores an alert once per (job, kind); nil when that kind had already fired.

@@ -85,4 +85,20 @@ extension AppDatabase {
                 WHERE jobs.status NOT IN ('succeeded', 'failed', 'cancelled') OR NOT jobs.final_sync_done
                 """)
     }
+
+    /// Migration `v11-loss-scans` (issue 17): where the loss rules stopped for each job
+    /// (`LossScans` as JSON, and its last step), so that a cycle judges only the steps it
+    /// brought. Empty at the upgrade: each job's next judging reads its curve once.
+    static func createLossScansTable(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE loss_scans (
+                    account TEXT NOT NULL,
+                    job_id TEXT NOT NULL,
+                    last_step INTEGER NOT NULL,
+                    state TEXT NOT NULL,
+                    PRIMARY KEY (account, job_id)
+                ) WITHOUT ROWID
+                """)
+    }
 }

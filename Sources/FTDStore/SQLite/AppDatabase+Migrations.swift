@@ -169,6 +169,7 @@ extension AppDatabase {
         migrator.registerMigration("v8-accounts", migrate: Self.migrateToAccounts)
         migrator.registerMigration("v9-estimates", migrate: Self.createEstimatesTable)
         migrator.registerMigration("v10-alerts", migrate: Self.migrateToAlerts)
+        migrator.registerMigration("v11-loss-scans", migrate: Self.createLossScansTable)
         return migrator
     }
 }

@@ -122,6 +122,7 @@ extension AppDatabase {
             for step in cycle.steps where try storesChildren(step.jobID, "steps") {
                 try Self.merge(StepRecord(step, account: account), db)
             }
+            try Self.forgetLossScans(below: cycle.steps, account: account, db)
             for checkpoint in cycle.checkpoints
             where try storesChildren(checkpoint.jobID, "checkpoints") {
                 try CheckpointRecord(checkpoint, account: account).insert(db, onConflict: .ignore)
