@@ -205,29 +205,40 @@ extension AppDatabase {
         return steps
     }
 
-    /// One query for all summaries, reading only the columns a summary shows (by
-    /// position: a listing can hold 10,000 jobs).
+    /// One query for all summaries, reading only the columns a summary shows, straight
+    /// from SQLite's columns: a listing can hold 10,000 jobs, and decoding each row through
+    /// GRDB's `Row` took as long as the query. Each column reads as GRDB would read it
+    /// (`String(cString:)` of the text, nil for NULL).
     static func summaries(
         _ db: Database, where filter: (sql: String, arguments: [String])?, limit: Int?, offset: Int = 0
     ) throws -> [JobSummary] {
         var arguments = StatementArguments(filter?.arguments ?? []) + [limit.map { max($0, 0) } ?? -1]
         if offset > 0 { arguments += [offset] }
-        let rows = try Row.fetchCursor(
-            db,
-            sql: summarySQL(filter: filter?.sql) + (offset > 0 ? " OFFSET ?" : ""),
-            arguments: arguments)
+        let statement = try db.makeStatement(
+            sql: summarySQL(filter: filter?.sql) + (offset > 0 ? " OFFSET ?" : ""))
+        statement.arguments = arguments
+        let sqlite = statement.sqliteStatement
+        func isNull(_ column: CInt) -> Bool { sqlite3_column_type(sqlite, column) == SQLITE_NULL }
+        func text(_ column: CInt) -> String? {
+            isNull(column) ? nil : String(cString: sqlite3_column_text(sqlite, column))
+        }
+        func integer(_ column: CInt) -> Int64? { isNull(column) ? nil : sqlite3_column_int64(sqlite, column) }
         var summaries: [JobSummary] = []
-        while let row = try rows.next() {
-            let (code, message, param): (String?, String?, String?) = (row[8], row[9], row[10])
+        if let limit { summaries.reserveCapacity(min(max(limit, 0), 10_000)) }
+        // The cursor steps the statement; its columns are read in place.
+        let rows = try Row.fetchCursor(statement)
+        while try rows.next() != nil {
+            let (code, message, param) = (text(8), text(9), text(10))
             let error =
                 code == nil && message == nil && param == nil
                 ? nil : JobError(code: code, message: message, param: param)
             summaries.append(
                 JobSummary(
-                    account: row[0], id: row[1], status: row[2], model: row[3], fineTunedModel: row[4],
-                    createdAt: row[5], finishedAt: row[6], trainedTokens: row[7], error: error,
-                    steps: row[11],
-                    lastTrainLoss: row[12], estimatedTrainedTokens: row[13]))
+                    account: text(0) ?? "", id: text(1) ?? "", status: text(2) ?? "", model: text(3),
+                    fineTunedModel: text(4), createdAt: integer(5), finishedAt: integer(6),
+                    trainedTokens: integer(7), error: error, steps: Int(integer(11) ?? 0),
+                    lastTrainLoss: isNull(12) ? nil : sqlite3_column_double(sqlite, 12),
+                    estimatedTrainedTokens: integer(13)))
         }
         return summaries
     }

@@ -64,12 +64,14 @@ struct History: AsyncParsableCommand {
             if summaries.isEmpty, let account {
                 try await Self.checkKnown(account: account, configuration: configuration, store: store)
             }
-            Terminal.write(
-                json
-                    ? HistoryJSON.summaries(summaries, prices: prices).rendered() + "\n"
-                    : JobTableView.render(
+            if json {
+                Terminal.write(HistoryJSON.summaries(summaries, prices: prices).rendered() + "\n")
+            } else {
+                Terminal.write(
+                    JobTableView.renderBytes(
                         summaries, options: options, statusFilter: status, accountFilter: account,
                         accounts: severalAccounts))
+            }
         }
     }
 
