@@ -224,7 +224,18 @@ extension AppDatabase {
         }
         func integer(_ column: CInt) -> Int64? { isNull(column) ? nil : sqlite3_column_int64(sqlite, column) }
         var summaries: [JobSummary] = []
-        if let limit { summaries.reserveCapacity(min(max(limit, 0), 10_000)) }
+        if let limit, limit <= 1000 {
+            summaries.reserveCapacity(max(limit, 0))
+        } else {
+            // A whole listing is counted first (an index, not the rows), so that the array
+            // is allocated once: growing it by doubling copied and faulted in megabytes
+            // for 10,000 jobs.
+            let count =
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM jobs" + (filter.map { " WHERE " + $0.sql } ?? ""),
+                    arguments: StatementArguments(filter?.arguments ?? [])) ?? 0
+            summaries.reserveCapacity(min(max(count - offset, 0), limit ?? .max))
+        }
         // The cursor steps the statement; its columns are read in place.
         let rows = try Row.fetchCursor(statement)
         while try rows.next() != nil {

@@ -40,7 +40,7 @@ public enum JobTableView {
         // Every cell's text is formatted once into one arena of bytes, then copied into the
         // output with its padding: 10,000 jobs make 20,000 lines, and building them as
         // strings was most of ftd history's time.
-        var arena = TextBuffer(capacity: jobs.count * 96)
+        var arena = TextBuffer(capacity: jobs.count * 160)
         var rows: [Cells] = []
         rows.reserveCapacity(jobs.count)
         for job in jobs {
@@ -58,7 +58,7 @@ public enum JobTableView {
         var out = TextBuffer(capacity: (rows.count + 2) * 2 * (min(options.width, 240) + 1))
 
         if let layout = widths.singleLine(fitting: options.width) {
-            if layout.fineTuned < header.fineTuned.width { header.fineTuned = arena.cell("FINE-TUNED") }
+            if layout.fineTuned < Int(header.fineTuned.width) { header.fineTuned = arena.cell("FINE-TUNED") }
             header.appendLine(to: &out, from: arena, layout, status: nil, color: false)
             for (row, job) in zip(rows, jobs) {
                 row.appendLine(to: &out, from: arena, layout, status: job.status, color: options.color)
@@ -85,10 +85,11 @@ public enum JobTableView {
 
     /// Where a cell's text is in the arena of a table, and how wide it is (characters,
     /// as `TerminalText.width` counts them).
+    /// 32-bit: 10,000 rows of ten cells each stay small.
     struct Cell {
-        var start: Int
-        var count: Int
-        var width: Int
+        var start: Int32
+        var count: Int32
+        var width: Int32
     }
 
     /// Text as UTF-8 bytes, with the padding the table's columns need.
@@ -105,43 +106,48 @@ public enum JobTableView {
             if count > 0 { bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: count)) }
         }
 
+        private func cell(from start: Int, width: Int) -> Cell {
+            Cell(start: Int32(start), count: Int32(bytes.count - start), width: Int32(width))
+        }
+
         /// `text` as a cell of this arena.
         mutating func cell(_ text: String) -> Cell {
             let start = bytes.count
             append(text)
-            return Cell(start: start, count: bytes.count - start, width: TerminalText.width(text))
+            return cell(from: start, width: TerminalText.width(text))
         }
 
         /// The ASCII text `format` appends, as a cell of this arena.
         mutating func cell(formatting format: (inout [UInt8]) -> Void) -> Cell {
             let start = bytes.count
             format(&bytes)
-            return Cell(start: start, count: bytes.count - start, width: bytes.count - start)
+            return cell(from: start, width: bytes.count - start)
+        }
+
+        private static func range(_ cell: Cell) -> Range<Int> {
+            Int(cell.start)..<Int(cell.start + cell.count)
         }
 
         /// The text of a cell of this arena.
-        func text(_ cell: Cell) -> String {
-            String(decoding: bytes[cell.start..<cell.start + cell.count], as: UTF8.self)
-        }
+        func text(_ cell: Cell) -> String { String(decoding: bytes[Self.range(cell)], as: UTF8.self) }
 
-        func isDash(_ cell: Cell) -> Bool { cell.count == 1 && bytes[cell.start] == UInt8(ascii: "-") }
+        func isDash(_ cell: Cell) -> Bool { cell.count == 1 && bytes[Int(cell.start)] == UInt8(ascii: "-") }
 
         /// The bytes of `cell`, a cell of `arena`.
         mutating func append(_ cell: Cell, from arena: TextBuffer) {
             arena.bytes.withUnsafeBufferPointer { all in
-                bytes.append(
-                    contentsOf: UnsafeBufferPointer(rebasing: all[cell.start..<cell.start + cell.count]))
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: all[Self.range(cell)]))
             }
         }
 
         /// `cell` and the spaces that make it `width` characters wide.
         mutating func append(_ cell: Cell, from arena: TextBuffer, padRight width: Int) {
             append(cell, from: arena)
-            spaces(width - cell.width)
+            spaces(width - Int(cell.width))
         }
 
         mutating func append(_ cell: Cell, from arena: TextBuffer, padLeft width: Int) {
-            spaces(width - cell.width)
+            spaces(width - Int(cell.width))
             append(cell, from: arena)
         }
 
@@ -151,7 +157,7 @@ public enum JobTableView {
         mutating func append(_ cell: Cell, from arena: TextBuffer, elidingEndTo width: Int) -> Int {
             guard cell.width > width else {
                 append(cell, from: arena)
-                return cell.width
+                return Int(cell.width)
             }
             let shown = TerminalText.elideEnd(arena.text(cell), width)
             append(shown)
@@ -251,25 +257,25 @@ extension JobTableView {
             if let account {
                 let shown = out.append(account, from: arena, elidingEndTo: w.account)
                 out.spaces(w.account - shown)
-                out.append(gap)
+                out.spaces(gap.count)
             }
             out.append(id, from: arena, padRight: w.id)
-            out.append(gap)
+            out.spaces(gap.count)
             appendStatus(to: &out, from: arena, width: w.status, status: status, color: color)
-            out.append(gap)
+            out.spaces(gap.count)
             let shownModel = out.append(model, from: arena, elidingEndTo: w.model)
             out.spaces(w.model - shownModel)
-            out.append(gap)
+            out.spaces(gap.count)
             out.append(created, from: arena, padRight: w.created)
-            out.append(gap)
+            out.spaces(gap.count)
             out.append(duration, from: arena, padLeft: w.duration)
-            out.append(gap)
+            out.spaces(gap.count)
             out.append(steps, from: arena, padLeft: w.steps)
-            out.append(gap)
+            out.spaces(gap.count)
             out.append(loss, from: arena, padRight: w.loss)
-            out.append(gap)
+            out.spaces(gap.count)
             out.append(cost, from: arena, padLeft: w.cost)
-            out.append(gap)
+            out.spaces(gap.count)
             out.append(fineTuned, from: arena, elidingMiddleTo: w.fineTuned)
             out.endLine(from: start)
         }
@@ -279,15 +285,15 @@ extension JobTableView {
         ) {
             let start = out.count
             out.append(id, from: arena, padRight: w.id)
-            out.append(w.separator)
+            out.spaces(w.separator.count)
             appendStatus(to: &out, from: arena, width: w.status, status: status, color: color)
-            out.append(w.separator)
+            out.spaces(w.separator.count)
             out.append(created, from: arena, padRight: w.created)
-            out.append(w.separator)
+            out.spaces(w.separator.count)
             out.append(duration, from: arena, padLeft: w.duration)
-            out.append(w.separator)
+            out.spaces(w.separator.count)
             out.append(steps, from: arena, padLeft: w.steps)
-            out.append(w.separator)
+            out.spaces(w.separator.count)
             out.append(loss, from: arena)
             out.endLine(from: start)
         }
@@ -303,10 +309,10 @@ extension JobTableView {
             if let account {
                 let shown = out.append(account, from: arena, elidingEndTo: accountWidth)
                 out.spaces(accountWidth - shown)
-                out.append(gap)
+                out.spaces(gap.count)
             }
             out.append(cost, from: arena, padLeft: costWidth)
-            out.append(gap)
+            out.spaces(gap.count)
             let available =
                 width - 2 - (account == nil ? 0 : accountWidth + gap.count) - costWidth - gap.count
             if arena.isDash(fineTuned) {
@@ -315,7 +321,8 @@ extension JobTableView {
             }
             let arrow = " → "
             let arrowWidth = 3
-            let modelWidth = min(model.width, max(minModelWidth, available - arrowWidth - fineTuned.width))
+            let modelWidth = min(
+                Int(model.width), max(minModelWidth, available - arrowWidth - Int(fineTuned.width)))
             let shownModel = out.append(model, from: arena, elidingEndTo: modelWidth)
             let rest = available - shownModel - arrowWidth
             out.append(arrow)
@@ -353,17 +360,17 @@ extension JobTableView {
 
         mutating func widen(toFit row: Cells) {
             if let name = row.account {
-                account = min(max(account, name.width), Self.maxAccountWidth)
+                account = min(max(account, Int(name.width)), Self.maxAccountWidth)
             }
-            id = max(id, row.id.width)
-            status = max(status, row.status.width)
-            model = max(model, row.model.width)
-            created = max(created, row.created.width)
-            duration = max(duration, row.duration.width)
-            steps = max(steps, row.steps.width)
-            loss = max(loss, row.loss.width)
-            cost = max(cost, row.cost.width)
-            fineTuned = max(fineTuned, row.fineTuned.width)
+            id = max(id, Int(row.id.width))
+            status = max(status, Int(row.status.width))
+            model = max(model, Int(row.model.width))
+            created = max(created, Int(row.created.width))
+            duration = max(duration, Int(row.duration.width))
+            steps = max(steps, Int(row.steps.width))
+            loss = max(loss, Int(row.loss.width))
+            cost = max(cost, Int(row.cost.width))
+            fineTuned = max(fineTuned, Int(row.fineTuned.width))
         }
 
         /// Every column on one line, the model columns shrunk if need be, or nil.

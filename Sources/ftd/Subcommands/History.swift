@@ -67,7 +67,7 @@ struct History: AsyncParsableCommand {
             if json {
                 Terminal.write(HistoryJSON.summaries(summaries, prices: prices).rendered() + "\n")
             } else {
-                Terminal.write(
+                try Terminal.write(
                     JobTableView.renderBytes(
                         summaries, options: options, statusFilter: status, accountFilter: account,
                         accounts: severalAccounts))
