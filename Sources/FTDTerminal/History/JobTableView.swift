@@ -110,6 +110,19 @@ public enum JobTableView {
             Cell(start: Int32(start), count: Int32(bytes.count - start), width: Int32(width))
         }
 
+        /// `text` as `TerminalSanitizer.clean` makes it safe to print, as a cell of this
+        /// arena: printable ASCII, the usual, is copied as it is in one pass.
+        mutating func cleanCell(_ text: String) -> Cell {
+            let start = bytes.count
+            let plain: Bool? = text.utf8.withContiguousStorageIfAvailable { source in
+                guard source.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return false }
+                bytes.append(contentsOf: source)
+                return true
+            }
+            if plain == true { return cell(from: start, width: bytes.count - start) }
+            return cell(TerminalSanitizer.clean(text))
+        }
+
         /// `text` as a cell of this arena.
         mutating func cell(_ text: String) -> Cell {
             let start = bytes.count
@@ -152,23 +165,44 @@ public enum JobTableView {
         }
 
         /// `cell` cut to `width` as `TerminalText.elideEnd` cuts it; returns the width
-        /// appended.
+        /// appended. ASCII (one byte a character, as a cell's width says) is cut in place.
         @discardableResult
         mutating func append(_ cell: Cell, from arena: TextBuffer, elidingEndTo width: Int) -> Int {
             guard cell.width > width else {
                 append(cell, from: arena)
                 return Int(cell.width)
             }
-            let shown = TerminalText.elideEnd(arena.text(cell), width)
-            append(shown)
-            return TerminalText.width(shown)
+            guard cell.width == cell.count else {
+                let shown = TerminalText.elideEnd(arena.text(cell), width)
+                append(shown)
+                return TerminalText.width(shown)
+            }
+            guard width > 1 else {
+                append(Cell(start: cell.start, count: Int32(max(width, 0)), width: 0), from: arena)
+                return max(width, 0)
+            }
+            append(Cell(start: cell.start, count: Int32(width - 1), width: 0), from: arena)
+            appendEllipsis()
+            return width
         }
 
         /// `cell` cut to `width` as `TerminalText.elideMiddle` cuts it.
         mutating func append(_ cell: Cell, from arena: TextBuffer, elidingMiddleTo width: Int) {
             guard cell.width > width else { return append(cell, from: arena) }
-            append(TerminalText.elideMiddle(arena.text(cell), width))
+            guard cell.width == cell.count else {
+                return append(TerminalText.elideMiddle(arena.text(cell), width))
+            }
+            guard width > 2 else {
+                return append(Cell(start: cell.start, count: Int32(max(width, 0)), width: 0), from: arena)
+            }
+            let tail = Int32((width - 1) / 2)
+            append(Cell(start: cell.start, count: Int32(width - 1) - tail, width: 0), from: arena)
+            appendEllipsis()
+            append(Cell(start: cell.start + cell.count - tail, count: tail, width: 0), from: arena)
         }
+
+        /// `…` in UTF-8.
+        private mutating func appendEllipsis() { bytes.append(contentsOf: [0xE2, 0x80, 0xA6] as [UInt8]) }
 
         /// Ends the line begun at byte `start`: padding after the last column is noise in
         /// a terminal and in tests.
@@ -210,7 +244,7 @@ public enum JobTableView {
             }
         }
         // API text, made safe before it is measured and elided.
-        func clean(_ text: String?) -> Cell { arena.cell(text.map { TerminalSanitizer.clean($0) } ?? "-") }
+        func clean(_ text: String?) -> Cell { text.map { arena.cleanCell($0) } ?? arena.cell("-") }
         func dash(_ out: inout [UInt8]) { out.append(UInt8(ascii: "-")) }
         return Cells(
             account: account ? clean(job.account) : nil, id: clean(job.id), status: clean(job.status),
