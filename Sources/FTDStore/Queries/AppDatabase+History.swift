@@ -111,6 +111,26 @@ extension AppDatabase {
     public func jobDetail(
         job: JobKey, latestEvents: Int? = nil, skippingMetricsEvents: Bool = false, readingSteps: Bool = true
     ) throws -> JobDetail {
+        try jobDetail(
+            job: job, latestEvents: latestEvents, skippingMetricsEvents: skippingMetricsEvents,
+            steps: readingSteps ? .all : .none)
+    }
+
+    /// How `jobDetail` reads a job's steps.
+    public enum StepReading: Sendable {
+        /// None: `steps` is empty.
+        case none
+        /// Every step whole, in `steps`.
+        case all
+        /// Only what a chart draws, in `curve` (`steps` is empty).
+        case curve
+    }
+
+    /// `jobDetail(job:latestEvents:skippingMetricsEvents:readingSteps:)`, with the steps
+    /// read as `steps` says.
+    public func jobDetail(
+        job: JobKey, latestEvents: Int? = nil, skippingMetricsEvents: Bool = false, steps reading: StepReading
+    ) throws -> JobDetail {
         try writer.read { db in
             let key: StatementArguments = [job.account, job.id]
             guard
@@ -123,7 +143,7 @@ extension AppDatabase {
             let transitions = try TransitionRecord.fetchAll(
                 db, sql: "SELECT * FROM transitions WHERE account = ? AND job_id = ? ORDER BY id",
                 arguments: key)
-            let steps = readingSteps ? try Self.steps(job: job, expected: summary.steps, db) : []
+            let steps = reading == .all ? try Self.steps(job: job, expected: summary.steps, db) : []
             let checkpoints = try CheckpointRecord.fetchAll(
                 db,
                 sql: """
@@ -156,6 +176,7 @@ extension AppDatabase {
                 checkpoints: checkpoints.map(\.checkpoint), events: events.map(\.event),
                 hookRuns: try Self.hookRunViews(job: job, db))
             detail.eventCount = eventCount
+            if reading == .curve { detail.curve = try Self.curve(job: job, expected: summary.steps, db) }
             detail.alerts = try Self.alerts(
                 db, where: "account = ? AND job_id = ?", [job.account, job.id], limit: nil)
             return detail
@@ -203,6 +224,35 @@ extension AppDatabase {
             steps.append(step)
         }
         return steps
+    }
+
+    /// A job's loss curve: the four columns a chart draws, by step, read in place.
+    private static func curve(job: JobKey, expected: Int, _ db: Database) throws -> LossCurve {
+        let statement = try db.makeStatement(
+            sql: """
+                SELECT step, total_steps, train_loss, valid_loss, non_finite
+                FROM steps WHERE account = ? AND job_id = ? ORDER BY step
+                """)
+        statement.arguments = [job.account, job.id]
+        let sqlite = statement.sqliteStatement
+        func isNull(_ column: CInt) -> Bool { sqlite3_column_type(sqlite, column) == SQLITE_NULL }
+        func real(_ column: CInt) -> Double? { isNull(column) ? nil : sqlite3_column_double(sqlite, column) }
+        var curve = LossCurve()
+        curve.reserveCapacity(expected)
+        let rows = try Row.fetchCursor(statement)
+        while try rows.next() != nil {
+            let step = Int(sqlite3_column_int64(sqlite, 0))
+            let totalSteps = isNull(1) ? nil : Int(sqlite3_column_int64(sqlite, 1))
+            var (train, valid) = (real(2), real(3))
+            // Rare: a loss the API sent as `nan` or `inf` (`NonFiniteLosses`).
+            if !isNull(4) {
+                var whole = LossStep(jobID: job.id, step: step, trainLoss: train, validLoss: valid)
+                NonFiniteLosses.restore(String(cString: sqlite3_column_text(sqlite, 4)), into: &whole)
+                (train, valid) = (whole.trainLoss, whole.validLoss)
+            }
+            curve.append(step: step, totalSteps: totalSteps, trainLoss: train, validLoss: valid)
+        }
+        return curve
     }
 
     /// One query for all summaries, reading only the columns a summary shows, straight
