@@ -43,9 +43,11 @@ public enum JobTableView {
         var arena = TextBuffer(capacity: jobs.count * 160)
         var rows: [Cells] = []
         rows.reserveCapacity(jobs.count)
-        for job in jobs {
+        for index in jobs.indices {
             rows.append(
-                cells(for: job, now: options.now, prices: options.prices, account: accounts, in: &arena))
+                cells(
+                    for: jobs[index], now: options.now, prices: options.prices, account: accounts, in: &arena)
+            )
         }
         var header = Cells(
             account: accounts ? arena.cell("ACCOUNT") : nil, id: arena.cell("JOB ID"),
@@ -60,8 +62,10 @@ public enum JobTableView {
         if let layout = widths.singleLine(fitting: options.width) {
             if layout.fineTuned < Int(header.fineTuned.width) { header.fineTuned = arena.cell("FINE-TUNED") }
             header.appendLine(to: &out, from: arena, layout, status: nil, color: false)
-            for (row, job) in zip(rows, jobs) {
-                row.appendLine(to: &out, from: arena, layout, status: job.status, color: options.color)
+            // By index: a whole `JobSummary` copied per row retains and releases its strings.
+            for index in rows.indices {
+                rows[index].appendLine(
+                    to: &out, from: arena, layout, status: jobs[index].status, color: options.color)
             }
             return out.bytes
         }
@@ -74,8 +78,10 @@ public enum JobTableView {
         out.append(header.cost, from: arena, padRight: layout.cost + gap.count)
         out.append("MODEL → FINE-TUNED MODEL")
         out.endLine(from: 0)
-        for (row, job) in zip(rows, jobs) {
-            row.appendFirstLine(to: &out, from: arena, layout, status: job.status, color: options.color)
+        for index in rows.indices {
+            let row = rows[index]
+            row.appendFirstLine(
+                to: &out, from: arena, layout, status: jobs[index].status, color: options.color)
             row.appendSecondLine(
                 to: &out, from: arena, width: options.width, accountWidth: layout.account,
                 costWidth: layout.cost)
