@@ -125,6 +125,31 @@ struct HistoryQueryTests {
                 .contains("Last 5 of 12 events"))
     }
 
+    /// `ftd history JOB` reads the steps as a chart draws them (`curve`): the view is the
+    /// one drawn from every step, non-finite losses and validation losses included.
+    @Test func theDetailsCurveDrawsAsItsSteps() throws {
+        var steps = (1...300).map { step in
+            LossStep(
+                jobID: "ftjob-a", step: step, totalSteps: 300, trainLoss: 2 / Double(step),
+                validLoss: step % 50 == 0 ? 3 / Double(step) : nil)
+        }
+        steps[10].trainLoss = .nan
+        steps[20].validLoss = .infinity
+        steps[30].trainLoss = nil
+        let database = try Self.database(with: [S.job("ftjob-a", "running")], steps: steps)
+        let key = JobKey(account: DefaultAccount.name, id: "ftjob-a")
+        let whole = try database.jobDetail(job: key, latestEvents: 8, steps: .all)
+        let curve = try database.jobDetail(job: key, latestEvents: 8, steps: .curve)
+        #expect(curve.steps.isEmpty && whole.curve == nil)
+        #expect(curve.curve?.count == 300 && curve.curve?.final?.totalSteps == 300)
+        for width in [40, 80, 200] {
+            let options = HistoryRenderOptions(width: width, now: 200)
+            #expect(
+                JobDetailView.render(curve, options: options) == JobDetailView.render(whole, options: options)
+            )
+        }
+    }
+
     @Test func anUnknownJobHasNoDetail() throws {
         let database = try AppDatabase.inMemory()
         #expect(throws: StoreError.unknownJob(input: "ftjob-nope")) {

@@ -111,6 +111,26 @@ extension AppDatabase {
     public func jobDetail(
         job: JobKey, latestEvents: Int? = nil, skippingMetricsEvents: Bool = false, readingSteps: Bool = true
     ) throws -> JobDetail {
+        try jobDetail(
+            job: job, latestEvents: latestEvents, skippingMetricsEvents: skippingMetricsEvents,
+            steps: readingSteps ? .all : .none)
+    }
+
+    /// How `jobDetail` reads a job's steps.
+    public enum StepReading: Sendable {
+        /// None: `steps` is empty.
+        case none
+        /// Every step whole, in `steps`.
+        case all
+        /// Only what a chart draws, in `curve` (`steps` is empty).
+        case curve
+    }
+
+    /// `jobDetail(job:latestEvents:skippingMetricsEvents:readingSteps:)`, with the steps
+    /// read as `steps` says.
+    public func jobDetail(
+        job: JobKey, latestEvents: Int? = nil, skippingMetricsEvents: Bool = false, steps reading: StepReading
+    ) throws -> JobDetail {
         try writer.read { db in
             let key: StatementArguments = [job.account, job.id]
             guard
@@ -123,7 +143,7 @@ extension AppDatabase {
             let transitions = try TransitionRecord.fetchAll(
                 db, sql: "SELECT * FROM transitions WHERE account = ? AND job_id = ? ORDER BY id",
                 arguments: key)
-            let steps = readingSteps ? try Self.steps(job: job, expected: summary.steps, db) : []
+            let steps = reading == .all ? try Self.steps(job: job, expected: summary.steps, db) : []
             let checkpoints = try CheckpointRecord.fetchAll(
                 db,
                 sql: """
@@ -156,6 +176,7 @@ extension AppDatabase {
                 checkpoints: checkpoints.map(\.checkpoint), events: events.map(\.event),
                 hookRuns: try Self.hookRunViews(job: job, db))
             detail.eventCount = eventCount
+            if reading == .curve { detail.curve = try Self.curve(job: job, expected: summary.steps, db) }
             detail.alerts = try Self.alerts(
                 db, where: "account = ? AND job_id = ?", [job.account, job.id], limit: nil)
             return detail
@@ -205,29 +226,80 @@ extension AppDatabase {
         return steps
     }
 
-    /// One query for all summaries, reading only the columns a summary shows (by
-    /// position: a listing can hold 10,000 jobs).
+    /// A job's loss curve: the four columns a chart draws, by step, read in place.
+    private static func curve(job: JobKey, expected: Int, _ db: Database) throws -> LossCurve {
+        let statement = try db.makeStatement(
+            sql: """
+                SELECT step, total_steps, train_loss, valid_loss, non_finite
+                FROM steps WHERE account = ? AND job_id = ? ORDER BY step
+                """)
+        statement.arguments = [job.account, job.id]
+        let sqlite = statement.sqliteStatement
+        func isNull(_ column: CInt) -> Bool { sqlite3_column_type(sqlite, column) == SQLITE_NULL }
+        func real(_ column: CInt) -> Double? { isNull(column) ? nil : sqlite3_column_double(sqlite, column) }
+        var curve = LossCurve()
+        curve.reserveCapacity(expected)
+        let rows = try Row.fetchCursor(statement)
+        while try rows.next() != nil {
+            let step = Int(sqlite3_column_int64(sqlite, 0))
+            let totalSteps = isNull(1) ? nil : Int(sqlite3_column_int64(sqlite, 1))
+            var (train, valid) = (real(2), real(3))
+            // Rare: a loss the API sent as `nan` or `inf` (`NonFiniteLosses`).
+            if !isNull(4) {
+                var whole = LossStep(jobID: job.id, step: step, trainLoss: train, validLoss: valid)
+                NonFiniteLosses.restore(String(cString: sqlite3_column_text(sqlite, 4)), into: &whole)
+                (train, valid) = (whole.trainLoss, whole.validLoss)
+            }
+            curve.append(step: step, totalSteps: totalSteps, trainLoss: train, validLoss: valid)
+        }
+        return curve
+    }
+
+    /// One query for all summaries, reading only the columns a summary shows, straight
+    /// from SQLite's columns: a listing can hold 10,000 jobs, and decoding each row through
+    /// GRDB's `Row` took as long as the query. Each column reads as GRDB would read it
+    /// (`String(cString:)` of the text, nil for NULL).
     static func summaries(
         _ db: Database, where filter: (sql: String, arguments: [String])?, limit: Int?, offset: Int = 0
     ) throws -> [JobSummary] {
         var arguments = StatementArguments(filter?.arguments ?? []) + [limit.map { max($0, 0) } ?? -1]
         if offset > 0 { arguments += [offset] }
-        let rows = try Row.fetchCursor(
-            db,
-            sql: summarySQL(filter: filter?.sql) + (offset > 0 ? " OFFSET ?" : ""),
-            arguments: arguments)
+        let statement = try db.makeStatement(
+            sql: summarySQL(filter: filter?.sql) + (offset > 0 ? " OFFSET ?" : ""))
+        statement.arguments = arguments
+        let sqlite = statement.sqliteStatement
+        func isNull(_ column: CInt) -> Bool { sqlite3_column_type(sqlite, column) == SQLITE_NULL }
+        func text(_ column: CInt) -> String? {
+            isNull(column) ? nil : String(cString: sqlite3_column_text(sqlite, column))
+        }
+        func integer(_ column: CInt) -> Int64? { isNull(column) ? nil : sqlite3_column_int64(sqlite, column) }
         var summaries: [JobSummary] = []
-        while let row = try rows.next() {
-            let (code, message, param): (String?, String?, String?) = (row[8], row[9], row[10])
+        if let limit, limit <= 1000 {
+            summaries.reserveCapacity(max(limit, 0))
+        } else {
+            // A whole listing is counted first (an index, not the rows), so that the array
+            // is allocated once: growing it by doubling copied and faulted in megabytes
+            // for 10,000 jobs.
+            let count =
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM jobs" + (filter.map { " WHERE " + $0.sql } ?? ""),
+                    arguments: StatementArguments(filter?.arguments ?? [])) ?? 0
+            summaries.reserveCapacity(min(max(count - offset, 0), limit ?? .max))
+        }
+        // The cursor steps the statement; its columns are read in place.
+        let rows = try Row.fetchCursor(statement)
+        while try rows.next() != nil {
+            let (code, message, param) = (text(8), text(9), text(10))
             let error =
                 code == nil && message == nil && param == nil
                 ? nil : JobError(code: code, message: message, param: param)
             summaries.append(
                 JobSummary(
-                    account: row[0], id: row[1], status: row[2], model: row[3], fineTunedModel: row[4],
-                    createdAt: row[5], finishedAt: row[6], trainedTokens: row[7], error: error,
-                    steps: row[11],
-                    lastTrainLoss: row[12], estimatedTrainedTokens: row[13]))
+                    account: text(0) ?? "", id: text(1) ?? "", status: text(2) ?? "", model: text(3),
+                    fineTunedModel: text(4), createdAt: integer(5), finishedAt: integer(6),
+                    trainedTokens: integer(7), error: error, steps: Int(integer(11) ?? 0),
+                    lastTrainLoss: isNull(12) ? nil : sqlite3_column_double(sqlite, 12),
+                    estimatedTrainedTokens: integer(13)))
         }
         return summaries
     }

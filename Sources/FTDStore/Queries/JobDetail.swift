@@ -7,6 +7,9 @@ public struct JobDetail: Sendable, Equatable {
     public var transitions: [Transition]
     /// By step, ascending.
     public var steps: [LossStep]
+    /// The steps as a chart draws them, read instead of `steps` (which is then empty) by
+    /// `ftd history JOB`; nil when the detail has `steps`.
+    public var curve: LossCurve?
     /// By step number, ascending.
     public var checkpoints: [Checkpoint]
     /// In the order they happened; only the newest when the detail was read with

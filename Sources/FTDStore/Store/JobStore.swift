@@ -26,6 +26,9 @@ public protocol HistoryStore: Sendable {
     func jobDetail(job: JobKey, latestEvents: Int?, skippingMetricsEvents: Bool, readingSteps: Bool)
         async throws
         -> JobDetail
+    /// What `ftd history JOB` shows: `jobDetail` with its steps as a chart draws them
+    /// (`curve`; `steps` is empty), and only the newest `latestEvents` events.
+    func jobDetailWithCurve(job: JobKey, latestEvents: Int?) async throws -> JobDetail
     /// A job's loss steps, ascending.
     func steps(job: JobKey) async throws -> [LossStep]
     /// Hook runs, newest first.

@@ -121,6 +121,10 @@ extension SQLiteStore: HistoryStore {
         try await run { try $0.hookRuns(failedOnly: failedOnly, limit: limit) }
     }
 
+    public func jobDetailWithCurve(job: JobKey, latestEvents: Int?) async throws -> JobDetail {
+        try await run { try $0.jobDetail(job: job, latestEvents: latestEvents, steps: .curve) }
+    }
+
     public func jobAccounts() async throws -> [String] {
         try await run { try $0.jobAccounts() }
     }

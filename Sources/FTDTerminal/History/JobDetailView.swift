@@ -23,12 +23,13 @@ public enum JobDetailView {
         if !detail.checkpoints.isEmpty {
             sections.append(["Checkpoints"] + detail.checkpoints.map { checkpointLine($0, width: width) })
         }
-        let chart = LossChart.render(detail.steps, width: width)
+        let curve = detail.curve ?? LossCurve(detail.steps)
+        let chart = LossChart.render(curve, width: width)
         if !chart.isEmpty {
-            let last = detail.steps.last.map { step in
+            let last = curve.final.map { step in
                 step.totalSteps.map { "step \(step.step) of \($0)" } ?? "step \(step.step)"
             }
-            sections.append(["Loss (\(detail.steps.count) steps, up to \(last ?? "-"))"] + chart)
+            sections.append(["Loss (\(curve.count) steps, up to \(last ?? "-"))"] + chart)
         }
         if !detail.hookRuns.isEmpty {
             sections.append(["Hook runs"] + detail.hookRuns.map { hookRunLine($0, width: width) })

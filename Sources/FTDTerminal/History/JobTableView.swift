@@ -22,69 +22,193 @@ public enum JobTableView {
         _ jobs: [JobSummary], options: HistoryRenderOptions, statusFilter: String? = nil,
         accountFilter: String? = nil, accounts: Bool = false
     ) -> String {
+        String(
+            decoding: renderBytes(
+                jobs, options: options, statusFilter: statusFilter, accountFilter: accountFilter,
+                accounts: accounts),
+            as: UTF8.self)
+    }
+
+    /// `render(…)` as UTF-8 bytes, for a caller that writes them out as they are.
+    public static func renderBytes(
+        _ jobs: [JobSummary], options: HistoryRenderOptions, statusFilter: String? = nil,
+        accountFilter: String? = nil, accounts: Bool = false
+    ) -> [UInt8] {
         guard !jobs.isEmpty else {
-            return emptyHint(statusFilter: statusFilter, accountFilter: accountFilter)
+            return Array(emptyHint(statusFilter: statusFilter, accountFilter: accountFilter).utf8)
         }
-        let rows = jobs.map { cells(for: $0, now: options.now, prices: options.prices, account: accounts) }
-        let header = Cells(
-            account: accounts ? "ACCOUNT" : nil, id: "JOB ID", status: "STATUS", model: "MODEL",
-            created: "CREATED", duration: "DURATION", steps: "STEPS", loss: "LOSS", cost: "COST",
-            fineTuned: "FINE-TUNED MODEL")
+        // Every cell's text is formatted once into one arena of bytes, then copied into the
+        // output with its padding: 10,000 jobs make 20,000 lines, and building them as
+        // strings was most of ftd history's time.
+        var arena = TextBuffer(capacity: jobs.count * 160)
+        var rows: [Cells] = []
+        rows.reserveCapacity(jobs.count)
+        for index in jobs.indices {
+            rows.append(
+                cells(
+                    for: jobs[index], now: options.now, prices: options.prices, account: accounts, in: &arena)
+            )
+        }
+        var header = Cells(
+            account: accounts ? arena.cell("ACCOUNT") : nil, id: arena.cell("JOB ID"),
+            status: arena.cell("STATUS"),
+            model: arena.cell("MODEL"), created: arena.cell("CREATED"), duration: arena.cell("DURATION"),
+            steps: arena.cell("STEPS"), loss: arena.cell("LOSS"), cost: arena.cell("COST"),
+            fineTuned: arena.cell("FINE-TUNED MODEL"))
         var widths = Widths(measuring: rows)
         widths.widen(toFit: header)
-        // UTF-8 bytes appended in place, one string at the end: 10,000 jobs make 20,000
-        // lines, and building them as strings was most of ftd history's time.
         var out = TextBuffer(capacity: (rows.count + 2) * 2 * (min(options.width, 240) + 1))
 
         if let layout = widths.singleLine(fitting: options.width) {
-            var header = header
-            if layout.fineTuned < TerminalText.width(header.fineTuned) { header.fineTuned = "FINE-TUNED" }
-            header.appendLine(to: &out, layout, status: nil, color: false)
-            for (row, job) in zip(rows, jobs) {
-                row.appendLine(to: &out, layout, status: job.status, color: options.color)
+            if layout.fineTuned < Int(header.fineTuned.width) { header.fineTuned = arena.cell("FINE-TUNED") }
+            header.appendLine(to: &out, from: arena, layout, status: nil, color: false)
+            // By index: a whole `JobSummary` copied per row retains and releases its strings.
+            for index in rows.indices {
+                rows[index].appendLine(
+                    to: &out, from: arena, layout, status: jobs[index].status, color: options.color)
             }
-            return out.text
+            return out.bytes
         }
         let layout = widths.twoLine(fitting: options.width)
-        header.appendFirstLine(to: &out, layout, status: nil, color: false)
+        header.appendFirstLine(to: &out, from: arena, layout, status: nil, color: false)
         out.append("  ")
-        if let account = header.account { out.append(account, padRight: layout.account + gap.count) }
-        out.append(header.cost, padRight: layout.cost + gap.count)
+        if let account = header.account {
+            out.append(account, from: arena, padRight: layout.account + gap.count)
+        }
+        out.append(header.cost, from: arena, padRight: layout.cost + gap.count)
         out.append("MODEL → FINE-TUNED MODEL")
         out.endLine(from: 0)
-        for (row, job) in zip(rows, jobs) {
-            row.appendFirstLine(to: &out, layout, status: job.status, color: options.color)
+        for index in rows.indices {
+            let row = rows[index]
+            row.appendFirstLine(
+                to: &out, from: arena, layout, status: jobs[index].status, color: options.color)
             row.appendSecondLine(
-                to: &out, width: options.width, accountWidth: layout.account, costWidth: layout.cost)
+                to: &out, from: arena, width: options.width, accountWidth: layout.account,
+                costWidth: layout.cost)
         }
-        return out.text
+        return out.bytes
+    }
+
+    /// Where a cell's text is in the arena of a table, and how wide it is (characters,
+    /// as `TerminalText.width` counts them).
+    /// 32-bit: 10,000 rows of ten cells each stay small.
+    struct Cell {
+        var start: Int32
+        var count: Int32
+        var width: Int32
     }
 
     /// Text as UTF-8 bytes, with the padding the table's columns need.
     struct TextBuffer {
-        private(set) var bytes: [UInt8] = []
+        var bytes: [UInt8] = []
 
         init(capacity: Int) { bytes.reserveCapacity(capacity) }
 
         var count: Int { bytes.count }
-        var text: String { String(decoding: bytes, as: UTF8.self) }
 
-        mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
+        mutating func append(_ text: String) { TerminalText.append(text, to: &bytes) }
 
         mutating func spaces(_ count: Int) {
             if count > 0 { bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: count)) }
         }
 
-        /// `text` and the spaces that make it `width` characters wide.
-        mutating func append(_ text: String, padRight width: Int) {
-            append(text)
-            spaces(width - TerminalText.width(text))
+        private func cell(from start: Int, width: Int) -> Cell {
+            Cell(start: Int32(start), count: Int32(bytes.count - start), width: Int32(width))
         }
 
-        mutating func append(_ text: String, padLeft width: Int) {
-            spaces(width - TerminalText.width(text))
-            append(text)
+        /// `text` as `TerminalSanitizer.clean` makes it safe to print, as a cell of this
+        /// arena: printable ASCII, the usual, is copied as it is in one pass.
+        mutating func cleanCell(_ text: String) -> Cell {
+            let start = bytes.count
+            let plain: Bool? = text.utf8.withContiguousStorageIfAvailable { source in
+                guard source.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return false }
+                bytes.append(contentsOf: source)
+                return true
+            }
+            if plain == true { return cell(from: start, width: bytes.count - start) }
+            return cell(TerminalSanitizer.clean(text))
         }
+
+        /// `text` as a cell of this arena.
+        mutating func cell(_ text: String) -> Cell {
+            let start = bytes.count
+            append(text)
+            return cell(from: start, width: TerminalText.width(text))
+        }
+
+        /// The ASCII text `format` appends, as a cell of this arena.
+        mutating func cell(formatting format: (inout [UInt8]) -> Void) -> Cell {
+            let start = bytes.count
+            format(&bytes)
+            return cell(from: start, width: bytes.count - start)
+        }
+
+        private static func range(_ cell: Cell) -> Range<Int> {
+            Int(cell.start)..<Int(cell.start + cell.count)
+        }
+
+        /// The text of a cell of this arena.
+        func text(_ cell: Cell) -> String { String(decoding: bytes[Self.range(cell)], as: UTF8.self) }
+
+        func isDash(_ cell: Cell) -> Bool { cell.count == 1 && bytes[Int(cell.start)] == UInt8(ascii: "-") }
+
+        /// The bytes of `cell`, a cell of `arena`.
+        mutating func append(_ cell: Cell, from arena: TextBuffer) {
+            arena.bytes.withUnsafeBufferPointer { all in
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: all[Self.range(cell)]))
+            }
+        }
+
+        /// `cell` and the spaces that make it `width` characters wide.
+        mutating func append(_ cell: Cell, from arena: TextBuffer, padRight width: Int) {
+            append(cell, from: arena)
+            spaces(width - Int(cell.width))
+        }
+
+        mutating func append(_ cell: Cell, from arena: TextBuffer, padLeft width: Int) {
+            spaces(width - Int(cell.width))
+            append(cell, from: arena)
+        }
+
+        /// `cell` cut to `width` as `TerminalText.elideEnd` cuts it; returns the width
+        /// appended. ASCII (one byte a character, as a cell's width says) is cut in place.
+        @discardableResult
+        mutating func append(_ cell: Cell, from arena: TextBuffer, elidingEndTo width: Int) -> Int {
+            guard cell.width > width else {
+                append(cell, from: arena)
+                return Int(cell.width)
+            }
+            guard cell.width == cell.count else {
+                let shown = TerminalText.elideEnd(arena.text(cell), width)
+                append(shown)
+                return TerminalText.width(shown)
+            }
+            guard width > 1 else {
+                append(Cell(start: cell.start, count: Int32(max(width, 0)), width: 0), from: arena)
+                return max(width, 0)
+            }
+            append(Cell(start: cell.start, count: Int32(width - 1), width: 0), from: arena)
+            appendEllipsis()
+            return width
+        }
+
+        /// `cell` cut to `width` as `TerminalText.elideMiddle` cuts it.
+        mutating func append(_ cell: Cell, from arena: TextBuffer, elidingMiddleTo width: Int) {
+            guard cell.width > width else { return append(cell, from: arena) }
+            guard cell.width == cell.count else {
+                return append(TerminalText.elideMiddle(arena.text(cell), width))
+            }
+            guard width > 2 else {
+                return append(Cell(start: cell.start, count: Int32(max(width, 0)), width: 0), from: arena)
+            }
+            let tail = Int32((width - 1) / 2)
+            append(Cell(start: cell.start, count: Int32(width - 1) - tail, width: 0), from: arena)
+            appendEllipsis()
+            append(Cell(start: cell.start + cell.count - tail, count: tail, width: 0), from: arena)
+        }
+
+        /// `…` in UTF-8.
+        private mutating func appendEllipsis() { bytes.append(contentsOf: [0xE2, 0x80, 0xA6] as [UInt8]) }
 
         /// Ends the line begun at byte `start`: padding after the last column is noise in
         /// a terminal and in tests.
@@ -113,111 +237,150 @@ public enum JobTableView {
             """
     }
 
-    static func cells(for job: JobSummary, now: Int64, prices: PriceBook = PriceBook(), account: Bool = false)
-        -> Cells
-    {
-        var duration = "-"
+    static func cells(
+        for job: JobSummary, now: Int64, prices: PriceBook = PriceBook(), account: Bool = false,
+        in arena: inout TextBuffer
+    ) -> Cells {
+        var duration: Int64?
         if let created = job.createdAt {
             if let finished = job.finishedAt {
-                duration = TerminalText.duration(UnixTime.seconds(from: created, to: finished))
+                duration = UnixTime.seconds(from: created, to: finished)
             } else if !JobStatus.isTerminal(job.status) {
-                duration = TerminalText.duration(UnixTime.seconds(from: created, to: now))
+                duration = UnixTime.seconds(from: created, to: now)
             }
         }
         // API text, made safe before it is measured and elided.
-        let clean = { (text: String) in TerminalSanitizer.clean(text) }
+        func clean(_ text: String?) -> Cell { text.map { arena.cleanCell($0) } ?? arena.cell("-") }
+        func dash(_ out: inout [UInt8]) { out.append(UInt8(ascii: "-")) }
         return Cells(
             account: account ? clean(job.account) : nil, id: clean(job.id), status: clean(job.status),
-            model: job.model.map(clean) ?? "-",
-            created: job.createdAt.map { TerminalText.relative($0, now: now) } ?? "-",
-            duration: duration, steps: job.steps > 0 ? String(job.steps) : "-",
-            loss: job.lastTrainLoss.map(TerminalText.loss) ?? "-",
-            cost: TerminalText.cost(prices.cost(of: job)),
-            fineTuned: job.fineTunedModel.map(clean) ?? "-")
+            model: clean(job.model),
+            created: arena.cell { out in
+                if let created = job.createdAt {
+                    TerminalText.appendRelative(created, now: now, to: &out)
+                } else {
+                    dash(&out)
+                }
+            },
+            duration: arena.cell { out in
+                if let duration { TerminalText.appendDuration(duration, to: &out) } else { dash(&out) }
+            },
+            steps: arena.cell { out in
+                if job.steps > 0 {
+                    TerminalText.appendDecimal(Int64(job.steps), to: &out)
+                } else {
+                    dash(&out)
+                }
+            },
+            loss: arena.cell { out in
+                if let loss = job.lastTrainLoss {
+                    TerminalText.appendLoss(loss, to: &out)
+                } else {
+                    dash(&out)
+                }
+            },
+            cost: arena.cell { TerminalText.appendCost(prices.cost(of: job), to: &$0) },
+            fineTuned: clean(job.fineTunedModel))
     }
 }
 
 extension JobTableView {
     struct Cells {
         /// Nil when the table has no ACCOUNT column.
-        var account: String?
-        var id, status, model, created, duration, steps, loss, cost, fineTuned: String
+        var account: Cell?
+        var id, status, model, created, duration, steps, loss, cost, fineTuned: Cell
 
-        func appendLine(to out: inout TextBuffer, _ w: Widths, status: String?, color: Bool) {
+        func appendLine(
+            to out: inout TextBuffer, from arena: TextBuffer, _ w: Widths, status: String?, color: Bool
+        ) {
             let start = out.count
             if let account {
-                out.append(TerminalText.elideEnd(account, w.account), padRight: w.account)
-                out.append(gap)
+                let shown = out.append(account, from: arena, elidingEndTo: w.account)
+                out.spaces(w.account - shown)
+                out.spaces(gap.count)
             }
-            out.append(id, padRight: w.id)
-            out.append(gap)
-            appendStatus(to: &out, width: w.status, status: status, color: color)
-            out.append(gap)
-            out.append(TerminalText.elideEnd(model, w.model), padRight: w.model)
-            out.append(gap)
-            out.append(created, padRight: w.created)
-            out.append(gap)
-            out.append(duration, padLeft: w.duration)
-            out.append(gap)
-            out.append(steps, padLeft: w.steps)
-            out.append(gap)
-            out.append(loss, padRight: w.loss)
-            out.append(gap)
-            out.append(cost, padLeft: w.cost)
-            out.append(gap)
-            out.append(TerminalText.elideMiddle(fineTuned, w.fineTuned))
+            out.append(id, from: arena, padRight: w.id)
+            out.spaces(gap.count)
+            appendStatus(to: &out, from: arena, width: w.status, status: status, color: color)
+            out.spaces(gap.count)
+            let shownModel = out.append(model, from: arena, elidingEndTo: w.model)
+            out.spaces(w.model - shownModel)
+            out.spaces(gap.count)
+            out.append(created, from: arena, padRight: w.created)
+            out.spaces(gap.count)
+            out.append(duration, from: arena, padLeft: w.duration)
+            out.spaces(gap.count)
+            out.append(steps, from: arena, padLeft: w.steps)
+            out.spaces(gap.count)
+            out.append(loss, from: arena, padRight: w.loss)
+            out.spaces(gap.count)
+            out.append(cost, from: arena, padLeft: w.cost)
+            out.spaces(gap.count)
+            out.append(fineTuned, from: arena, elidingMiddleTo: w.fineTuned)
             out.endLine(from: start)
         }
 
-        func appendFirstLine(to out: inout TextBuffer, _ w: Widths, status: String?, color: Bool) {
+        func appendFirstLine(
+            to out: inout TextBuffer, from arena: TextBuffer, _ w: Widths, status: String?, color: Bool
+        ) {
             let start = out.count
-            out.append(id, padRight: w.id)
-            out.append(w.separator)
-            appendStatus(to: &out, width: w.status, status: status, color: color)
-            out.append(w.separator)
-            out.append(created, padRight: w.created)
-            out.append(w.separator)
-            out.append(duration, padLeft: w.duration)
-            out.append(w.separator)
-            out.append(steps, padLeft: w.steps)
-            out.append(w.separator)
-            out.append(loss)
+            out.append(id, from: arena, padRight: w.id)
+            out.spaces(w.separator.count)
+            appendStatus(to: &out, from: arena, width: w.status, status: status, color: color)
+            out.spaces(w.separator.count)
+            out.append(created, from: arena, padRight: w.created)
+            out.spaces(w.separator.count)
+            out.append(duration, from: arena, padLeft: w.duration)
+            out.spaces(w.separator.count)
+            out.append(steps, from: arena, padLeft: w.steps)
+            out.spaces(w.separator.count)
+            out.append(loss, from: arena)
             out.endLine(from: start)
         }
 
         /// The cost, then the model and fine-tuned model, after the account when the table
         /// shows it.
-        func appendSecondLine(to out: inout TextBuffer, width: Int, accountWidth: Int = 0, costWidth: Int) {
+        func appendSecondLine(
+            to out: inout TextBuffer, from arena: TextBuffer, width: Int, accountWidth: Int = 0,
+            costWidth: Int
+        ) {
             let start = out.count
             out.append("  ")
             if let account {
-                out.append(TerminalText.elideEnd(account, accountWidth), padRight: accountWidth)
-                out.append(gap)
+                let shown = out.append(account, from: arena, elidingEndTo: accountWidth)
+                out.spaces(accountWidth - shown)
+                out.spaces(gap.count)
             }
-            out.append(cost, padLeft: costWidth)
-            out.append(gap)
+            out.append(cost, from: arena, padLeft: costWidth)
+            out.spaces(gap.count)
             let available =
                 width - 2 - (account == nil ? 0 : accountWidth + gap.count) - costWidth - gap.count
-            if fineTuned == "-" {
-                out.append(TerminalText.elideEnd(model, available))
+            if arena.isDash(fineTuned) {
+                out.append(model, from: arena, elidingEndTo: available)
                 return out.endLine(from: start)
             }
             let arrow = " → "
+            let arrowWidth = 3
             let modelWidth = min(
-                TerminalText.width(model),
-                max(minModelWidth, available - arrow.count - TerminalText.width(fineTuned)))
-            let shownModel = TerminalText.elideEnd(model, modelWidth)
-            let rest = available - TerminalText.width(shownModel) - arrow.count
-            out.append(shownModel)
+                Int(model.width), max(minModelWidth, available - arrowWidth - Int(fineTuned.width)))
+            let shownModel = out.append(model, from: arena, elidingEndTo: modelWidth)
+            let rest = available - shownModel - arrowWidth
             out.append(arrow)
-            out.append(TerminalText.elideMiddle(fineTuned, max(rest, 1)))
+            out.append(fineTuned, from: arena, elidingMiddleTo: max(rest, 1))
             out.endLine(from: start)
         }
 
-        private func appendStatus(to out: inout TextBuffer, width: Int, status: String?, color: Bool) {
-            let shown = TerminalText.elideEnd(self.status, width)
-            guard let status, color else { return out.append(shown, padRight: width) }
-            out.append(StatusStyle.paint(TerminalText.padRight(shown, width), status: status, color: true))
+        private func appendStatus(
+            to out: inout TextBuffer, from arena: TextBuffer, width: Int, status: String?, color: Bool
+        ) {
+            guard let status, color, let code = StatusStyle.code(for: status) else {
+                let shown = out.append(self.status, from: arena, elidingEndTo: width)
+                return out.spaces(width - shown)
+            }
+            out.append("\u{1B}[" + code + "m")
+            let shown = out.append(self.status, from: arena, elidingEndTo: width)
+            out.spaces(width - shown)
+            out.append("\u{1B}[0m")
         }
     }
 
@@ -237,17 +400,17 @@ extension JobTableView {
 
         mutating func widen(toFit row: Cells) {
             if let name = row.account {
-                account = min(max(account, TerminalText.width(name)), Self.maxAccountWidth)
+                account = min(max(account, Int(name.width)), Self.maxAccountWidth)
             }
-            id = max(id, TerminalText.width(row.id))
-            status = max(status, TerminalText.width(row.status))
-            model = max(model, TerminalText.width(row.model))
-            created = max(created, TerminalText.width(row.created))
-            duration = max(duration, TerminalText.width(row.duration))
-            steps = max(steps, TerminalText.width(row.steps))
-            loss = max(loss, TerminalText.width(row.loss))
-            cost = max(cost, TerminalText.width(row.cost))
-            fineTuned = max(fineTuned, TerminalText.width(row.fineTuned))
+            id = max(id, Int(row.id.width))
+            status = max(status, Int(row.status.width))
+            model = max(model, Int(row.model.width))
+            created = max(created, Int(row.created.width))
+            duration = max(duration, Int(row.duration.width))
+            steps = max(steps, Int(row.steps.width))
+            loss = max(loss, Int(row.loss.width))
+            cost = max(cost, Int(row.cost.width))
+            fineTuned = max(fineTuned, Int(row.fineTuned.width))
         }
 
         /// Every column on one line, the model columns shrunk if need be, or nil.

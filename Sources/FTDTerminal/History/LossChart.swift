@@ -9,37 +9,30 @@ enum LossChart {
     static let levels: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
 
     /// Lines of at most `width` characters; empty when no step has a train loss.
+    static func render(_ steps: [LossStep], width: Int) -> [String] { render(LossCurve(steps), width: width) }
+
     /// One pass per series and plain loops: a job can have 100,000 steps.
-    static func render(_ steps: [LossStep], width: Int) -> [String] {
-        var train: [(step: Int, loss: Double)] = []
-        var valid: [(step: Int, loss: Double)] = []
-        train.reserveCapacity(steps.count)
+    static func render(_ curve: LossCurve, width: Int) -> [String] {
+        let train = curve.train
+        let valid = curve.valid
         var low = Double.infinity
         var high = -Double.infinity
-        var first = Int.max
-        var last = Int.min
-        var ascending = true
-        for (index, step) in steps.enumerated() {
-            if let loss = step.trainLoss {
-                train.append((step.step, loss))
-                if loss.isFinite { (low, high) = (min(low, loss), max(high, loss)) }
-            }
-            if let loss = step.validLoss {
-                valid.append((step.step, loss))
-                if loss.isFinite { (low, high) = (min(low, loss), max(high, loss)) }
-            }
-            (first, last) = (min(first, step.step), max(last, step.step))
-            if index > 0, steps[index - 1].step >= step.step { ascending = false }
+        for point in train where point.loss.isFinite {
+            (low, high) = (min(low, point.loss), max(high, point.loss))
         }
+        for point in valid where point.loss.isFinite {
+            (low, high) = (min(low, point.loss), max(high, point.loss))
+        }
+        let (first, last) = (curve.firstStep, curve.lastStep)
         guard !train.isEmpty, low <= high else { return [] }
 
         let top = TerminalText.loss(high)
         let bottom = TerminalText.loss(low)
         let labelWidth = max(top.count, bottom.count)
         let available = width - labelWidth - 4
-        guard available >= minPlotWidth else { return [sparkline(train.map { $0.loss }, width: width)] }
+        guard available >= minPlotWidth else { return [sparkline(train.map(\.loss), width: width)] }
         // A short run spread over the whole width would be dots with gaps between them.
-        let distinct = ascending ? steps.count : Set(steps.map { $0.step }).count
+        let distinct = curve.ascending ? curve.count : curve.distinctSteps
         let plotWidth = min(available, max(minPlotWidth, distinct))
 
         var grid = Array(repeating: Array(repeating: Character(" "), count: plotWidth), count: height)
@@ -56,17 +49,17 @@ enum LossChart {
         }
         var sums = Array(repeating: 0.0, count: plotWidth)
         var counts = Array(repeating: 0, count: plotWidth)
-        for (step, loss) in train {
-            let x = column(step)
-            sums[x] += loss
+        for point in train {
+            let x = column(point.step)
+            sums[x] += point.loss
             counts[x] += 1
         }
         for x in 0..<plotWidth where counts[x] > 0 {
             let mean = sums[x] / Double(counts[x])
             if mean.isFinite { grid[row(mean)][x] = "•" }
         }
-        for (step, loss) in valid where loss.isFinite {
-            grid[row(loss)][column(step)] = "o"
+        for point in valid where point.loss.isFinite {
+            grid[row(point.loss)][column(point.step)] = "o"
         }
 
         var lines: [String] = []

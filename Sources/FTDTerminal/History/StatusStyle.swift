@@ -5,7 +5,8 @@ enum StatusStyle {
         return "\u{1B}[\(code)m" + text + "\u{1B}[0m"
     }
 
-    private static func code(for status: String) -> String? {
+    /// The SGR code of `status`'s colour; nil for a status drawn plain.
+    static func code(for status: String) -> String? {
         switch status {
         case "succeeded": return "32"
         case "failed": return "31"

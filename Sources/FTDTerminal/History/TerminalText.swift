@@ -116,7 +116,7 @@ enum TerminalText {
 
     /// Whether `value` is so close to a half that rounding it may not be what rounding
     /// the exact decimal value would be.
-    private static func isNearTie(_ value: Double, tolerance: Double) -> Bool {
+    static func isNearTie(_ value: Double, tolerance: Double) -> Bool {
         abs(value - value.rounded(.down) - 0.5) <= tolerance
     }
 
@@ -175,7 +175,7 @@ enum TerminalText {
     }
 
     /// `a / b` rounded down and its remainder, for any `a` (`Int64.min` included) and `b > 0`.
-    private static func floorDivide(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
+    static func floorDivide(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
         var quotient = a / b
         var remainder = a % b
         if remainder < 0 {
@@ -186,7 +186,7 @@ enum TerminalText {
     }
 
     /// Howard Hinnant's days-to-civil: exact for any day, no calendar or locale involved.
-    private static func civilDate(daysSinceEpoch: Int64) -> (Int64, Int64, Int64) {
+    static func civilDate(daysSinceEpoch: Int64) -> (Int64, Int64, Int64) {
         let z = daysSinceEpoch + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097

@@ -52,24 +52,28 @@ struct History: AsyncParsableCommand {
         if !json { severalAccounts = try await store.jobAccounts().count > 1 }
         if let jobID {
             let job = try await store.resolveJob(jobID, account: account)
-            // The text shows the newest events only; JSON has them all.
-            let detail = try await store.jobDetail(
-                job: job, latestEvents: json ? nil : JobDetailView.eventCount)
-            Terminal.write(
-                json
-                    ? HistoryJSON.detail(detail, prices: prices).rendered() + "\n"
-                    : JobDetailView.render(detail, options: options, accounts: severalAccounts))
+            if json {
+                let detail = try await store.jobDetail(job: job, latestEvents: nil)
+                Terminal.write(HistoryJSON.detail(detail, prices: prices).rendered() + "\n")
+            } else {
+                // The text shows the newest events only, and of the steps what the chart draws.
+                let detail = try await store.jobDetailWithCurve(
+                    job: job, latestEvents: JobDetailView.eventCount)
+                Terminal.write(JobDetailView.render(detail, options: options, accounts: severalAccounts))
+            }
         } else {
             let summaries = try await store.jobSummaries(status: status, account: account, limit: limit)
             if summaries.isEmpty, let account {
                 try await Self.checkKnown(account: account, configuration: configuration, store: store)
             }
-            Terminal.write(
-                json
-                    ? HistoryJSON.summaries(summaries, prices: prices).rendered() + "\n"
-                    : JobTableView.render(
+            if json {
+                Terminal.write(HistoryJSON.summaries(summaries, prices: prices).rendered() + "\n")
+            } else {
+                try Terminal.write(
+                    JobTableView.renderBytes(
                         summaries, options: options, statusFilter: status, accountFilter: account,
                         accounts: severalAccounts))
+            }
         }
     }
 
