@@ -24,7 +24,7 @@ extension JSONValue {
         switch self {
         case .null: bytes.append(contentsOf: "null".utf8)
         case .bool(let value): bytes.append(contentsOf: (value ? "true" : "false").utf8)
-        case .int(let value): bytes.append(contentsOf: String(value).utf8)
+        case .int(let value): Self.write(integer: value, to: &bytes)
         case .double(let value):
             guard value.isFinite else { return false }
             var text = value.description
@@ -40,17 +40,34 @@ extension JSONValue {
             bytes.append(UInt8(ascii: "]"))
         case .object(let members):
             bytes.append(UInt8(ascii: "{"))
-            // Code-point order, as `.sortedKeys` sorts.
-            let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-            for (index, key) in keys.enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                Self.write(string: key, to: &bytes)
+            // Code-point order, as `.sortedKeys` sorts; members are visited by position,
+            // without looking each key up again.
+            let keys = members.keys
+            let precedes = { (a: Int, b: Int) in keys[a].utf8.lexicographicallyPrecedes(keys[b].utf8) }
+            let isSorted = keys.indices.dropFirst().allSatisfy { precedes($0 - 1, $0) }
+            let order = isSorted ? nil : keys.indices.sorted(by: precedes)
+            for position in keys.indices {
+                let index = order?[position] ?? position
+                if position > 0 { bytes.append(UInt8(ascii: ",")) }
+                Self.write(string: keys[index], to: &bytes)
                 bytes.append(UInt8(ascii: ":"))
-                guard members[key, default: .null].write(to: &bytes) else { return false }
+                guard members.values[index].write(to: &bytes) else { return false }
             }
             bytes.append(UInt8(ascii: "}"))
         }
         return true
+    }
+
+    /// The decimal digits of `value`, as `String(value)` spells them.
+    private static func write(integer value: Int64, to bytes: inout [UInt8]) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        let start = bytes.count
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        bytes[start...].reverse()
     }
 
     private static func write(string: String, to bytes: inout [UInt8]) {
