@@ -78,7 +78,8 @@ struct JSONParser {
                 let isObject = open[last].isObject
                 if isObject {
                     let key = open[last].key
-                    if open[last].members[key] == nil { open[last].members[key] = value }
+                    // The first of duplicated keys wins: one search inserts or leaves it.
+                    open[last].members.updateValue(forKey: key, default: value) { _ in }
                 } else {
                     open[last].elements.append(value)
                 }

@@ -214,7 +214,8 @@ extension AppDatabase {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         """
 
-    private static func insert(_ event: JobEvent, account: String, jobID: String, _ insert: RowInsert) throws {
+    private static func insert(_ event: JobEvent, account: String, jobID: String, _ insert: RowInsert) throws
+    {
         insert.bind(account, at: 1)
         insert.bind(event.id, at: 2)
         insert.bind(jobID, at: 3)
