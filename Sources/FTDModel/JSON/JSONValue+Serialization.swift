@@ -12,11 +12,15 @@ extension JSONValue {
     }
 
     /// The same as a `String`.
-    public var encodedString: String {
+    public var encodedString: String { String(decoding: encodedUTF8, as: UTF8.self) }
+
+    /// The same bytes, for a caller that hands them on as they are (SQLite copies them):
+    /// no string is made of them.
+    public var encodedUTF8: [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(256)
-        guard write(to: &bytes) else { return "null" }
-        return String(decoding: bytes, as: UTF8.self)
+        guard write(to: &bytes) else { return Array("null".utf8) }
+        return bytes
     }
 
     /// False for a number JSON cannot hold (infinity, NaN), which `JSONEncoder` refuses.
@@ -72,6 +76,13 @@ extension JSONValue {
 
     private static func write(string: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
+        // Keys and most values need no escape: their bytes are copied at once.
+        if !string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") })
+        {
+            bytes.append(contentsOf: string.utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in string.utf8 {
             switch byte {
             case UInt8(ascii: "\""): bytes.append(contentsOf: #"\""#.utf8)

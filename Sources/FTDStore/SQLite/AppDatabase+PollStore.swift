@@ -223,7 +223,7 @@ extension AppDatabase {
         insert.bind(event.level, at: 5)
         insert.bind(event.type, at: 6)
         insert.bind(event.message, at: 7)
-        insert.bind(event.data.map(\.encodedString), at: 8)
+        insert.bind(utf8: event.data.map(\.encodedUTF8), at: 8)
         try insert.execute()
     }
 
