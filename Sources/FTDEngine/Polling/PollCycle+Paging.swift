@@ -12,13 +12,17 @@ extension PollCycle {
         _ result: inout JobSyncResult
     ) async throws -> String? {
         var after = start
+        let key = JobKey(account: account, id: jobID)
+        // A job without stored events (its first sync) has none to meet: its pages are not
+        // looked up one by one, a read each.
+        let checksStored = try await store.hasStoredEvents(job: key)
         repeat {
             guard budget > 0 else { return after }
             budget -= 1
             result.requests += 1
             let page = try await api.listEvents(jobID: jobID, after: after, limit: pageSizes.events)
-            let stored = try await store.storedEventIDs(
-                job: JobKey(account: account, id: jobID), among: page.data.map(\.id))
+            let stored =
+                checksStored ? try await store.storedEventIDs(job: key, among: page.data.map(\.id)) : []
             after = pager.take(page: page, storedIDs: stored)
         } while after != nil
         if let cursor = pager.repeatedCursor {

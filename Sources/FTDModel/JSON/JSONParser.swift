@@ -78,7 +78,8 @@ struct JSONParser {
                 let isObject = open[last].isObject
                 if isObject {
                     let key = open[last].key
-                    if open[last].members[key] == nil { open[last].members[key] = value }
+                    // The first of duplicated keys wins: one search inserts or leaves it.
+                    open[last].members.updateValue(forKey: key, default: value) { _ in }
                 } else {
                     open[last].elements.append(value)
                 }
@@ -130,8 +131,32 @@ struct JSONParser {
     private mutating func string() throws(APIDecodingError) -> String {
         let start = index
         index += 1
+        // Most strings (every key, id and message of an answer) have no escape: they are
+        // made once from their bytes, not appended to an empty string, and when they are
+        // ASCII, without the generic (unspecialized, slow) UTF-8 validation.
+        var highBits: UInt8 = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == .quote {
+                let range = (start + 1)..<index
+                index += 1
+                if highBits & 0x80 == 0 {
+                    return bytes.withUnsafeBufferPointer { buffer in
+                        String(decoding: UnsafeBufferPointer(rebasing: buffer[range]), as: UTF8.self)
+                    }
+                }
+                guard let whole = String(validating: bytes[range], as: UTF8.self) else {
+                    throw Self.failure("invalid UTF-8 in the string", at: start)
+                }
+                return whole
+            }
+            if byte == .backslash || byte < 0x20 { break }
+            highBits |= byte
+            index += 1
+        }
         var result = ""
-        var chunkStart = index
+        var chunkStart = start + 1
+        index = chunkStart
         while true {
             guard index < bytes.count else { throw endOfText("inside a string") }
             let byte = bytes[index]
@@ -236,6 +261,14 @@ struct JSONParser {
             isWhole = false
             if index < bytes.count, bytes[index] == .plus || bytes[index] == .minus { index += 1 }
             try digits()
+        }
+        // Up to 18 digits always fit an Int64: read without making a string.
+        if isWhole, index - start <= 18 {
+            var magnitude: Int64 = 0
+            for byte in bytes[start..<index] where byte != .minus {
+                magnitude = magnitude * 10 + Int64(byte - .digitZero)
+            }
+            return .int(bytes[start] == .minus ? -magnitude : magnitude)
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         if isWhole, let integer = Int64(text) { return .int(integer) }

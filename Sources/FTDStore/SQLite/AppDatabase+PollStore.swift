@@ -37,6 +37,14 @@ extension AppDatabase {
         }
     }
 
+    public func hasStoredEvents(job: JobKey) throws -> Bool {
+        try read { db in
+            try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM events WHERE job_id = ? AND account = ?)",
+                arguments: [job.id, job.account]) ?? false
+        }
+    }
+
     public func storedEventIDs(job: JobKey, among eventIDs: [String]) throws -> Set<String> {
         guard !eventIDs.isEmpty else { return [] }
         return try read { db in
@@ -108,19 +116,25 @@ extension AppDatabase {
                 return true
             }
             // Sorted so that two runs of the same cycle store events in the same order.
-            for (jobID, batch) in cycle.events.sorted(by: { $0.key < $1.key }) {
-                guard try storesChildren(jobID, "events") else { continue }
-                // The API sends newest first; stored oldest first, `seq` then orders events
-                // that share a `created_at` second the way they happened.
-                for event in batch.reversed() {
-                    var record = EventRecord(event, account: account)
-                    record.jobID = jobID
-                    try Self.insert(record, db)
+            if !cycle.events.isEmpty {
+                let insert = try RowInsert(db, sql: Self.insertEventSQL)
+                defer { insert.finish() }
+                for (jobID, batch) in cycle.events.sorted(by: { $0.key < $1.key }) {
+                    guard try storesChildren(jobID, "events") else { continue }
+                    // The API sends newest first; stored oldest first, `seq` then orders events
+                    // that share a `created_at` second the way they happened.
+                    for event in batch.reversed() {
+                        try Self.insert(event, account: account, jobID: jobID, insert)
+                    }
                 }
             }
             // Triggers keep `step_summaries` (migration v4).
-            for step in cycle.steps where try storesChildren(step.jobID, "steps") {
-                try Self.merge(StepRecord(step, account: account), db)
+            if !cycle.steps.isEmpty {
+                let merge = try RowInsert(db, sql: Self.mergeStepSQL)
+                defer { merge.finish() }
+                for step in cycle.steps where try storesChildren(step.jobID, "steps") {
+                    try Self.merge(StepRecord(step, account: account), merge)
+                }
             }
             try Self.forgetLossScans(below: cycle.steps, account: account, db)
             for checkpoint in cycle.checkpoints
@@ -194,47 +208,56 @@ extension AppDatabase {
         return false
     }
 
-    /// An event already stored is left as it is. A cached statement with plain
-    /// arguments: a cycle can store 100,000 events.
-    private static func insert(_ event: EventRecord, _ db: Database) throws {
-        try db.cachedStatement(
-            sql: """
-                INSERT OR IGNORE INTO events (account, id, job_id, created_at, level, type, message, data_json)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(
-            arguments: [
-                event.account, event.id, event.jobID, event.createdAt, event.level, event.type, event.message,
-                event.dataJSON,
-            ])
+    /// An event already stored is left as it is. Bound by hand (`RowInsert`): a cycle can
+    /// store 100,000 events.
+    static let insertEventSQL = """
+        INSERT OR IGNORE INTO events (account, id, job_id, created_at, level, type, message, data_json)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        """
+
+    private static func insert(_ event: JobEvent, account: String, jobID: String, _ insert: RowInsert) throws
+    {
+        insert.bind(account, at: 1)
+        insert.bind(event.id, at: 2)
+        insert.bind(jobID, at: 3)
+        insert.bind(event.createdAt, at: 4)
+        insert.bind(event.level, at: 5)
+        insert.bind(event.type, at: 6)
+        insert.bind(event.message, at: 7)
+        insert.bind(utf8: event.data.map(\.encodedUTF8), at: 8)
+        try insert.execute()
     }
 
     /// A step seen again keeps what it knew: only non-null new values replace old ones.
-    private static func merge(_ step: StepRecord, _ db: Database) throws {
-        // Cached: a cycle can merge thousands of steps, and preparing is most of the cost.
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO steps (account, job_id, step, total_steps, train_loss, train_mean_token_accuracy,
-                    valid_loss, valid_mean_token_accuracy, full_valid_loss, full_valid_mean_token_accuracy,
-                    non_finite)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (account, job_id, step) DO UPDATE SET
-                    total_steps = COALESCE(excluded.total_steps, total_steps),
-                    train_loss = COALESCE(excluded.train_loss, train_loss),
-                    train_mean_token_accuracy = COALESCE(excluded.train_mean_token_accuracy, train_mean_token_accuracy),
-                    valid_loss = COALESCE(excluded.valid_loss, valid_loss),
-                    valid_mean_token_accuracy = COALESCE(excluded.valid_mean_token_accuracy, valid_mean_token_accuracy),
-                    full_valid_loss = COALESCE(excluded.full_valid_loss, full_valid_loss),
-                    full_valid_mean_token_accuracy = COALESCE(excluded.full_valid_mean_token_accuracy, full_valid_mean_token_accuracy),
-                    non_finite = COALESCE(excluded.non_finite, non_finite)
-                """
-        ).execute(
-            arguments: [
-                step.account, step.jobID, step.step, step.totalSteps, step.trainLoss,
-                step.trainMeanTokenAccuracy,
-                step.validLoss, step.validMeanTokenAccuracy, step.fullValidLoss,
-                step.fullValidMeanTokenAccuracy, step.nonFinite,
-            ])
+    static let mergeStepSQL = """
+        INSERT INTO steps (account, job_id, step, total_steps, train_loss, train_mean_token_accuracy,
+            valid_loss, valid_mean_token_accuracy, full_valid_loss, full_valid_mean_token_accuracy,
+            non_finite)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (account, job_id, step) DO UPDATE SET
+            total_steps = COALESCE(excluded.total_steps, total_steps),
+            train_loss = COALESCE(excluded.train_loss, train_loss),
+            train_mean_token_accuracy = COALESCE(excluded.train_mean_token_accuracy, train_mean_token_accuracy),
+            valid_loss = COALESCE(excluded.valid_loss, valid_loss),
+            valid_mean_token_accuracy = COALESCE(excluded.valid_mean_token_accuracy, valid_mean_token_accuracy),
+            full_valid_loss = COALESCE(excluded.full_valid_loss, full_valid_loss),
+            full_valid_mean_token_accuracy = COALESCE(excluded.full_valid_mean_token_accuracy, full_valid_mean_token_accuracy),
+            non_finite = COALESCE(excluded.non_finite, non_finite)
+        """
+
+    private static func merge(_ step: StepRecord, _ merge: RowInsert) throws {
+        merge.bind(step.account, at: 1)
+        merge.bind(step.jobID, at: 2)
+        merge.bind(step.step, at: 3)
+        merge.bind(step.totalSteps, at: 4)
+        merge.bind(step.trainLoss, at: 5)
+        merge.bind(step.trainMeanTokenAccuracy, at: 6)
+        merge.bind(step.validLoss, at: 7)
+        merge.bind(step.validMeanTokenAccuracy, at: 8)
+        merge.bind(step.fullValidLoss, at: 9)
+        merge.bind(step.fullValidMeanTokenAccuracy, at: 10)
+        merge.bind(step.nonFinite, at: 11)
+        try merge.execute()
     }
 
     static func baselineTime(_ db: Database, account: String) throws -> Int64? {

@@ -17,6 +17,7 @@ enum NonFiniteLosses {
 
     /// The spelling of `step`'s non-finite values, nil when all are finite or absent.
     static func encoded(_ step: LossStep) -> String? {
+        guard !allFinite(step) else { return nil }
         var parts: [String] = []
         for field in fields {
             guard let value = step[keyPath: field.keyPath], !value.isFinite else { continue }
@@ -27,11 +28,21 @@ enum NonFiniteLosses {
 
     /// `step` with each non-finite value made NULL, for the value columns.
     static func finite(_ step: LossStep) -> LossStep {
+        guard !allFinite(step) else { return step }
         var step = step
         for field in fields where step[keyPath: field.keyPath].map({ !$0.isFinite }) ?? false {
             step[keyPath: field.keyPath] = nil
         }
         return step
+    }
+
+    /// Whether no value is non-finite: the common case, checked without key paths (each
+    /// stored step asked twice through six of them).
+    static func allFinite(_ step: LossStep) -> Bool {
+        func finite(_ value: Double?) -> Bool { value?.isFinite ?? true }
+        return finite(step.trainLoss) && finite(step.trainMeanTokenAccuracy) && finite(step.validLoss)
+            && finite(step.validMeanTokenAccuracy) && finite(step.fullValidLoss)
+            && finite(step.fullValidMeanTokenAccuracy)
     }
 
     /// Puts the spelled values back where the columns hold none.

@@ -10,6 +10,9 @@ public protocol PollStore: Sendable {
     func knownJobs(account: String, ids: [String]) async throws -> [String: KnownJob]
     /// Jobs a cycle still has work for: not terminal, or terminal without final sync.
     func jobsNeedingSync(account: String) async throws -> [KnownJob]
+    /// Whether any event of the job is stored: when none is, the pages of its events need
+    /// not be checked against the store one by one (`storedEventIDs`).
+    func hasStoredEvents(job: JobKey) async throws -> Bool
     /// Which of `eventIDs` of the job are already stored.
     func storedEventIDs(job: JobKey, among eventIDs: [String]) async throws -> Set<String>
     /// Where reading the job's events stopped when an earlier cycle's page budget ran out:
@@ -26,6 +29,9 @@ public protocol PollStore: Sendable {
 }
 
 extension PollStore {
+    /// A store that cannot tell has each page checked.
+    public func hasStoredEvents(job: JobKey) async throws -> Bool { true }
+
     /// The transitions `recordCycle` recorded.
     public func record(cycle: CycleRecord, rule: @escaping TransitionRule) async throws -> [Transition] {
         try await recordCycle(cycle, rule: rule).transitions

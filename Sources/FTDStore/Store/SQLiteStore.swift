@@ -37,6 +37,10 @@ extension SQLiteStore: PollStore {
         try await run { try $0.jobsNeedingSync(account: account) }
     }
 
+    public func hasStoredEvents(job: JobKey) async throws -> Bool {
+        try await run { try $0.hasStoredEvents(job: job) }
+    }
+
     public func storedEventIDs(job: JobKey, among eventIDs: [String]) async throws -> Set<String> {
         try await run { try $0.storedEventIDs(job: job, among: eventIDs) }
     }
