@@ -154,8 +154,10 @@ public struct Daemon: Sendable {
                 let first = reported.withLock {
                     $0.insert(tick.account).inserted && $0.count == live.current.cycles.count
                 }
-                if codeRelease.due(firstRoundDone: first) { ProcessMemory.releaseCodePages() }
                 let pending = await self.report(tick, health: health, allAccountsReported: first)
+                // After the report: the first round's (READY=1, the first outcome written)
+                // is code that ran once too.
+                if codeRelease.due(firstRoundDone: first) { ProcessMemory.releaseCodePages() }
                 // The cycle's new deliveries, and those a storage fault held back once the
                 // database takes writes again.
                 if pending > 0, tick.storeFault == nil { deliveries.wake() }

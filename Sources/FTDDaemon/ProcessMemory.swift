@@ -45,6 +45,23 @@ public enum ProcessMemory {
         #endif
     }
 
+    /// The KiB `releaseCodePages` would release from this smaps text for `executable`,
+    /// without releasing anything: which mappings it picks is tested on texts of its own.
+    static func releasableCodeKilobytes(smaps text: String, executable: String) -> Int? {
+        #if os(Linux)
+            var bytes = Array(text.utf8)
+            guard !bytes.isEmpty else { return 0 }
+            return bytes.withUnsafeMutableBytes { buffer -> Int? in
+                guard let file = fmemopen(buffer.baseAddress, buffer.count, "r") else { return nil }
+                defer { fclose(file) }
+                let kilobytes = cftd_release_code_pages_in(file, executable, 1)
+                return kilobytes < 0 ? nil : kilobytes
+            }
+        #else
+            return nil
+        #endif
+    }
+
     private static func symbol<T>(_ name: String, as type: T.Type) -> T? {
         #if canImport(Glibc)
             guard let address = dlsym(UnsafeMutableRawPointer(bitPattern: 0), name) else { return nil }

@@ -110,4 +110,29 @@ struct AlertJudgeResumingTests {
             positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         #expect(try decoder.decode(LossScans.self, from: encoder.encode(scans)) == scans)
     }
+
+    /// Saved scans are read from the database, where a hand or a fault can put any number:
+    /// a count at the top of Int would trap on its next step (and the daemon, restarted,
+    /// would trap again on the same row). Such scans are not gone on from: the judge
+    /// starts again.
+    @Test(arguments: ["counted", "readings", "noiseCount", "rises"])
+    func scansWithACountNoCurveReachesStartAgain(count: String) throws {
+        let steps = Curves.overfit()
+        let first = Curves.running(Array(steps.prefix(100)))
+        var scans = try #require(AlertJudge.judgement(first, now: Curves.now, thresholds: .init()).scans)
+        for value in [Int.max, -1] {
+            switch count {
+            case "counted": scans.diverged.counted = value
+            case "readings": scans.overfitting.readings = value
+            case "noiseCount": scans.overfitting.noiseCount = value
+            default: scans.overfitting.rises = value
+            }
+            #expect(!scans.continues(judgedFromStep: nil, thresholds: .init()))
+            var next = Curves.running(Array(steps[100..<150]))
+            next.scans = scans
+            let fresh = AlertJudge.judgement(
+                Curves.running(Array(steps[100..<150])), now: Curves.now, thresholds: .init())
+            #expect(AlertJudge.judgement(next, now: Curves.now, thresholds: .init()) == fresh)
+        }
+    }
 }

@@ -118,3 +118,50 @@ struct LossScansTableTests {
         #expect(unmarked == whole)
     }
 }
+
+/// Edges of the resumed judging the store must not lose.
+extension LossScansTableTests {
+    /// A step numbered Int.min (a broken or hostile server's event: `step` is any JSON
+    /// integer) is part of the whole curve the first judging reads, as it was before the
+    /// judging went on from saved scans.
+    @Test func theWholeCurveHoldsAStepNumberedIntMin() async throws {
+        let path = try StoreSample.temporaryDirectory().appendingPathComponent("ftd.sqlite3").path
+        let store = SQLiteStore(
+            try AppDatabase.open(path: path, groupReadable: false, logger: StoreSample.logger))
+        typealias T = StoreConformanceTests
+        _ = try await store.recordCycle(T.judged(100, [], hooks: [], alerts: T.lossOnly), rule: T.rule)
+        let alerts = try await T.recordInCycles(
+            [AlertStep(step: .min, trainLoss: .nan)], job: "ftjob-min", batch: 1, store: store)
+        #expect(alerts.map(\.detail) == ["train loss is NaN at step \(Int.min)"])
+    }
+
+    /// The scans go through JSON between cycles: every double comes back to the bit, or
+    /// judging in parts would drift from judging the whole curve.
+    @Test func savedScansComeBackToTheBit() throws {
+        let path = try StoreSample.temporaryDirectory().appendingPathComponent("ftd.sqlite3").path
+        let database = try AppDatabase.open(path: path, groupReadable: false, logger: StoreSample.logger)
+        var generator = SystemRandomNumberGenerator()
+        let magnitudes = [1e-300, 5e-324, 1e-8, 0.1, 1, 3, 1e15, 1.7e308]
+        var steps: [AlertStep] = []
+        for index in 1...400 {
+            let scale = magnitudes[Int.random(in: 0..<magnitudes.count, using: &generator)]
+            steps.append(
+                AlertStep(
+                    step: index, trainLoss: Double.random(in: 0.5...1, using: &generator) * scale,
+                    validLoss: Double.random(in: 0.5...1, using: &generator) * scale))
+        }
+        let job = JobKey(account: DefaultAccount.name, id: "ftjob-bits")
+        for cut in stride(from: 10, through: 400, by: 10) {
+            let scans = try #require(
+                AlertJudge.judgement(
+                    AlertJudgeTests.running(Array(steps.prefix(cut))), now: 0,
+                    thresholds: AlertThresholds(divergeRatio: 1e300, overfitPatience: 1_000)
+                ).scans)
+            let back = try database.writer.write { db in
+                try AppDatabase.save(scans, job, db)
+                return try AppDatabase.lossScans(job, db)
+            }
+            #expect(back == scans, "after \(cut) steps")
+        }
+    }
+}

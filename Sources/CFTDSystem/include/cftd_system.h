@@ -1,6 +1,8 @@
 #ifndef CFTD_SYSTEM_H
 #define CFTD_SYSTEM_H
 
+#include <stdio.h>
+
 // The few Linux calls Swift cannot make itself, or not simply: prctl(2) is variadic in
 // glibc's header, and Swift does not import variadic C functions; reading /proc/self/smaps
 // line by line is plain C.
@@ -20,5 +22,9 @@ int cftd_get_dumpable(void);
 // argument parsing) then stops counting in RSS. Returns the kilobytes that were resident
 // in those mappings, or -1 with errno set.
 long cftd_release_code_pages(void);
+
+// What cftd_release_code_pages does with an smaps text already open, for the mappings of
+// `executable`: with `dry_run`, only the kilobytes it would release (tests feed it a text).
+long cftd_release_code_pages_in(FILE *smaps, const char *executable, int dry_run);
 
 #endif

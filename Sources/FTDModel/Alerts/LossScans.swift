@@ -19,11 +19,20 @@ public struct LossScans: Sendable, Equatable, Codable {
         self.overfitPatience = thresholds.overfitPatience
     }
 
+    /// The most any count of the scans reaches: it counts steps. Saved scans come from the
+    /// database, where a hand or a fault can put any number, and a count at the top of
+    /// Int traps on its next step (the daemon, restarted, would read the row and trap again).
+    static let countLimit = Int(UInt32.max)
+
     /// Whether these scans can go on with steps above `lastStep` for this job and these
-    /// thresholds.
+    /// thresholds: also not when a count is one no curve reaches.
     public func continues(judgedFromStep: Int?, thresholds: AlertThresholds) -> Bool {
         self.judgedFromStep == judgedFromStep && divergeRatio == thresholds.divergeRatio
             && overfitPatience == thresholds.overfitPatience
+            && [diverged.counted, overfitting.readings, overfitting.noiseCount, overfitting.rises].allSatisfy
+            {
+                (0...Self.countLimit).contains($0)
+            }
     }
 }
 

@@ -146,12 +146,16 @@ extension AppDatabase {
     /// A job's train and validation losses, ascending, with non-finite ones restored. The
     /// validation loss is `valid_loss`, else the step's `full_valid_loss`.
     static func alertSteps(_ job: JobKey, after: Int? = nil, _ db: Database) throws -> [AlertStep] {
+        // No `step > Int.min` for the whole curve: a step of Int.min (a hostile or broken
+        // server's event) is a step like any other, and the whole curve holds it.
+        var arguments: StatementArguments = [job.account, job.id]
+        if let after { arguments += [after] }
         let rows = try Row.fetchCursor(
             db,
             sql: """
                 SELECT step, train_loss, valid_loss, full_valid_loss, non_finite FROM steps
-                WHERE account = ? AND job_id = ? AND step > ? ORDER BY step
-                """, arguments: [job.account, job.id, after ?? Int.min])
+                WHERE account = ? AND job_id = ?\(after == nil ? "" : " AND step > ?") ORDER BY step
+                """, arguments: arguments)
         var steps: [AlertStep] = []
         while let row = try rows.next() {
             var loss = LossStep(
