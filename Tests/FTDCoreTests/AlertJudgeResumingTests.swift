@@ -87,6 +87,9 @@ struct AlertJudgeResumingTests {
         stricter.divergeRatio = 3
         #expect(!scans.continues(judgedFromStep: nil, thresholds: stricter))
         #expect(!scans.continues(judgedFromStep: 20, thresholds: .init()))
+        var olderRules = scans
+        olderRules.rules = AlertJudge.rulesVersion - 1
+        #expect(!olderRules.continues(judgedFromStep: nil, thresholds: .init()))
         first.steps = Array(steps.prefix(150))
         first.scans = scans
         // Steps at or below where the scans stopped are not taken twice.

@@ -8,6 +8,10 @@ extension AlertJudge {
     /// before `running`). Statuses are compared as stored: an unknown one never waits.
     public static let waitingStatuses: Set<String> = ["validating_files", "queued", "pending"]
 
+    /// Raised whenever a rule below changes what it computes from the same steps: saved
+    /// `LossScans` of other rules are then not gone on from.
+    public static let rulesVersion = 1
+
     /// The weight of the previous value in the smoothed losses (SPEC: 0.9).
     static let smoothingWeight = 0.9
 

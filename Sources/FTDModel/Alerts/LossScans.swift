@@ -12,6 +12,9 @@ public struct LossScans: Sendable, Equatable, Codable {
     public var judgedFromStep: Int?
     public var divergeRatio: Double
     public var overfitPatience: Int
+    /// The rules' version: a release that changes how they smooth or what they compare
+    /// raises `AlertJudge.rulesVersion`, and scans of older rules start again.
+    public var rules = AlertJudge.rulesVersion
 
     public init(judgedFromStep: Int?, thresholds: AlertThresholds) {
         self.judgedFromStep = judgedFromStep
@@ -27,7 +30,8 @@ public struct LossScans: Sendable, Equatable, Codable {
     /// Whether these scans can go on with steps above `lastStep` for this job and these
     /// thresholds: also not when a count is one no curve reaches.
     public func continues(judgedFromStep: Int?, thresholds: AlertThresholds) -> Bool {
-        self.judgedFromStep == judgedFromStep && divergeRatio == thresholds.divergeRatio
+        rules == AlertJudge.rulesVersion && self.judgedFromStep == judgedFromStep
+            && divergeRatio == thresholds.divergeRatio
             && overfitPatience == thresholds.overfitPatience
             && [diverged.counted, overfitting.readings, overfitting.noiseCount, overfitting.rises].allSatisfy
             {
