@@ -141,7 +141,7 @@ extension LossScansTableTests {
         let path = try StoreSample.temporaryDirectory().appendingPathComponent("ftd.sqlite3").path
         let database = try AppDatabase.open(path: path, groupReadable: false, logger: StoreSample.logger)
         var generator = SystemRandomNumberGenerator()
-        let magnitudes = [1e-300, 5e-324, 1e-8, 0.1, 1, 3, 1e15, 1.7e308]
+        let magnitudes: [Double] = [1e-300, .leastNonzeroMagnitude, 1e-8, 0.1, 1, 3, 1e15, 1.7e308]
         var steps: [AlertStep] = []
         for index in 1...400 {
             let scale = magnitudes[Int.random(in: 0..<magnitudes.count, using: &generator)]
