@@ -8,7 +8,7 @@ import Testing
         try await DatabaseProbe.withTamperedJob(
             """
             UPDATE jobs SET finished_at = -9223372036854775808, status = 'succeeded';
-            UPDATE events SET created_at = 9223372036854775807;
+            UPDATE event_rows SET created_at = 9223372036854775807;
             UPDATE transitions SET observed_at = -9223372036854775808;
             """
         ) { sandbox, id in

@@ -58,7 +58,7 @@ extension CrashConsistencyTests {
         ),
         (
             "events the reference does not have",
-            "SELECT COUNT(*) FROM events e WHERE NOT EXISTS (SELECT 1 FROM ref.events r WHERE r.id = e.id AND r.job_id = e.job_id AND r.message = e.message AND r.data_json IS e.data_json)"
+            "SELECT COUNT(*) FROM events e WHERE NOT EXISTS (SELECT 1 FROM ref.events r WHERE r.id = e.id AND r.job_id = e.job_id AND r.message IS e.message AND r.data_json IS e.data_json AND r.step IS e.step AND r.rendering IS e.rendering)"
         ),
         (
             "an event missing before a stored one (a gap)",
@@ -77,13 +77,19 @@ extension CrashConsistencyTests {
         ),
         (
             "steps the reference does not have",
-            "SELECT COUNT(*) FROM (SELECT * FROM steps EXCEPT SELECT * FROM ref.steps)"
+            "SELECT COUNT(*) FROM (SELECT \(stepColumns) FROM steps EXCEPT SELECT \(stepColumns) FROM ref.steps)"
         ),
         (
             "checkpoints the reference does not have",
             "SELECT COUNT(*) FROM (SELECT * FROM checkpoints EXCEPT SELECT * FROM ref.checkpoints)"
         ),
     ]
+
+    /// The columns of a step, without its integer job key (each database gives its own).
+    static let stepColumns = """
+        account, job_id, step, total_steps, train_loss, train_mean_token_accuracy, valid_loss,
+        valid_mean_token_accuracy, full_valid_loss, full_valid_mean_token_accuracy, non_finite
+        """
 
     /// What both databases must hold alike once the crash database's next run completed:
     /// each query's rows, with `{db}` the database's schema name, compared both ways.
@@ -99,12 +105,15 @@ extension CrashConsistencyTests {
             FROM (SELECT * FROM {db}.transitions ORDER BY id) GROUP BY job_id
             """
         ),
-        ("events", "SELECT id, job_id, created_at, level, type, message, data_json FROM {db}.events"),
+        (
+            "events",
+            "SELECT id, job_id, created_at, level, type, message, data_json, step, rendering FROM {db}.events"
+        ),
         (
             "event order",
             "SELECT job_id, group_concat(id, ',') FROM (SELECT * FROM {db}.events ORDER BY seq) GROUP BY job_id"
         ),
-        ("steps", "SELECT * FROM {db}.steps"),
+        ("steps", "SELECT \(stepColumns) FROM {db}.steps"),
         ("checkpoints", "SELECT * FROM {db}.checkpoints"),
         (
             "deliveries",

@@ -26,7 +26,8 @@ import Testing
                 fine_tuned_model = 'ft:gpt-4o-mini:' || \(Self.title) || \(Self.clear) || 'x',
                 error_code = 'bad' || \(Self.clear),
                 error_message = 'all fine' || \(Self.rewrite) || 'it failed' || char(8238);
-            UPDATE events SET message = 'Step 1: ' || \(Self.title) || \(Self.clear) || 'training';
+            UPDATE event_rows SET message = 'Step 1: ' || \(Self.title) || \(Self.clear) || 'training',
+                step = NULL, rendering = NULL;
             UPDATE transitions SET to_status = 'queued' || \(Self.clear);
             """
         ) { sandbox, id in

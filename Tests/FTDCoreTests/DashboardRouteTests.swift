@@ -271,7 +271,11 @@ struct DashboardRouteTests {
         #expect(server.charts.count == 1)
         // A step rewritten in place (same count, same last loss) is not seen at once...
         try await store.database.writer.write { db in
-            try db.execute(sql: "UPDATE steps SET train_loss = 7.25 WHERE job_id = 'ftjob-aaa' AND step = 2")
+            try db.execute(
+                sql: """
+                    UPDATE step_rows SET train_loss = 7.25
+                    WHERE job_key = (SELECT job_key FROM job_keys WHERE id = 'ftjob-aaa') AND step = 2
+                    """)
         }
         #expect(try await W.get(server, uri).body == first)
         // ...but within the entry's lifetime.

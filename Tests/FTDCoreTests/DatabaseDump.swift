@@ -5,7 +5,7 @@ import GRDB
 /// The facts a database holds, as text, in an order that depends only on the facts: two
 /// runs that learned the same things dump the same lines.
 ///
-/// Row ids are left out where they only say which cycle wrote a row: when a request fails,
+/// Row ids (and `job_key`) are left out where they only say which cycle wrote a row: when a request fails,
 /// one job's transition or events are written by the next cycle of the same step, after
 /// another job's, so `transitions.id` and `events.seq` differ between runs while each
 /// job's own order is the same. Rows are therefore ordered by job, then by that id.
@@ -36,13 +36,21 @@ struct DatabaseDump: Equatable {
         (
             "events",
             """
-            SELECT job_id, id, created_at, level, type, message, data_json
+            SELECT job_id, id, created_at, level, type, message, data_json, step, rendering
             FROM events ORDER BY job_id, seq
             """
         ),
-        ("steps", "SELECT * FROM steps ORDER BY job_id, step"),
+        (
+            "steps",
+            """
+            SELECT account, job_id, step, total_steps, train_loss, train_mean_token_accuracy, valid_loss,
+                valid_mean_token_accuracy, full_valid_loss, full_valid_mean_token_accuracy, non_finite
+            FROM steps ORDER BY job_id, step
+            """
+        ),
         ("checkpoints", "SELECT * FROM checkpoints ORDER BY id"),
-        ("meta", "SELECT key, value FROM meta ORDER BY key"),
+        // `events_seq` counts the events a run offered to store, as a rowid would.
+        ("meta", "SELECT key, value FROM meta WHERE key != 'events_seq' ORDER BY key"),
         ("accounts", "SELECT name, baseline_completed_at FROM accounts ORDER BY name"),
         (
             "deliveries",

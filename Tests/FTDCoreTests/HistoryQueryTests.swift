@@ -195,8 +195,8 @@ struct HistoryQueryTests {
     }
 }
 
-/// `step_summaries` is kept by triggers, whoever writes the steps: an older ftd still
-/// running after an upgrade writes them without knowing the table.
+/// `step_summaries` is kept by triggers, whoever writes the steps (`step_rows`): a person
+/// with `sqlite3` writes them without knowing the table.
 struct StepSummaryTriggerTests {
     @Test func stepsWrittenWithPlainSQLKeepTheSummary() throws {
         let database = try HistoryQueryTests.database(with: [
@@ -206,19 +206,22 @@ struct StepSummaryTriggerTests {
         try database.writer.write { db in
             try db.execute(
                 sql:
-                    "INSERT INTO steps (account, job_id, step, train_loss) VALUES ('default', 'ftjob-a', 2, 0.5), ('default', 'ftjob-a', 1, 0.9)"
+                    """
+                    INSERT INTO job_keys (account, id) VALUES ('default', 'ftjob-a');
+                    INSERT INTO step_rows (job_key, step, train_loss) VALUES (1, 2, 0.5), (1, 1, 0.9)
+                    """
             )
         }
         #expect(try summary().steps == 2)
         #expect(try summary().lastTrainLoss == 0.5)
         // A later value for the highest step, then a value for a lower one.
         try database.writer.write { db in
-            try db.execute(sql: "UPDATE steps SET train_loss = 0.4 WHERE job_id = 'ftjob-a' AND step = 2")
-            try db.execute(sql: "UPDATE steps SET train_loss = 0.8 WHERE job_id = 'ftjob-a' AND step = 1")
+            try db.execute(sql: "UPDATE step_rows SET train_loss = 0.4 WHERE job_key = 1 AND step = 2")
+            try db.execute(sql: "UPDATE step_rows SET train_loss = 0.8 WHERE job_key = 1 AND step = 1")
         }
         #expect(try summary().lastTrainLoss == 0.4)
         try database.writer.write { db in
-            try db.execute(sql: "DELETE FROM steps WHERE job_id = 'ftjob-a' AND step = 2")
+            try db.execute(sql: "DELETE FROM step_rows WHERE job_key = 1 AND step = 2")
         }
         #expect(try summary().steps == 1)
         #expect(try summary().lastTrainLoss == 0.8)

@@ -20,7 +20,10 @@ struct MigrationNoticeTests {
         _ = try AppDatabase.open(
             path: path, groupReadable: false, logger: StoreSample.logger,
             onMigrating: { pending in heard.withLock { $0.append(pending) } })
-        #expect(heard.withLock { $0 } == [["v8-accounts", "v9-estimates", "v10-alerts", "v11-loss-scans"]])
+        #expect(
+            heard.withLock { $0 } == [
+                ["v8-accounts", "v9-estimates", "v10-alerts", "v11-loss-scans", "v12-compact-events"]
+            ])
         #expect(AppDatabase.copyingMigrations.isSubset(of: Set(heard.withLock { $0 }.flatMap { $0 })))
         _ = try AppDatabase.open(
             path: path, groupReadable: false, logger: StoreSample.logger,

@@ -18,7 +18,8 @@ struct StoreQueryPlanTests {
         (AppDatabase.summarySQL(filter: nil), [-1] as StatementArguments),
         (AppDatabase.summarySQL(filter: "status = ?"), ["running", -1] as StatementArguments),
         (
-            "SELECT * FROM events WHERE account = ? AND job_id = ? ORDER BY created_at DESC, seq DESC LIMIT ?",
+            EventRecord.selectSQL(
+                where: [EventRecord.jobCondition], order: "e.created_at DESC, e.seq DESC", limit: true),
             ["default", "ftjob-a", 8] as StatementArguments
         ),
         (
@@ -26,8 +27,12 @@ struct StoreQueryPlanTests {
             ["default", "ftjob-a"] as StatementArguments
         ),
         (
-            "SELECT * FROM events WHERE account = ? AND job_id = ? ORDER BY created_at, seq",
+            EventRecord.selectSQL(where: [EventRecord.jobCondition], order: "e.created_at, e.seq"),
             ["default", "ftjob-a"] as StatementArguments
+        ),
+        (
+            "SELECT id FROM events WHERE account = ? AND job_id = ? AND id IN (?, ?)",
+            ["default", "ftjob-a", "ftevent-1", "ftevent-2"] as StatementArguments
         ),
         (
             "SELECT * FROM transitions WHERE account = ? AND job_id = ? ORDER BY id",
@@ -40,7 +45,7 @@ struct StoreQueryPlanTests {
     ])
     func historyQueriesUseIndexes(_ sql: String, _ arguments: StatementArguments) throws {
         let plan = try Self.plan(sql, arguments)
-        for table in ["steps", "events", "transitions"] {
+        for table in ["steps", "events", "transitions", "step_rows", "event_rows", "job_keys"] {
             #expect(!plan.contains("SCAN \(table)"), "\(plan)")
         }
         #expect(!plan.contains("SCAN jobs\n") && !plan.hasSuffix("SCAN jobs"), "\(plan)")
@@ -64,9 +69,12 @@ struct StoreQueryPlanTests {
     /// not the 100,000 metrics ones beside them.
     @Test func theChartViewReadsOnlyTheMessageEvents() throws {
         let plan = try Self.plan(
-            "SELECT * FROM events WHERE account = ? AND job_id = ? AND type IS NOT 'metrics' ORDER BY created_at, seq",
+            EventRecord.selectSQL(
+                where: [EventRecord.jobCondition, EventRecord.messagesOnlyCondition],
+                order: "e.created_at, e.seq",
+                messagesOnly: true),
             ["default", "ftjob-a"])
-        #expect(plan.contains("events_messages_on_job_id"), "\(plan)")
+        #expect(plan.contains("event_rows_messages"), "\(plan)")
         #expect(!plan.contains("TEMP B-TREE"), "\(plan)")
     }
 
@@ -81,9 +89,10 @@ struct StoreQueryPlanTests {
                     """)
             try db.execute(
                 sql: """
+                    INSERT INTO job_keys (account, id) SELECT account, id FROM jobs;
                     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200)
-                    INSERT INTO steps (account, job_id, step, train_loss)
-                    SELECT jobs.account, jobs.id, n.i, 1.0 / n.i FROM jobs, n
+                    INSERT INTO step_rows (job_key, step, train_loss)
+                    SELECT job_keys.job_key, n.i, 1.0 / n.i FROM job_keys, n
                     """)
         }
         let summaries = try database.jobSummaries(limit: 3)

@@ -11,9 +11,11 @@ struct StoreRecordCycleTests {
         let database = try AppDatabase.inMemory()
         let tables = try database.writer.read { db in
             try String.fetchAll(
-                db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+                db, sql: "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name")
         }
-        for table in ["jobs", "transitions", "events", "steps", "checkpoints", "meta"] {
+        for table in [
+            "jobs", "transitions", "events", "steps", "checkpoints", "meta", "event_rows", "step_rows",
+        ] {
             #expect(tables.contains(table))
         }
         let applied = try database.writer.read { db in try AppDatabase.migrator.appliedIdentifiers(db) }

@@ -10,7 +10,7 @@ enum StoreSample {
     static let migrations: Set<String> = [
         "v1", "v2-hooks", "v3-graceful-stop", "v4-step-summary", "v5-interrupted-attempts",
         "v6-observed-instant", "v7-message-events", "v8-accounts", "v9-estimates", "v10-alerts",
-        "v11-loss-scans",
+        "v11-loss-scans", "v12-compact-events",
     ]
 
     static let logger = Logger(label: "ftd.store.tests")

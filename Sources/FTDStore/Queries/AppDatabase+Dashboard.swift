@@ -111,39 +111,41 @@ extension AppDatabase {
 
     public func eventPage(_ query: EventPageQuery) throws -> EventPage {
         try writer.read { db in
-            var conditions = ["account = ?", "job_id = ?"]
+            var conditions = [EventRecord.jobCondition]
             var arguments: [any DatabaseValueConvertible] = [query.job.account, query.job.id]
             if let level = query.level {
-                conditions.append("level = ?")
+                conditions.append("e.level = ?")
                 arguments.append(level)
             }
+            // A search reads each event's message, said again where its step says it.
+            var searching = false
             if let search = query.search?.lowercased(), !search.isEmpty {
-                conditions.append("instr(lower(message), ?) > 0")
+                searching = true
+                conditions.append("instr(lower(\(EventRecord.messageSQL)), ?) > 0")
                 arguments.append(search)
             }
             let matching = conditions.joined(separator: " AND ")
             let total =
                 try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM events WHERE \(matching)",
+                    db,
+                    sql: "SELECT COUNT(*) FROM \(EventRecord.fromSQL(saying: searching)) WHERE \(matching)",
                     arguments: StatementArguments(arguments)) ?? 0
             var window = conditions
             var windowArguments = arguments
             if let before = query.before {
-                window.append("(created_at < ? OR (created_at = ? AND seq < ?))")
+                window.append("(e.created_at < ? OR (e.created_at = ? AND e.seq < ?))")
                 windowArguments += [before.createdAt, before.createdAt, before.seq]
             }
             if let after = query.after {
-                window.append("(created_at > ? OR (created_at = ? AND seq > ?))")
+                window.append("(e.created_at > ? OR (e.created_at = ? AND e.seq > ?))")
                 windowArguments += [after.createdAt, after.createdAt, after.seq]
             }
             let limit = max(query.limit, 0)
             // One more than asked tells whether an older page exists.
             let records = try EventRecord.fetchAll(
                 db,
-                sql: """
-                    SELECT * FROM events WHERE \(window.joined(separator: " AND "))
-                    ORDER BY created_at DESC, seq DESC LIMIT ?
-                    """,
+                sql: EventRecord.selectSQL(
+                    where: window, order: "e.created_at DESC, e.seq DESC", limit: true),
                 arguments: StatementArguments(windowArguments + [limit + 1]))
             let shown = records.prefix(limit).map { record in
                 PagedEvent(

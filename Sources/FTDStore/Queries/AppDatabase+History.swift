@@ -153,22 +153,30 @@ extension AppDatabase {
             let events: [EventRecord]
             let eventCount: Int
             let selected =
-                "account = ? AND job_id = ?" + (skippingMetricsEvents ? " AND type IS NOT 'metrics'" : "")
+                [EventRecord.jobCondition]
+                + (skippingMetricsEvents ? [EventRecord.messagesOnlyCondition] : [])
             if let latestEvents {
                 events = try EventRecord.fetchAll(
                     db,
-                    sql: "SELECT * FROM events WHERE \(selected) ORDER BY created_at DESC, seq DESC LIMIT ?",
+                    sql: EventRecord.selectSQL(
+                        where: selected, order: "e.created_at DESC, e.seq DESC", limit: true,
+                        messagesOnly: skippingMetricsEvents),
                     arguments: key + [max(latestEvents, 0)]
                 ).reversed()
                 eventCount =
                     try Int.fetchOne(
-                        db, sql: "SELECT COUNT(*) FROM events WHERE \(selected)", arguments: key)
+                        db,
+                        sql: """
+                            SELECT COUNT(*) FROM \(EventRecord.fromSQL(saying: false, messagesOnly: skippingMetricsEvents))
+                            WHERE \(selected.joined(separator: " AND "))
+                            """, arguments: key)
                     ?? 0
             } else {
                 events = try EventRecord.fetchAll(
-                    db, sql: "SELECT * FROM events WHERE \(selected) ORDER BY created_at, seq",
-                    arguments: key
-                )
+                    db,
+                    sql: EventRecord.selectSQL(
+                        where: selected, order: "e.created_at, e.seq", messagesOnly: skippingMetricsEvents),
+                    arguments: key)
                 eventCount = events.count
             }
             var detail = JobDetail(

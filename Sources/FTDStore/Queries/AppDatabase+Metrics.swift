@@ -34,10 +34,11 @@ extension AppDatabase {
     }
 
     /// The active jobs with the end of their loss curve: `step_summaries` holds the last
-    /// step and its loss, the steps' primary key its total.
+    /// step and its loss, the steps' primary key its total. (`step_rows` by its key: the
+    /// `steps` view on the right of a LEFT JOIN would be read whole.)
     static func activeJobsSQL(terminalCount: Int) -> String {
         """
-        SELECT active.account, active.id, active.status, active.last_step, steps.total_steps, steps.train_loss
+        SELECT active.account, active.id, active.status, active.last_step, s.total_steps, s.train_loss
         FROM (
             SELECT jobs.account AS account, jobs.id AS id, jobs.status AS status,
                 step_summaries.last_step AS last_step
@@ -45,8 +46,8 @@ extension AppDatabase {
             LEFT JOIN step_summaries ON step_summaries.account = jobs.account AND step_summaries.job_id = jobs.id
             WHERE jobs.status NOT IN (\(databaseQuestionMarks(count: terminalCount)))
         ) AS active
-        LEFT JOIN steps
-            ON steps.account = active.account AND steps.job_id = active.id AND steps.step = active.last_step
+        LEFT JOIN job_keys k ON k.account = active.account AND k.id = active.id
+        LEFT JOIN step_rows s ON s.job_key = k.job_key AND s.step = active.last_step
         ORDER BY active.account, active.id
         """
     }

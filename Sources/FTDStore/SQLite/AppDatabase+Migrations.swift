@@ -170,6 +170,7 @@ extension AppDatabase {
         migrator.registerMigration("v9-estimates", migrate: Self.createEstimatesTable)
         migrator.registerMigration("v10-alerts", migrate: Self.migrateToAlerts)
         migrator.registerMigration("v11-loss-scans", migrate: Self.createLossScansTable)
+        migrator.registerMigration("v12-compact-events", migrate: Self.migrateToCompactEvents)
         return migrator
     }
 }

@@ -115,25 +115,49 @@ extension AppDatabase {
                 storedJobs.insert(jobID)
                 return true
             }
+            // Each job's integer key (`job_keys`), and its highest step stored before this
+            // cycle: a step above it is new, so no event says it yet.
+            var jobKeys: [String: Int64] = [:]
+            var stepsBefore: [String: Int?] = [:]
+            let jobKey = { (jobID: String) throws -> Int64 in
+                if let key = jobKeys[jobID] { return key }
+                let key = try Self.jobKey(JobKey(account: account, id: jobID), db)
+                jobKeys[jobID] = key
+                stepsBefore[jobID] = try Self.lastStoredStep(JobKey(account: account, id: jobID), db)
+                return key
+            }
             // Sorted so that two runs of the same cycle store events in the same order.
             if !cycle.events.isEmpty {
                 let insert = try RowInsert(db, sql: Self.insertEventSQL)
                 defer { insert.finish() }
+                let cycleSteps = Self.stepsSeenOnce(cycle.steps)
+                var seq = try Self.lastEventSeq(db)
                 for (jobID, batch) in cycle.events.sorted(by: { $0.key < $1.key }) {
                     guard try storesChildren(jobID, "events") else { continue }
+                    let key = try jobKey(jobID)
+                    let newSteps = NewSteps(
+                        jobKey: key, storedUpTo: stepsBefore[jobID] ?? nil, seenOnce: cycleSteps[jobID] ?? [:]
+                    )
                     // The API sends newest first; stored oldest first, `seq` then orders events
                     // that share a `created_at` second the way they happened.
                     for event in batch.reversed() {
-                        try Self.insert(event, account: account, jobID: jobID, insert)
+                        seq += 1
+                        try Self.insert(event, jobKey: key, seq: seq, newSteps: newSteps, insert, db)
                     }
                 }
+                try Self.saveLastEventSeq(seq, db)
             }
-            // Triggers keep `step_summaries` (migration v4).
+            // Triggers keep `step_summaries` (migrations v4, v12).
             if !cycle.steps.isEmpty {
                 let merge = try RowInsert(db, sql: Self.mergeStepSQL)
                 defer { merge.finish() }
                 for step in cycle.steps where try storesChildren(step.jobID, "steps") {
-                    try Self.merge(StepRecord(step, account: account), merge)
+                    let key = try jobKey(step.jobID)
+                    let record = StepRecord(step, account: account)
+                    if let storedUpTo = stepsBefore[step.jobID] ?? nil, step.step <= storedUpTo {
+                        try Self.spellOutSaidEvents(before: record, jobKey: key, db)
+                    }
+                    try Self.merge(record, jobKey: key, merge)
                 }
             }
             try Self.forgetLossScans(below: cycle.steps, account: account, db)
@@ -208,33 +232,169 @@ extension AppDatabase {
         return false
     }
 
-    /// An event already stored is left as it is. Bound by hand (`RowInsert`): a cycle can
-    /// store 100,000 events.
-    static let insertEventSQL = """
-        INSERT OR IGNORE INTO events (account, id, job_id, created_at, level, type, message, data_json)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    /// The columns `bindEventRow` binds, in its order.
+    static let copyEventRowSQL = """
+        INSERT INTO event_rows (job_key, created_at, seq, id, level, type, message, data_json, step, rendering)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
-    private static func insert(_ event: JobEvent, account: String, jobID: String, _ insert: RowInsert) throws
-    {
-        insert.bind(account, at: 1)
-        insert.bind(event.id, at: 2)
-        insert.bind(jobID, at: 3)
-        insert.bind(event.createdAt, at: 4)
-        insert.bind(event.level, at: 5)
-        insert.bind(event.type, at: 6)
-        insert.bind(event.message, at: 7)
-        insert.bind(utf8: event.data.map(\.encodedUTF8), at: 8)
+    /// An event already stored is left as it is. Bound by hand (`RowInsert`): a cycle can
+    /// store 100,000 events. Only the same event again is skipped: any other constraint
+    /// fails the cycle rather than lose a row.
+    static let insertEventSQL = copyEventRowSQL + " ON CONFLICT (job_key, id) DO NOTHING"
+
+    /// Binds one row of `event_rows` and runs the insert. With `text` nil, the event is a
+    /// `metrics` event whose text its stored step `saidStep` says again
+    /// (`MetricsEventText`).
+    static func bindEventRow(
+        _ insert: RowInsert, jobKey: Int64, createdAt: Int64, seq: Int64, id: String, level: String,
+        type: String?, text: (message: String, data: [UInt8]?)?, saidStep: Int?
+    ) throws {
+        insert.bind(jobKey, at: 1)
+        insert.bind(createdAt, at: 2)
+        insert.bind(seq, at: 3)
+        insert.bind(id, at: 4)
+        insert.bind(level, at: 5)
+        insert.bind(type, at: 6)
+        if let text {
+            insert.bind(text.message, at: 7)
+            insert.bind(utf8: text.data, at: 8)
+            insert.bind(Int?.none, at: 9)
+            insert.bind(Int?.none, at: 10)
+        } else {
+            precondition(saidStep != nil, "an event without its text names the step that says it")
+            insert.bind(String?.none, at: 7)
+            insert.bind(String?.none, at: 8)
+            insert.bind(saidStep, at: 9)
+            insert.bind(MetricsEventText.version, at: 10)
+        }
         try insert.execute()
+    }
+
+    /// What an event's step needs for the event to be stored without its text: a step
+    /// this cycle brings once and that is not stored yet, so that the row it becomes is
+    /// the event's own figures.
+    struct NewSteps {
+        var jobKey: Int64
+        /// The job's highest step stored before this cycle, nil when it had none.
+        var storedUpTo: Int?
+        /// This cycle's steps of the job that exactly one event brought, by number.
+        var seenOnce: [Int: LossStep]
+
+        func isNew(_ step: LossStep, _ db: Database) throws -> Bool {
+            guard seenOnce[step.step] == step else { return false }
+            guard let storedUpTo, step.step <= storedUpTo else { return true }
+            return try !Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM step_rows WHERE job_key = ? AND step = ?)",
+                arguments: [jobKey, step.step])!
+        }
+    }
+
+    /// Each job's steps that exactly one of this cycle's events brought.
+    static func stepsSeenOnce(_ steps: [LossStep]) -> [String: [Int: LossStep]] {
+        var seen: [String: [Int: LossStep?]] = [:]
+        for step in steps {
+            seen[step.jobID, default: [:]][step.step] =
+                seen[step.jobID]?[step.step] == nil ? step : .some(nil)
+        }
+        return seen.mapValues { $0.compactMapValues { $0 } }
+    }
+
+    private static func insert(
+        _ event: JobEvent, jobKey: Int64, seq: Int64, newSteps: NewSteps, _ insert: RowInsert, _ db: Database
+    ) throws {
+        let data = event.data.map(\.encodedUTF8)
+        var said: Int?
+        if event.type == "metrics", let data, let step = StepParser.step(from: event),
+            let text = MetricsEventText.say(step), text.message.elementsEqual(event.message.utf8),
+            text.data == data, try newSteps.isNew(step, db)
+        {
+            said = step.step
+        }
+        try bindEventRow(
+            insert, jobKey: jobKey, createdAt: event.createdAt, seq: seq, id: event.id, level: event.level,
+            type: event.type, text: said == nil ? (event.message, data) : nil, saidStep: said)
+    }
+
+    /// The last `seq` given to an event (migration v12).
+    static func lastEventSeq(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'events_seq'") ?? 0
+    }
+
+    static func saveLastEventSeq(_ seq: Int64, _ db: Database) throws {
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('events_seq', ?)", arguments: [String(seq)]
+        )
+    }
+
+    /// The job's integer key, given at its first events or steps.
+    static func jobKey(_ job: JobKey, _ db: Database) throws -> Int64 {
+        if let key = try Int64.fetchOne(
+            db, sql: "SELECT job_key FROM job_keys WHERE account = ? AND id = ?",
+            arguments: [job.account, job.id])
+        {
+            return key
+        }
+        try db.execute(
+            sql: "INSERT INTO job_keys (account, id) VALUES (?, ?)", arguments: [job.account, job.id])
+        return db.lastInsertedRowID
+    }
+
+    static func lastStoredStep(_ job: JobKey, _ db: Database) throws -> Int? {
+        try Int.fetchOne(
+            db, sql: "SELECT last_step FROM step_summaries WHERE account = ? AND job_id = ?",
+            arguments: [job.account, job.id])
+    }
+
+    /// Before a stored step changes, the events it says again get their text back, said
+    /// from the step as it still is: afterwards it would say other figures.
+    static func spellOutSaidEvents(before step: StepRecord, jobKey: Int64, _ db: Database) throws {
+        guard
+            let stored = try StepRecord.fetchOne(
+                db, sql: "SELECT * FROM steps WHERE job_key = ? AND step = ?", arguments: [jobKey, step.step])
+        else { return }
+        var merged = stored
+        merged.totalSteps = step.totalSteps ?? stored.totalSteps
+        merged.trainLoss = step.trainLoss ?? stored.trainLoss
+        merged.trainMeanTokenAccuracy = step.trainMeanTokenAccuracy ?? stored.trainMeanTokenAccuracy
+        merged.validLoss = step.validLoss ?? stored.validLoss
+        merged.validMeanTokenAccuracy = step.validMeanTokenAccuracy ?? stored.validMeanTokenAccuracy
+        merged.fullValidLoss = step.fullValidLoss ?? stored.fullValidLoss
+        merged.fullValidMeanTokenAccuracy =
+            step.fullValidMeanTokenAccuracy ?? stored.fullValidMeanTokenAccuracy
+        merged.nonFinite = step.nonFinite ?? stored.nonFinite
+        guard merged != stored else { return }
+        // Rare (an event sent again with other figures), so the job's events are scanned.
+        let said = try Row.fetchAll(
+            db,
+            sql:
+                "SELECT created_at, seq, rendering FROM event_rows WHERE job_key = ? AND rendering IS NOT NULL AND step = ?",
+            arguments: [jobKey, step.step])
+        for row in said {
+            guard let text = MetricsEventText.say(stored.lossStep, version: row[2]) else {
+                throw DatabaseError(
+                    resultCode: .SQLITE_CORRUPT,
+                    message: "step \(stored.step) of job \(stored.jobID) cannot say its events' text")
+            }
+            try db.execute(
+                sql: """
+                    UPDATE event_rows SET message = ?, data_json = ?, step = NULL, rendering = NULL
+                    WHERE job_key = ? AND created_at = ? AND seq = ?
+                    """,
+                arguments: [
+                    String(decoding: text.message, as: UTF8.self), String(decoding: text.data, as: UTF8.self),
+                    jobKey, row[0], row[1],
+                ])
+        }
     }
 
     /// A step seen again keeps what it knew: only non-null new values replace old ones.
     static let mergeStepSQL = """
-        INSERT INTO steps (account, job_id, step, total_steps, train_loss, train_mean_token_accuracy,
+        INSERT INTO step_rows (job_key, step, total_steps, train_loss, train_mean_token_accuracy,
             valid_loss, valid_mean_token_accuracy, full_valid_loss, full_valid_mean_token_accuracy,
             non_finite)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (account, job_id, step) DO UPDATE SET
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (job_key, step) DO UPDATE SET
             total_steps = COALESCE(excluded.total_steps, total_steps),
             train_loss = COALESCE(excluded.train_loss, train_loss),
             train_mean_token_accuracy = COALESCE(excluded.train_mean_token_accuracy, train_mean_token_accuracy),
@@ -245,18 +405,17 @@ extension AppDatabase {
             non_finite = COALESCE(excluded.non_finite, non_finite)
         """
 
-    private static func merge(_ step: StepRecord, _ merge: RowInsert) throws {
-        merge.bind(step.account, at: 1)
-        merge.bind(step.jobID, at: 2)
-        merge.bind(step.step, at: 3)
-        merge.bind(step.totalSteps, at: 4)
-        merge.bind(step.trainLoss, at: 5)
-        merge.bind(step.trainMeanTokenAccuracy, at: 6)
-        merge.bind(step.validLoss, at: 7)
-        merge.bind(step.validMeanTokenAccuracy, at: 8)
-        merge.bind(step.fullValidLoss, at: 9)
-        merge.bind(step.fullValidMeanTokenAccuracy, at: 10)
-        merge.bind(step.nonFinite, at: 11)
+    private static func merge(_ step: StepRecord, jobKey: Int64, _ merge: RowInsert) throws {
+        merge.bind(jobKey, at: 1)
+        merge.bind(step.step, at: 2)
+        merge.bind(step.totalSteps, at: 3)
+        merge.bind(step.trainLoss, at: 4)
+        merge.bind(step.trainMeanTokenAccuracy, at: 5)
+        merge.bind(step.validLoss, at: 6)
+        merge.bind(step.validMeanTokenAccuracy, at: 7)
+        merge.bind(step.fullValidLoss, at: 8)
+        merge.bind(step.fullValidMeanTokenAccuracy, at: 9)
+        merge.bind(step.nonFinite, at: 10)
         try merge.execute()
     }
 

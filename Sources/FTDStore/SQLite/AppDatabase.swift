@@ -32,7 +32,7 @@ public struct AppDatabase: Sendable {
 
     /// Migrations that copy every row (`v8-accounts`): on a large database they take a
     /// while, which a start must say and systemd must wait for.
-    public static let copyingMigrations: Set<String> = ["v8-accounts"]
+    public static let copyingMigrations: Set<String> = ["v8-accounts", "v12-compact-events"]
 
     /// Opens (creating it when missing) the daemon's database at `path`, with the file
     /// modes of SPEC section 4, checks that SQLite can write it and finds it intact, and
@@ -184,9 +184,9 @@ public struct AppDatabase: Sendable {
     }
 
     /// The migrations the queries of a reader rely on: `v8-accounts` keys every row by its
-    /// account, `v10-alerts` adds the alerts a job's history shows; every older one comes
-    /// before them.
-    static let readerRequiredMigrations = ["v8-accounts", "v10-alerts"]
+    /// account, `v10-alerts` adds the alerts a job's history shows, `v12-compact-events`
+    /// stores events and steps by an integer job key; every older one comes before them.
+    static let readerRequiredMigrations = ["v8-accounts", "v10-alerts", "v12-compact-events"]
 
     /// A fresh database in memory, migrated: for tests.
     public static func inMemory(logger: Logger = Logger(label: "ftd.store")) throws -> AppDatabase {
@@ -218,6 +218,8 @@ public struct AppDatabase: Sendable {
         // than failing at once.
         configuration.busyMode = .timeout(TimeInterval(StoreError.busyTimeoutSeconds))
         configuration.label = "ftd"
+        // A search through events' text says again the text of those stored without it.
+        configuration.prepareDatabase { db in db.add(function: EventRecord.metricsMessageFunction) }
         return configuration
     }
 }
