@@ -136,8 +136,8 @@ extension AppDatabase {
                     guard try storesChildren(jobID, "events") else { continue }
                     let key = try jobKey(jobID)
                     let newSteps = NewSteps(
-                        jobKey: key, storedUpTo: stepsBefore[jobID] ?? nil, seenOnce: cycleSteps[jobID] ?? [:]
-                    )
+                        jobKey: key, storedUpTo: stepsBefore[jobID] ?? nil, steps: cycle.steps,
+                        seenOnce: cycleSteps[jobID] ?? [:])
                     // The API sends newest first; stored oldest first, `seq` then orders events
                     // that share a `created_at` second the way they happened.
                     for event in batch.reversed() {
@@ -278,11 +278,14 @@ extension AppDatabase {
         var jobKey: Int64
         /// The job's highest step stored before this cycle, nil when it had none.
         var storedUpTo: Int?
-        /// This cycle's steps of the job that exactly one event brought, by number.
-        var seenOnce: [Int: LossStep]
+        /// This cycle's steps.
+        var steps: [LossStep]
+        /// Where in `steps` the job's step of each number is, when exactly one event
+        /// brought it (-1 when more did).
+        var seenOnce: [Int: Int]
 
         func isNew(_ step: LossStep, _ db: Database) throws -> Bool {
-            guard seenOnce[step.step] == step else { return false }
+            guard let index = seenOnce[step.step], index >= 0, steps[index] == step else { return false }
             guard let storedUpTo, step.step <= storedUpTo else { return true }
             return try !Bool.fetchOne(
                 db, sql: "SELECT EXISTS (SELECT 1 FROM step_rows WHERE job_key = ? AND step = ?)",
@@ -290,14 +293,14 @@ extension AppDatabase {
         }
     }
 
-    /// Each job's steps that exactly one of this cycle's events brought.
-    static func stepsSeenOnce(_ steps: [LossStep]) -> [String: [Int: LossStep]] {
-        var seen: [String: [Int: LossStep?]] = [:]
-        for step in steps {
-            seen[step.jobID, default: [:]][step.step] =
-                seen[step.jobID]?[step.step] == nil ? step : .some(nil)
+    /// For each job, where in `steps` each of its step numbers is, when exactly one of
+    /// them has it (-1 when more do).
+    static func stepsSeenOnce(_ steps: [LossStep]) -> [String: [Int: Int]] {
+        var seen: [String: [Int: Int]] = [:]
+        for (index, step) in steps.enumerated() {
+            seen[step.jobID, default: [:]][step.step] = seen[step.jobID]?[step.step] == nil ? index : -1
         }
-        return seen.mapValues { $0.compactMapValues { $0 } }
+        return seen
     }
 
     private static func insert(
