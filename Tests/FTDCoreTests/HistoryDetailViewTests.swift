@@ -162,7 +162,7 @@ struct HistoryTextFormatTests {
         (123456.78901, "123456.789"), (0.001, "0.001"), (-3e-05, "-3.0e-05"), (1e-300, "1.0e-300"),
         // Rounding ties decided by the exact binary value, as printf does.
         (0.00115, "0.0011"), (0.00125, "0.0013"), (1.25e-20, "1.2e-20"), (0.125, "0.125"), (2.00005, "2"),
-        (.leastNonzeroMagnitude, "4.9e-324"), (1e-310, "1.0e-310"), (1e15, "1000000000000000"),
+        (.leastNonzeroMagnitude, "4.9e-324"), (Double("1e-310")!, "1.0e-310"), (1e15, "1000000000000000"),
         (9.96e-05, "1.0e-04"), (1.79e308, "1.79e+308"), (-2e16, "-2.00e+16"),
     ])
     func formatsLosses(_ value: Double, _ text: String) {
