@@ -107,29 +107,11 @@ extension AppDatabase {
     /// One stored job with everything recorded about it. `id` is a full id: see
     /// `resolveJobID(_:)`. With `latestEvents`, only that many of the newest events are
     /// read (`eventCount` still counts them all): a long job has hundreds of thousands.
-    /// `skippingMetricsEvents` leaves out the events of type `metrics`, in the query.
+    /// `skippingMetricsEvents` leaves out the events of type `metrics`, in the query; the
+    /// steps are read as `steps` says.
     public func jobDetail(
-        job: JobKey, latestEvents: Int? = nil, skippingMetricsEvents: Bool = false, readingSteps: Bool = true
-    ) throws -> JobDetail {
-        try jobDetail(
-            job: job, latestEvents: latestEvents, skippingMetricsEvents: skippingMetricsEvents,
-            steps: readingSteps ? .all : .none)
-    }
-
-    /// How `jobDetail` reads a job's steps.
-    public enum StepReading: Sendable {
-        /// None: `steps` is empty.
-        case none
-        /// Every step whole, in `steps`.
-        case all
-        /// Only what a chart draws, in `curve` (`steps` is empty).
-        case curve
-    }
-
-    /// `jobDetail(job:latestEvents:skippingMetricsEvents:readingSteps:)`, with the steps
-    /// read as `steps` says.
-    public func jobDetail(
-        job: JobKey, latestEvents: Int? = nil, skippingMetricsEvents: Bool = false, steps reading: StepReading
+        job: JobKey, latestEvents: Int? = nil, skippingMetricsEvents: Bool = false,
+        steps reading: StepReading = .all
     ) throws -> JobDetail {
         try writer.read { db in
             let key: StatementArguments = [job.account, job.id]

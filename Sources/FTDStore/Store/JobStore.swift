@@ -21,14 +21,11 @@ public protocol HistoryStore: Sendable {
     func jobSummaries(status: String?, account: String?, limit: Int?) async throws -> [JobSummary]
     /// Everything stored of one job; `latestEvents` keeps only the newest N events, and
     /// `skippingMetricsEvents` leaves out those of type `metrics` (their numbers are the
-    /// steps: a chart's view of a long job).
-    /// `readingSteps: false` leaves `steps` empty (a caller that has them already).
-    func jobDetail(job: JobKey, latestEvents: Int?, skippingMetricsEvents: Bool, readingSteps: Bool)
-        async throws
-        -> JobDetail
-    /// What `ftd history JOB` shows: `jobDetail` with its steps as a chart draws them
-    /// (`curve`; `steps` is empty), and only the newest `latestEvents` events.
-    func jobDetailWithCurve(job: JobKey, latestEvents: Int?) async throws -> JobDetail
+    /// steps: a chart's view of a long job). `steps` says how its loss steps are read:
+    /// `.none` for a caller that has them already, `.curve` for what a chart draws
+    /// (`ftd history JOB`).
+    func jobDetail(job: JobKey, latestEvents: Int?, skippingMetricsEvents: Bool, steps: StepReading)
+        async throws -> JobDetail
     /// A job's loss steps, ascending.
     func steps(job: JobKey) async throws -> [LossStep]
     /// Hook runs, newest first.
@@ -56,9 +53,11 @@ extension HistoryStore {
         try await jobSummaries(status: status, account: nil, limit: limit)
     }
 
-    public func jobDetail(job: JobKey, latestEvents: Int?) async throws -> JobDetail {
-        try await jobDetail(
-            job: job, latestEvents: latestEvents, skippingMetricsEvents: false, readingSteps: true)
+    /// `jobDetail` with every event type, its steps read as `steps` says.
+    public func jobDetail(job: JobKey, latestEvents: Int?, steps: StepReading = .all) async throws
+        -> JobDetail
+    {
+        try await jobDetail(job: job, latestEvents: latestEvents, skippingMetricsEvents: false, steps: steps)
     }
 }
 

@@ -57,8 +57,8 @@ struct History: AsyncParsableCommand {
                 Terminal.write(HistoryJSON.detail(detail, prices: prices).rendered() + "\n")
             } else {
                 // The text shows the newest events only, and of the steps what the chart draws.
-                let detail = try await store.jobDetailWithCurve(
-                    job: job, latestEvents: JobDetailView.eventCount)
+                let detail = try await store.jobDetail(
+                    job: job, latestEvents: JobDetailView.eventCount, steps: .curve)
                 Terminal.write(JobDetailView.render(detail, options: options, accounts: severalAccounts))
             }
         } else {
