@@ -19,6 +19,15 @@ public protocol DaemonStatusStore: Sendable {
 public protocol HistoryStore: Sendable {
     /// Newest first; `status` and `account` filter, `limit` caps.
     func jobSummaries(status: String?, account: String?, limit: Int?) async throws -> [JobSummary]
+    /// `jobSummaries` without the array: each summary, in the same order, is folded into
+    /// `initial` by `update` as the store reads it, and only the result is kept.
+    /// `ftd history` lists 10,000 jobs into a table, and the array of them was megabytes
+    /// to fault in and copy. `update` runs wherever the store reads (the SQLite store's
+    /// queue), once per job, and should be quick.
+    func reduceJobSummaries<Result: Sendable>(
+        status: String?, account: String?, limit: Int?, into initial: Result,
+        _ update: @escaping @Sendable (inout Result, JobSummary) throws -> Void
+    ) async throws -> Result
     /// Everything stored of one job; `latestEvents` keeps only the newest N events, and
     /// `skippingMetricsEvents` leaves out those of type `metrics` (their numbers are the
     /// steps: a chart's view of a long job). `steps` says how its loss steps are read:

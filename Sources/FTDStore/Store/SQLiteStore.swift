@@ -107,6 +107,19 @@ extension SQLiteStore: HistoryStore {
         try await run { try $0.jobSummaries(status: status, account: account, limit: limit) }
     }
 
+    public func reduceJobSummaries<Result: Sendable>(
+        status: String?, account: String?, limit: Int?, into initial: Result,
+        _ update: @escaping @Sendable (inout Result, JobSummary) throws -> Void
+    ) async throws -> Result {
+        try await run { database in
+            var result = initial
+            try database.forEachJobSummary(status: status, account: account, limit: limit) {
+                try update(&result, $0)
+            }
+            return result
+        }
+    }
+
     public func jobDetail(job: JobKey, latestEvents: Int?, skippingMetricsEvents: Bool, steps: StepReading)
         async throws -> JobDetail
     {
