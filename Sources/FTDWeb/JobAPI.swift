@@ -68,7 +68,7 @@ struct JobAPI: Sendable {
             let key = try await store.resolveJob(id, account: account)
             var detail = try await store.jobDetail(
                 job: key, latestEvents: nil, skippingMetricsEvents: maxPoints != nil,
-                readingSteps: maxPoints == nil)
+                steps: maxPoints == nil ? .all : .none)
             if let maxPoints { detail.steps = try await chartSteps(detail.summary, maxPoints: maxPoints) }
             return .json(HistoryJSON.detail(detail, prices: prices))
         } catch let error as StoreError {

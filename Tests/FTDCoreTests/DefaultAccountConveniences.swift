@@ -19,11 +19,11 @@ extension AppDatabase {
     }
     func eventResumeCursor(jobID: String) throws -> String? { try eventResumeCursor(job: key(jobID)) }
     func jobDetail(
-        id: String, latestEvents: Int? = nil, skippingMetricsEvents: Bool = false, readingSteps: Bool = true
+        id: String, latestEvents: Int? = nil, skippingMetricsEvents: Bool = false, steps: StepReading = .all
     ) throws -> JobDetail {
         try jobDetail(
             job: key(id), latestEvents: latestEvents, skippingMetricsEvents: skippingMetricsEvents,
-            readingSteps: readingSteps)
+            steps: steps)
     }
     func steps(jobID: String) throws -> [LossStep] { try steps(job: key(jobID)) }
     func storedJob(id: String) throws -> FineTuningJob { try storedJob(key(id)) }
@@ -56,13 +56,12 @@ extension HistoryStore {
     func jobDetail(id: String, latestEvents: Int?) async throws -> JobDetail {
         try await jobDetail(job: key(id), latestEvents: latestEvents)
     }
-    func jobDetail(id: String, latestEvents: Int?, skippingMetricsEvents: Bool, readingSteps: Bool)
-        async throws
-        -> JobDetail
+    func jobDetail(id: String, latestEvents: Int?, skippingMetricsEvents: Bool, steps: StepReading)
+        async throws -> JobDetail
     {
         try await jobDetail(
             job: key(id), latestEvents: latestEvents, skippingMetricsEvents: skippingMetricsEvents,
-            readingSteps: readingSteps)
+            steps: steps)
     }
     func steps(jobID: String) async throws -> [LossStep] { try await steps(job: key(jobID)) }
     func resolveJobID(_ input: String) async throws -> String { try await resolveJob(input, account: nil).id }

@@ -12,19 +12,36 @@ extension AppDatabase {
         -> [JobSummary]
     {
         try writer.read { db in
-            var conditions: [String] = []
-            var arguments: [String] = []
-            if let status {
-                conditions.append("status = ?")
-                arguments.append(status)
-            }
-            if let account {
-                conditions.append("jobs.account = ?")
-                arguments.append(account)
-            }
-            let filter = conditions.isEmpty ? nil : (conditions.joined(separator: " AND "), arguments)
-            return try Self.summaries(db, where: filter, limit: limit)
+            try Self.summaries(db, where: Self.listingFilter(status: status, account: account), limit: limit)
         }
+    }
+
+    /// `jobSummaries(status:account:limit:)` one at a time: `body` is given each summary
+    /// as its row is read, and no array of them is built. `ftd history` lists 10,000
+    /// jobs, and the array and its strings were megabytes of page faults.
+    public func forEachJobSummary(
+        status: String? = nil, account: String? = nil, limit: Int? = nil, _ body: (JobSummary) throws -> Void
+    ) throws {
+        try writer.read { db in
+            try Self.forEachSummary(
+                db, where: Self.listingFilter(status: status, account: account), limit: limit, body)
+        }
+    }
+
+    private static func listingFilter(status: String?, account: String?) -> (
+        sql: String, arguments: [String]
+    )? {
+        var conditions: [String] = []
+        var arguments: [String] = []
+        if let status {
+            conditions.append("status = ?")
+            arguments.append(status)
+        }
+        if let account {
+            conditions.append("jobs.account = ?")
+            arguments.append(account)
+        }
+        return conditions.isEmpty ? nil : (conditions.joined(separator: " AND "), arguments)
     }
 
     /// The accounts holding at least one job, by name. One seek per account on the
@@ -107,29 +124,11 @@ extension AppDatabase {
     /// One stored job with everything recorded about it. `id` is a full id: see
     /// `resolveJobID(_:)`. With `latestEvents`, only that many of the newest events are
     /// read (`eventCount` still counts them all): a long job has hundreds of thousands.
-    /// `skippingMetricsEvents` leaves out the events of type `metrics`, in the query.
+    /// `skippingMetricsEvents` leaves out the events of type `metrics`, in the query; the
+    /// steps are read as `steps` says.
     public func jobDetail(
-        job: JobKey, latestEvents: Int? = nil, skippingMetricsEvents: Bool = false, readingSteps: Bool = true
-    ) throws -> JobDetail {
-        try jobDetail(
-            job: job, latestEvents: latestEvents, skippingMetricsEvents: skippingMetricsEvents,
-            steps: readingSteps ? .all : .none)
-    }
-
-    /// How `jobDetail` reads a job's steps.
-    public enum StepReading: Sendable {
-        /// None: `steps` is empty.
-        case none
-        /// Every step whole, in `steps`.
-        case all
-        /// Only what a chart draws, in `curve` (`steps` is empty).
-        case curve
-    }
-
-    /// `jobDetail(job:latestEvents:skippingMetricsEvents:readingSteps:)`, with the steps
-    /// read as `steps` says.
-    public func jobDetail(
-        job: JobKey, latestEvents: Int? = nil, skippingMetricsEvents: Bool = false, steps reading: StepReading
+        job: JobKey, latestEvents: Int? = nil, skippingMetricsEvents: Bool = false,
+        steps reading: StepReading = .all
     ) throws -> JobDetail {
         try writer.read { db in
             let key: StatementArguments = [job.account, job.id]
@@ -263,24 +262,10 @@ extension AppDatabase {
         return curve
     }
 
-    /// One query for all summaries, reading only the columns a summary shows, straight
-    /// from SQLite's columns: a listing can hold 10,000 jobs, and decoding each row through
-    /// GRDB's `Row` took as long as the query. Each column reads as GRDB would read it
-    /// (`String(cString:)` of the text, nil for NULL).
+    /// The summaries `forEachSummary` reads, in one array allocated once.
     static func summaries(
         _ db: Database, where filter: (sql: String, arguments: [String])?, limit: Int?, offset: Int = 0
     ) throws -> [JobSummary] {
-        var arguments = StatementArguments(filter?.arguments ?? []) + [limit.map { max($0, 0) } ?? -1]
-        if offset > 0 { arguments += [offset] }
-        let statement = try db.makeStatement(
-            sql: summarySQL(filter: filter?.sql) + (offset > 0 ? " OFFSET ?" : ""))
-        statement.arguments = arguments
-        let sqlite = statement.sqliteStatement
-        func isNull(_ column: CInt) -> Bool { sqlite3_column_type(sqlite, column) == SQLITE_NULL }
-        func text(_ column: CInt) -> String? {
-            isNull(column) ? nil : String(cString: sqlite3_column_text(sqlite, column))
-        }
-        func integer(_ column: CInt) -> Int64? { isNull(column) ? nil : sqlite3_column_int64(sqlite, column) }
         var summaries: [JobSummary] = []
         if let limit, limit <= 1000 {
             summaries.reserveCapacity(max(limit, 0))
@@ -294,6 +279,30 @@ extension AppDatabase {
                     arguments: StatementArguments(filter?.arguments ?? [])) ?? 0
             summaries.reserveCapacity(min(max(count - offset, 0), limit ?? .max))
         }
+        try forEachSummary(db, where: filter, limit: limit, offset: offset) { summaries.append($0) }
+        return summaries
+    }
+
+    /// One query for all summaries, reading only the columns a summary shows, straight
+    /// from SQLite's columns: a listing can hold 10,000 jobs, and decoding each row through
+    /// GRDB's `Row` took as long as the query. Each column reads as GRDB would read it
+    /// (`String(cString:)` of the text, nil for NULL). `body` is given each summary in
+    /// turn, newest first.
+    static func forEachSummary(
+        _ db: Database, where filter: (sql: String, arguments: [String])?, limit: Int?, offset: Int = 0,
+        _ body: (JobSummary) throws -> Void
+    ) throws {
+        var arguments = StatementArguments(filter?.arguments ?? []) + [limit.map { max($0, 0) } ?? -1]
+        if offset > 0 { arguments += [offset] }
+        let statement = try db.makeStatement(
+            sql: summarySQL(filter: filter?.sql) + (offset > 0 ? " OFFSET ?" : ""))
+        statement.arguments = arguments
+        let sqlite = statement.sqliteStatement
+        func isNull(_ column: CInt) -> Bool { sqlite3_column_type(sqlite, column) == SQLITE_NULL }
+        func text(_ column: CInt) -> String? {
+            isNull(column) ? nil : String(cString: sqlite3_column_text(sqlite, column))
+        }
+        func integer(_ column: CInt) -> Int64? { isNull(column) ? nil : sqlite3_column_int64(sqlite, column) }
         // The cursor steps the statement; its columns are read in place.
         let rows = try Row.fetchCursor(statement)
         while try rows.next() != nil {
@@ -301,7 +310,7 @@ extension AppDatabase {
             let error =
                 code == nil && message == nil && param == nil
                 ? nil : JobError(code: code, message: message, param: param)
-            summaries.append(
+            try body(
                 JobSummary(
                     account: text(0) ?? "", id: text(1) ?? "", status: text(2) ?? "", model: text(3),
                     fineTunedModel: text(4), createdAt: integer(5), finishedAt: integer(6),
@@ -309,7 +318,6 @@ extension AppDatabase {
                     lastTrainLoss: isNull(12) ? nil : sqlite3_column_double(sqlite, 12),
                     estimatedTrainedTokens: integer(13)))
         }
-        return summaries
     }
 
     /// The listing's query: the step count and last loss from `step_summaries`, and

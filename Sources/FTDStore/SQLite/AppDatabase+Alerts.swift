@@ -85,11 +85,11 @@ extension AppDatabase {
     }
 
     /// What the judge needs of one job; nil when the job is not stored.
-    /// - Parameter thresholds: when given with `readingSteps`, the steps read are only
-    ///   those above where the job's stored `LossScans` stopped, if they go on with these
-    ///   thresholds; else (or nil) the whole curve.
+    /// - Parameter thresholds: with `readingSteps`, the steps read are only those above
+    ///   where the job's stored `LossScans` stopped, if they go on with these thresholds;
+    ///   else the whole curve.
     static func alertFacts(
-        _ job: JobKey, readingSteps: Bool, thresholds: AlertThresholds? = nil, _ db: Database
+        _ job: JobKey, readingSteps: Bool, thresholds: AlertThresholds, _ db: Database
     ) throws -> AlertFacts? {
         let arguments: StatementArguments = [job.account, job.id]
         guard
@@ -126,7 +126,7 @@ extension AppDatabase {
                 db, sql: "SELECT kind FROM alerts WHERE account = ? AND job_id = ?", arguments: arguments
             ).compactMap(AlertKind.init(rawValue:)))
         if readingSteps {
-            if let thresholds, let scans = try lossScans(job, db),
+            if let scans = try lossScans(job, db),
                 scans.continues(judgedFromStep: facts.judgedFromStep, thresholds: thresholds)
             {
                 facts.scans = scans

@@ -19,16 +19,22 @@ public protocol DaemonStatusStore: Sendable {
 public protocol HistoryStore: Sendable {
     /// Newest first; `status` and `account` filter, `limit` caps.
     func jobSummaries(status: String?, account: String?, limit: Int?) async throws -> [JobSummary]
+    /// `jobSummaries` without the array: each summary, in the same order, is folded into
+    /// `initial` by `update` as the store reads it, and only the result is kept.
+    /// `ftd history` lists 10,000 jobs into a table, and the array of them was megabytes
+    /// to fault in and copy. `update` runs wherever the store reads (the SQLite store's
+    /// queue), once per job, and should be quick.
+    func reduceJobSummaries<Result: Sendable>(
+        status: String?, account: String?, limit: Int?, into initial: Result,
+        _ update: @escaping @Sendable (inout Result, JobSummary) throws -> Void
+    ) async throws -> Result
     /// Everything stored of one job; `latestEvents` keeps only the newest N events, and
     /// `skippingMetricsEvents` leaves out those of type `metrics` (their numbers are the
-    /// steps: a chart's view of a long job).
-    /// `readingSteps: false` leaves `steps` empty (a caller that has them already).
-    func jobDetail(job: JobKey, latestEvents: Int?, skippingMetricsEvents: Bool, readingSteps: Bool)
-        async throws
-        -> JobDetail
-    /// What `ftd history JOB` shows: `jobDetail` with its steps as a chart draws them
-    /// (`curve`; `steps` is empty), and only the newest `latestEvents` events.
-    func jobDetailWithCurve(job: JobKey, latestEvents: Int?) async throws -> JobDetail
+    /// steps: a chart's view of a long job). `steps` says how its loss steps are read:
+    /// `.none` for a caller that has them already, `.curve` for what a chart draws
+    /// (`ftd history JOB`).
+    func jobDetail(job: JobKey, latestEvents: Int?, skippingMetricsEvents: Bool, steps: StepReading)
+        async throws -> JobDetail
     /// A job's loss steps, ascending.
     func steps(job: JobKey) async throws -> [LossStep]
     /// Hook runs, newest first.
@@ -56,9 +62,11 @@ extension HistoryStore {
         try await jobSummaries(status: status, account: nil, limit: limit)
     }
 
-    public func jobDetail(job: JobKey, latestEvents: Int?) async throws -> JobDetail {
-        try await jobDetail(
-            job: job, latestEvents: latestEvents, skippingMetricsEvents: false, readingSteps: true)
+    /// `jobDetail` with every event type, its steps read as `steps` says.
+    public func jobDetail(job: JobKey, latestEvents: Int?, steps: StepReading = .all) async throws
+        -> JobDetail
+    {
+        try await jobDetail(job: job, latestEvents: latestEvents, skippingMetricsEvents: false, steps: steps)
     }
 }
 

@@ -107,13 +107,26 @@ extension SQLiteStore: HistoryStore {
         try await run { try $0.jobSummaries(status: status, account: account, limit: limit) }
     }
 
-    public func jobDetail(job: JobKey, latestEvents: Int?, skippingMetricsEvents: Bool, readingSteps: Bool)
+    public func reduceJobSummaries<Result: Sendable>(
+        status: String?, account: String?, limit: Int?, into initial: Result,
+        _ update: @escaping @Sendable (inout Result, JobSummary) throws -> Void
+    ) async throws -> Result {
+        try await run { database in
+            var result = initial
+            try database.forEachJobSummary(status: status, account: account, limit: limit) {
+                try update(&result, $0)
+            }
+            return result
+        }
+    }
+
+    public func jobDetail(job: JobKey, latestEvents: Int?, skippingMetricsEvents: Bool, steps: StepReading)
         async throws -> JobDetail
     {
         try await run {
             try $0.jobDetail(
                 job: job, latestEvents: latestEvents, skippingMetricsEvents: skippingMetricsEvents,
-                readingSteps: readingSteps)
+                steps: steps)
         }
     }
 
@@ -123,10 +136,6 @@ extension SQLiteStore: HistoryStore {
 
     public func hookRuns(failedOnly: Bool, limit: Int) async throws -> [DeliveryView] {
         try await run { try $0.hookRuns(failedOnly: failedOnly, limit: limit) }
-    }
-
-    public func jobDetailWithCurve(job: JobKey, latestEvents: Int?) async throws -> JobDetail {
-        try await run { try $0.jobDetail(job: job, latestEvents: latestEvents, steps: .curve) }
     }
 
     public func jobAccounts() async throws -> [String] {

@@ -8,10 +8,10 @@ extension JobTableView {
         /// Nil when the table has no ACCOUNT column.
         var account: Cell?
         var id, status, model, created, duration, steps, loss, cost, fineTuned: Cell
+        /// The SGR code of the status's colour (`StatusStyle.sgr`); 0 for none.
+        var statusColor: UInt8 = 0
 
-        func appendLine(
-            to out: inout TextBuffer, from arena: TextBuffer, _ w: Widths, status: String?, color: Bool
-        ) {
+        func appendLine(to out: inout TextBuffer, from arena: TextBuffer, _ w: Widths, color: Bool) {
             let start = out.count
             if let account {
                 let shown = out.append(account, from: arena, elidingEndTo: w.account)
@@ -20,7 +20,7 @@ extension JobTableView {
             }
             out.append(id, from: arena, padRight: w.id)
             out.spaces(gap.count)
-            appendStatus(to: &out, from: arena, width: w.status, status: status, color: color)
+            appendStatus(to: &out, from: arena, width: w.status, color: color)
             out.spaces(gap.count)
             let shownModel = out.append(model, from: arena, elidingEndTo: w.model)
             out.spaces(w.model - shownModel)
@@ -39,13 +39,11 @@ extension JobTableView {
             out.endLine(from: start)
         }
 
-        func appendFirstLine(
-            to out: inout TextBuffer, from arena: TextBuffer, _ w: Widths, status: String?, color: Bool
-        ) {
+        func appendFirstLine(to out: inout TextBuffer, from arena: TextBuffer, _ w: Widths, color: Bool) {
             let start = out.count
             out.append(id, from: arena, padRight: w.id)
             out.spaces(w.separator.count)
-            appendStatus(to: &out, from: arena, width: w.status, status: status, color: color)
+            appendStatus(to: &out, from: arena, width: w.status, color: color)
             out.spaces(w.separator.count)
             out.append(created, from: arena, padRight: w.created)
             out.spaces(w.separator.count)
@@ -89,14 +87,14 @@ extension JobTableView {
             out.endLine(from: start)
         }
 
-        private func appendStatus(
-            to out: inout TextBuffer, from arena: TextBuffer, width: Int, status: String?, color: Bool
-        ) {
-            guard let status, color, let code = StatusStyle.code(for: status) else {
+        private func appendStatus(to out: inout TextBuffer, from arena: TextBuffer, width: Int, color: Bool) {
+            guard color, statusColor != 0 else {
                 let shown = out.append(self.status, from: arena, elidingEndTo: width)
                 return out.spaces(width - shown)
             }
-            out.append("\u{1B}[" + code + "m")
+            out.append("\u{1B}[")
+            TerminalText.appendDecimal(Int64(statusColor), to: &out.bytes)
+            out.append("m")
             let shown = out.append(self.status, from: arena, elidingEndTo: width)
             out.spaces(width - shown)
             out.append("\u{1B}[0m")
@@ -112,9 +110,9 @@ extension JobTableView {
         /// database written by something else, is cut rather than widen every row.
         static let maxAccountWidth = 32
 
-        init(measuring rows: [Cells]) {
+        /// Every column 0 wide, until `widen(toFit:)`.
+        init() {
             (id, status, model, created, duration, steps, loss, cost, fineTuned) = (0, 0, 0, 0, 0, 0, 0, 0, 0)
-            for row in rows { widen(toFit: row) }
         }
 
         mutating func widen(toFit row: Cells) {

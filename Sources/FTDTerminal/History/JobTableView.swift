@@ -34,59 +34,132 @@ public enum JobTableView {
         _ jobs: [JobSummary], options: HistoryRenderOptions, statusFilter: String? = nil,
         accountFilter: String? = nil, accounts: Bool = false
     ) -> [UInt8] {
-        guard !jobs.isEmpty else {
-            return Array(emptyHint(statusFilter: statusFilter, accountFilter: accountFilter).utf8)
+        var table = Rows(options: options, accounts: accounts)
+        // By index: a whole `JobSummary` copied per row retains and releases its strings.
+        for index in jobs.indices { table.append(jobs[index]) }
+        var bytes: [UInt8] = []
+        render(table, statusFilter: statusFilter, accountFilter: accountFilter, chunkSize: .max) {
+            bytes = $0
         }
-        // Every cell's text is formatted once into one arena of bytes, then copied into the
-        // output with its padding: 10,000 jobs make 20,000 lines, and building them as
-        // strings was most of ftd history's time.
-        var arena = TextBuffer(capacity: jobs.count * 160)
-        var rows: [Cells] = []
-        rows.reserveCapacity(jobs.count)
-        for index in jobs.indices {
-            rows.append(
-                cells(
-                    for: jobs[index], now: options.now, prices: options.prices, account: accounts, in: &arena)
+        return bytes
+    }
+
+    /// A table's jobs as they are read, one at a time (`HistoryStore.reduceJobSummaries`):
+    /// each job's cells are formatted into an arena of bytes as it comes, and the job
+    /// itself is not kept. The columns' widths are known once the last one is in.
+    ///
+    /// Every cell's text is formatted once into the arena, then copied into the output
+    /// with its padding: 10,000 jobs make 20,000 lines, and building them as strings was
+    /// most of ftd history's time. The rows and their arena grow a block at a time, and
+    /// nothing is copied as they do: one array doubling as it grew copied and faulted in
+    /// megabytes for 10,000 jobs.
+    public struct Rows: Sendable {
+        let options: HistoryRenderOptions
+        /// With an ACCOUNT column.
+        let accounts: Bool
+        var blocks: [Block] = []
+        var widths = Widths()
+        public private(set) var count = 0
+
+        /// Rows, and the arena their cells are in.
+        struct Block {
+            var arena = TextBuffer(capacity: Rows.blockBytes)
+            var cells: [Cells] = []
+
+            init() { cells.reserveCapacity(Rows.blockRows) }
+
+            var isFull: Bool { cells.count == Rows.blockRows || arena.count > Rows.blockBytes - 4096 }
+        }
+
+        static let blockRows = 256
+        /// Room for `blockRows` rows of 250 bytes: a row is about 130. A block whose arena
+        /// is nearly full is done; a row longer than the room left still goes in whole
+        /// (the arena grows).
+        static let blockBytes = 64 * 1024
+
+        public init(options: HistoryRenderOptions, accounts: Bool = false) {
+            self.options = options
+            self.accounts = accounts
+        }
+
+        public var isEmpty: Bool { count == 0 }
+
+        public mutating func append(_ job: JobSummary) {
+            if blocks.isEmpty || blocks[blocks.count - 1].isFull { blocks.append(Block()) }
+            let last = blocks.count - 1
+            let row = JobTableView.cells(
+                for: job, now: options.now, prices: options.prices, account: accounts, in: &blocks[last].arena
             )
+            widths.widen(toFit: row)
+            blocks[last].cells.append(row)
+            count += 1
         }
+    }
+
+    /// The table of `rows` (the hint when there are none), handed to `write` a piece at a
+    /// time: whole lines, `chunkSize` bytes or a line more each, the last one shorter. A
+    /// table of 10,000 jobs is megabytes, and one buffer of them was as many page faults.
+    /// The pieces together are `render(…)`'s text.
+    public static func render(
+        _ rows: Rows, statusFilter: String? = nil, accountFilter: String? = nil, chunkSize: Int = 1 << 16,
+        to write: ([UInt8]) throws -> Void
+    ) rethrows {
+        guard !rows.isEmpty else {
+            return try write(Array(emptyHint(statusFilter: statusFilter, accountFilter: accountFilter).utf8))
+        }
+        let options = rows.options
+        // The header's labels, in an arena of their own.
+        var labels = TextBuffer(capacity: 128)
         var header = Cells(
-            account: accounts ? arena.cell("ACCOUNT") : nil, id: arena.cell("JOB ID"),
-            status: arena.cell("STATUS"),
-            model: arena.cell("MODEL"), created: arena.cell("CREATED"), duration: arena.cell("DURATION"),
-            steps: arena.cell("STEPS"), loss: arena.cell("LOSS"), cost: arena.cell("COST"),
-            fineTuned: arena.cell("FINE-TUNED MODEL"))
-        var widths = Widths(measuring: rows)
+            account: rows.accounts ? labels.cell("ACCOUNT") : nil, id: labels.cell("JOB ID"),
+            status: labels.cell("STATUS"),
+            model: labels.cell("MODEL"), created: labels.cell("CREATED"), duration: labels.cell("DURATION"),
+            steps: labels.cell("STEPS"), loss: labels.cell("LOSS"), cost: labels.cell("COST"),
+            fineTuned: labels.cell("FINE-TUNED MODEL"))
+        var widths = rows.widths
         widths.widen(toFit: header)
-        var out = TextBuffer(capacity: (rows.count + 2) * 2 * (min(options.width, 240) + 1))
+        let whole = (rows.count + 2) * 2 * (min(options.width, 240) + 1)
+        var out = TextBuffer(capacity: chunkSize < whole ? chunkSize + 1024 : whole)
 
         if let layout = widths.singleLine(fitting: options.width) {
-            if layout.fineTuned < Int(header.fineTuned.width) { header.fineTuned = arena.cell("FINE-TUNED") }
-            header.appendLine(to: &out, from: arena, layout, status: nil, color: false)
-            // By index: a whole `JobSummary` copied per row retains and releases its strings.
-            for index in rows.indices {
-                rows[index].appendLine(
-                    to: &out, from: arena, layout, status: jobs[index].status, color: options.color)
+            if layout.fineTuned < Int(header.fineTuned.width) { header.fineTuned = labels.cell("FINE-TUNED") }
+            header.appendLine(to: &out, from: labels, layout, color: false)
+            for block in rows.blocks {
+                for index in block.cells.indices {
+                    block.cells[index].appendLine(to: &out, from: block.arena, layout, color: options.color)
+                    if out.count >= chunkSize {
+                        try write(out.bytes)
+                        out.bytes.removeAll(keepingCapacity: true)
+                    }
+                }
             }
-            return out.bytes
+            if out.count > 0 { try write(out.bytes) }
+            return
         }
         let layout = widths.twoLine(fitting: options.width)
-        header.appendFirstLine(to: &out, from: arena, layout, status: nil, color: false)
+        header.appendFirstLine(to: &out, from: labels, layout, color: false)
+        let second = out.count
         out.append("  ")
         if let account = header.account {
-            out.append(account, from: arena, padRight: layout.account + gap.count)
+            out.append(account, from: labels, padRight: layout.account + gap.count)
         }
-        out.append(header.cost, from: arena, padRight: layout.cost + gap.count)
+        out.append(header.cost, from: labels, padRight: layout.cost + gap.count)
         out.append("MODEL → FINE-TUNED MODEL")
-        out.endLine(from: 0)
-        for index in rows.indices {
-            let row = rows[index]
-            row.appendFirstLine(
-                to: &out, from: arena, layout, status: jobs[index].status, color: options.color)
-            row.appendSecondLine(
-                to: &out, from: arena, width: options.width, accountWidth: layout.account,
-                costWidth: layout.cost)
+        out.endLine(from: second)
+        for block in rows.blocks {
+            for index in block.cells.indices {
+                let row = block.cells[index]
+                row.appendFirstLine(to: &out, from: block.arena, layout, color: options.color)
+                row.appendSecondLine(
+                    to: &out, from: block.arena, width: options.width, accountWidth: layout.account,
+                    costWidth: layout.cost)
+                if out.count >= chunkSize {
+                    try write(out.bytes)
+                    out.bytes.removeAll(keepingCapacity: true)
+                }
+            }
         }
-        return out.bytes
+        if out.count > 0 { try write(out.bytes) }
     }
 
     /// Where a cell's text is in the arena of a table, and how wide it is (characters,
@@ -280,6 +353,6 @@ public enum JobTableView {
                 }
             },
             cost: arena.cell { TerminalText.appendCost(prices.cost(of: job), to: &$0) },
-            fineTuned: clean(job.fineTunedModel))
+            fineTuned: clean(job.fineTunedModel), statusColor: StatusStyle.sgr(for: job.status) ?? 0)
     }
 }

@@ -6,12 +6,15 @@ enum StatusStyle {
     }
 
     /// The SGR code of `status`'s colour; nil for a status drawn plain.
-    static func code(for status: String) -> String? {
+    static func code(for status: String) -> String? { sgr(for: status).map { String($0) } }
+
+    /// `code(for:)` as a number, for a table that keeps one per row.
+    static func sgr(for status: String) -> UInt8? {
         switch status {
-        case "succeeded": return "32"
-        case "failed": return "31"
-        case "running", "queued", "validating_files", "pending": return "33"
-        case "cancelled": return "2"
+        case "succeeded": return 32
+        case "failed": return 31
+        case "running", "queued", "validating_files", "pending": return 33
+        case "cancelled": return 2
         default: return nil
         }
     }

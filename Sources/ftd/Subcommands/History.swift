@@ -57,22 +57,28 @@ struct History: AsyncParsableCommand {
                 Terminal.write(HistoryJSON.detail(detail, prices: prices).rendered() + "\n")
             } else {
                 // The text shows the newest events only, and of the steps what the chart draws.
-                let detail = try await store.jobDetailWithCurve(
-                    job: job, latestEvents: JobDetailView.eventCount)
+                let detail = try await store.jobDetail(
+                    job: job, latestEvents: JobDetailView.eventCount, steps: .curve)
                 Terminal.write(JobDetailView.render(detail, options: options, accounts: severalAccounts))
             }
-        } else {
+        } else if json {
             let summaries = try await store.jobSummaries(status: status, account: account, limit: limit)
             if summaries.isEmpty, let account {
                 try await Self.checkKnown(account: account, configuration: configuration, store: store)
             }
-            if json {
-                Terminal.write(HistoryJSON.summaries(summaries, prices: prices).rendered() + "\n")
-            } else {
-                try Terminal.write(
-                    JobTableView.renderBytes(
-                        summaries, options: options, statusFilter: status, accountFilter: account,
-                        accounts: severalAccounts))
+            Terminal.write(HistoryJSON.summaries(summaries, prices: prices).rendered() + "\n")
+        } else {
+            // Each job goes into the table as it is read: no array of 10,000 summaries, and
+            // the table goes out a piece at a time.
+            let rows = try await store.reduceJobSummaries(
+                status: status, account: account, limit: limit,
+                into: JobTableView.Rows(options: options, accounts: severalAccounts)
+            ) { $0.append($1) }
+            if rows.isEmpty, let account {
+                try await Self.checkKnown(account: account, configuration: configuration, store: store)
+            }
+            try JobTableView.render(rows, statusFilter: status, accountFilter: account) {
+                try Terminal.write($0)
             }
         }
     }
