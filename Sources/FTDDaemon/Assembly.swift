@@ -54,7 +54,7 @@ public struct Assembly: Sendable {
                 let size =
                     (try? FileManager.default.attributesOfItem(atPath: storage.database)[.size] as? Int) ?? 0
                 logger.notice(
-                    "upgrading the database (\(copying.joined(separator: ", ")), \(size / 1_048_576) MiB): every row is copied once, about a minute a GB; nothing is lost if this is interrupted"
+                    "upgrading the database (\(copying.joined(separator: ", ")), \(size / 1_048_576) MiB): every row is copied once, one to two minutes a GB; nothing is lost if this is interrupted"
                 )
                 // Under systemd the start would time out on a large file (TimeoutStartSec=,
                 // 90 s by default): ask for the time the copy may take, generously.
