@@ -1,0 +1,134 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import FTDModel
+@testable import FTDStore
+
+/// Hostile cycles against the compact events of migration v12: whatever the API sends,
+/// every event reads back as a store that keeps every text gives it back.
+@Suite struct CompactEventsAttackTests {
+    typealias S = StoreSample
+    typealias C = CompactEventsTests
+
+    /// A deterministic generator, so that a failing seed can be run again.
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static let losses: [Double] = [
+        2.5, 2.345, 1.0, -0.0, 0, 1e300, .leastNonzeroMagnitude, 1.5, 0.125, 12, 0.005, -3.25,
+    ]
+
+    /// A `metrics` event (or, at times, a message-only one) with figures, spellings and
+    /// keys the store must not lose.
+    static func randomEvent(id: String, at time: Int64, _ random: inout SplitMix) -> JobEvent {
+        let step = Int.random(in: 1...5, using: &random)
+        let total: Int? = [100, 100, 100, 0, -1, nil].randomElement(using: &random)!
+        let loss = losses.randomElement(using: &random)!
+        let valid: Double? = Bool.random(using: &random) ? losses.randomElement(using: &random)! : nil
+        var message =
+            "Step \(step)/\(total.map(String.init) ?? "?"): training loss=" + String(format: "%.2f", loss)
+        if let valid { message += ", validation loss=" + String(format: "%.2f", valid) }
+        switch Int.random(in: 0..<10, using: &random) {
+        case 0: message = message.replacingOccurrences(of: "Step", with: "step")
+        case 1: message += " "
+        default: break
+        }
+        if Int.random(in: 0..<8, using: &random) == 0 {
+            return JobEvent(
+                id: id, jobID: "ftjob-a", createdAt: time, level: "info", type: "message", message: message)
+        }
+        var data: JSONObject = ["train_loss": .double(loss)]
+        switch Int.random(in: 0..<12, using: &random) {
+        case 0: data["step"] = .double(Double(step))
+        case 1: data["step"] = .double(Double(step) + 0.5)
+        case 2: data["step"] = .string(String(step))
+        case 3: data["step"] = .int(Int64.max)
+        case 4: data["step"] = .int(-Int64(step))
+        default: data["step"] = .int(Int64(step))
+        }
+        if let total { data["total_steps"] = .int(Int64(total)) }
+        if let valid { data["valid_loss"] = .double(valid) }
+        switch Int.random(in: 0..<12, using: &random) {
+        case 0: data["train_loss"] = .int(2)
+        case 1: data["train_loss"] = .string("NaN")
+        case 2: data["learning_rate"] = .double(0.1)
+        case 3: data["train_mean_token_accuracy"] = .double(0.75)
+        case 4: data["valid_mean_token_accuracy"] = .string("nan")
+        case 5: data["full_valid_loss"] = .double(loss)
+        default: break
+        }
+        return JobEvent(
+            id: id, jobID: "ftjob-a", createdAt: time, level: Bool.random(using: &random) ? "info" : "warn",
+            type: "metrics", message: message, data: .object(data))
+    }
+
+    /// Cycles of random events (ids sent again with other figures, steps the cycle
+    /// brings without an event, events whose step the cycle leaves out): the job's
+    /// events, its dashboard pages and searches read as a store of every text.
+    @Test(arguments: 0..<40)
+    func randomCyclesReadBackAsSent(seed: Int) throws {
+        var random = SplitMix(state: UInt64(seed) &* 7919)
+        let database = try AppDatabase.inMemory()
+        var expected: [(event: JobEvent, order: Int)] = []
+        var stored: Set<String> = []
+        var order = 0
+        var nextID = 0
+        for cycle in 0..<6 {
+            var events: [JobEvent] = []
+            for _ in 0..<Int.random(in: 1...8, using: &random) {
+                let id: String
+                if nextID > 0, Int.random(in: 0..<5, using: &random) == 0 {
+                    id = "ev-\(Int.random(in: 0..<nextID, using: &random))"
+                } else {
+                    id = "ev-\(nextID)"
+                    nextID += 1
+                }
+                events.append(Self.randomEvent(id: id, at: Int64.random(in: 1...12, using: &random), &random))
+            }
+            var steps = events.compactMap(StepParser.step(from:))
+            if !steps.isEmpty, Int.random(in: 0..<4, using: &random) == 0 {
+                steps.remove(at: Int.random(in: 0..<steps.count, using: &random))
+            }
+            if Int.random(in: 0..<4, using: &random) == 0 {
+                steps.append(
+                    LossStep(
+                        jobID: "ftjob-a", step: Int.random(in: 1...5, using: &random), totalSteps: 100,
+                        trainLoss: Self.losses.randomElement(using: &random)!))
+            }
+            _ = try database.record(
+                cycle: CycleRecord(
+                    observedAt: 100 + Int64(cycle), jobs: [S.job("ftjob-a", "running")],
+                    events: ["ftjob-a": events.reversed()], steps: steps))
+            for event in events where stored.insert(event.id).inserted {
+                expected.append((event, order))
+                order += 1
+            }
+            let want = expected.sorted { ($0.event.createdAt, $0.order) < ($1.event.createdAt, $1.order) }
+                .map { C.stored($0.event) }
+            let detail = try database.jobDetail(id: "ftjob-a")
+            #expect(detail.events == want, "seed \(seed), cycle \(cycle)")
+            let job = JobKey(account: DefaultAccount.name, id: "ftjob-a")
+            let page = try database.eventPage(EventPageQuery(job: job, limit: 1000))
+            #expect(page.events.map(\.event) == want.reversed(), "seed \(seed), cycle \(cycle)")
+            for search in ["loss=2.5", "STEP 3/", "0.00", "validation", "1000000"] {
+                let found = try database.eventPage(EventPageQuery(job: job, search: search, limit: 1000))
+                let matching = want.filter { $0.message.lowercased().contains(search.lowercased()) }
+                #expect(found.total == matching.count, "seed \(seed), cycle \(cycle), \(search)")
+                #expect(
+                    found.events.map(\.event) == matching.reversed(),
+                    "seed \(seed), cycle \(cycle), \(search)")
+            }
+            let warnings = try database.eventPage(EventPageQuery(job: job, level: "warn", limit: 1000))
+            #expect(warnings.events.map(\.event) == want.filter { $0.level == "warn" }.reversed())
+        }
+    }
+}
