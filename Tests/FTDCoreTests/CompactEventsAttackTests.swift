@@ -131,4 +131,34 @@ import Testing
             #expect(warnings.events.map(\.event) == want.filter { $0.level == "warn" }.reversed())
         }
     }
+
+    /// Two jobs whose ids are canonically equivalent (the same to Swift's `==`, other
+    /// bytes to SQLite) are two jobs: each keeps its own steps and events. A cache of job
+    /// keys by `String` stored the second job's step under the first one's key.
+    @Test func jobsWhoseIDsSwiftCallsEqualKeepTheirOwnSteps() throws {
+        let composed = "ftjob-\u{E9}"
+        let decomposed = "ftjob-e\u{301}"
+        #expect(composed == decomposed && !composed.utf8.elementsEqual(decomposed.utf8))
+        let database = try AppDatabase.inMemory()
+        let event = C.metrics("ev-1", step: 1, loss: 2, at: 11, job: decomposed)
+        _ = try database.record(
+            cycle: CycleRecord(
+                observedAt: 100, jobs: [S.job(composed, "running"), S.job(decomposed, "running")],
+                events: [decomposed: [event]],
+                steps: [
+                    LossStep(
+                        jobID: decomposed, step: 1, totalSteps: 100, trainLoss: 2,
+                        trainMeanTokenAccuracy: 0.75),
+                    LossStep(jobID: composed, step: 1, totalSteps: 10, trainLoss: 1),
+                ]))
+        let rows = try database.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT hex(job_id), train_loss FROM steps ORDER BY 1").map {
+                "\($0[0] as String) \($0[1] as Double)"
+            }
+        }
+        // `e` and U+0301, then `é`.
+        #expect(rows == ["66746A6F622D65CC81 2.0", "66746A6F622DC3A9 1.0"])
+        let detail = try database.jobDetail(job: JobKey(account: DefaultAccount.name, id: decomposed))
+        #expect(detail.events == [C.stored(event)])
+    }
 }

@@ -106,24 +106,24 @@ extension AppDatabase {
                 }
             }
             // Whether each job is stored, asked once per job rather than once per row.
-            var storedJobs = Set(cycle.jobs.map(\.id))
+            var storedJobs = Set(cycle.jobs.map { ExactID($0.id) })
             let storesChildren = { (jobID: String, kind: String) throws -> Bool in
-                if storedJobs.contains(jobID) { return true }
+                if storedJobs.contains(ExactID(jobID)) { return true }
                 guard try self.storesChildren(of: JobKey(account: account, id: jobID), kind: kind, db) else {
                     return false
                 }
-                storedJobs.insert(jobID)
+                storedJobs.insert(ExactID(jobID))
                 return true
             }
             // Each job's integer key (`job_keys`), and its highest step stored before this
             // cycle: a step above it is new, so no event says it yet.
-            var jobKeys: [String: Int64] = [:]
-            var stepsBefore: [String: Int?] = [:]
+            var jobKeys: [ExactID: Int64] = [:]
+            var stepsBefore: [ExactID: Int?] = [:]
             let jobKey = { (jobID: String) throws -> Int64 in
-                if let key = jobKeys[jobID] { return key }
+                if let key = jobKeys[ExactID(jobID)] { return key }
                 let key = try Self.jobKey(JobKey(account: account, id: jobID), db)
-                jobKeys[jobID] = key
-                stepsBefore[jobID] = try Self.lastStoredStep(JobKey(account: account, id: jobID), db)
+                jobKeys[ExactID(jobID)] = key
+                stepsBefore[ExactID(jobID)] = try Self.lastStoredStep(JobKey(account: account, id: jobID), db)
                 return key
             }
             // Sorted so that two runs of the same cycle store events in the same order.
@@ -136,8 +136,8 @@ extension AppDatabase {
                     guard try storesChildren(jobID, "events") else { continue }
                     let key = try jobKey(jobID)
                     let newSteps = NewSteps(
-                        jobKey: key, storedUpTo: stepsBefore[jobID] ?? nil, steps: cycle.steps,
-                        seenOnce: cycleSteps[jobID] ?? [:])
+                        jobKey: key, storedUpTo: stepsBefore[ExactID(jobID)] ?? nil, steps: cycle.steps,
+                        seenOnce: cycleSteps[ExactID(jobID)] ?? [:])
                     // The API sends newest first; stored oldest first, `seq` then orders events
                     // that share a `created_at` second the way they happened.
                     for event in batch.reversed() {
@@ -154,7 +154,7 @@ extension AppDatabase {
                 for step in cycle.steps where try storesChildren(step.jobID, "steps") {
                     let key = try jobKey(step.jobID)
                     let record = StepRecord(step, account: account)
-                    if let storedUpTo = stepsBefore[step.jobID] ?? nil, step.step <= storedUpTo {
+                    if let storedUpTo = stepsBefore[ExactID(step.jobID)] ?? nil, step.step <= storedUpTo {
                         try Self.spellOutSaidEvents(before: record, jobKey: key, db)
                     }
                     try Self.merge(record, jobKey: key, merge)
@@ -295,10 +295,11 @@ extension AppDatabase {
 
     /// For each job, where in `steps` each of its step numbers is, when exactly one of
     /// them has it (-1 when more do).
-    static func stepsSeenOnce(_ steps: [LossStep]) -> [String: [Int: Int]] {
-        var seen: [String: [Int: Int]] = [:]
+    static func stepsSeenOnce(_ steps: [LossStep]) -> [ExactID: [Int: Int]] {
+        var seen: [ExactID: [Int: Int]] = [:]
         for (index, step) in steps.enumerated() {
-            seen[step.jobID, default: [:]][step.step] = seen[step.jobID]?[step.step] == nil ? index : -1
+            let job = ExactID(step.jobID)
+            seen[job, default: [:]][step.step] = seen[job]?[step.step] == nil ? index : -1
         }
         return seen
     }
@@ -425,6 +426,18 @@ extension AppDatabase {
     static func baselineTime(_ db: Database, account: String) throws -> Int64? {
         try Int64.fetchOne(
             db, sql: "SELECT baseline_completed_at FROM accounts WHERE name = ?", arguments: [account])
+    }
+}
+
+/// A job id compared by its bytes, as SQLite compares it. Swift's `==` calls two ids
+/// equal when they are canonically equivalent (`é` and `e` with U+0301): to SQLite they
+/// are two jobs, and a cache keyed by `String` gave the second the first one's key.
+struct ExactID: Hashable {
+    var id: String
+    init(_ id: String) { self.id = id }
+    static func == (a: Self, b: Self) -> Bool { a.id.utf8.elementsEqual(b.id.utf8) }
+    func hash(into hasher: inout Hasher) {
+        for byte in id.utf8 { hasher.combine(byte) }
     }
 }
 
