@@ -161,4 +161,33 @@ import Testing
         let detail = try database.jobDetail(job: JobKey(account: DefaultAccount.name, id: decomposed))
         #expect(detail.events == [C.stored(event)])
     }
+
+    /// Stored steps that a cycle changes give their events their text in one scan of the
+    /// job's events, not one per step: 20,000 changed steps of a job took 37 s.
+    @Test func changedStepsSpellOutTheirEventsInOneScan() throws {
+        let database = try AppDatabase.inMemory()
+        let count = 500
+        let first = (1...count).map { C.metrics("ev-\($0)", step: $0, loss: 2.5, at: Int64($0)) }
+        try C.record(first, at: 100, into: database)
+        let scans = Locked(0)
+        try database.writer.write { db in
+            db.trace { event in
+                guard case .statement(let statement) = event,
+                    statement.sql.contains("FROM event_rows WHERE job_key = ? AND rendering IS NOT NULL")
+                else { return }
+                scans.withLock { $0 += 1 }
+            }
+        }
+        let changed = (1...count).map {
+            LossStep(jobID: "ftjob-a", step: $0, totalSteps: 100, trainLoss: $0 % 2 == 0 ? 1.25 : nil)
+        }
+        _ = try database.record(
+            cycle: CycleRecord(observedAt: 130, jobs: [S.job("ftjob-a", "running")], steps: changed))
+        #expect(scans.withLock { $0 } == 1)
+        #expect(try database.jobDetail(id: "ftjob-a").events == first.map(C.stored))
+        let keptText = try database.writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM event_rows WHERE message IS NOT NULL")
+        }
+        #expect(keptText == count / 2)
+    }
 }
