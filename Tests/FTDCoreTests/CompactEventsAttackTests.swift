@@ -190,4 +190,79 @@ import Testing
         }
         #expect(keptText == count / 2)
     }
+
+    /// `v12-compact-events` on events a v11 store kept: an event whose step changed since,
+    /// two of one step, one without a step row, data spelled with spaces or other key
+    /// order, a step whose loss was NaN. Each reads back as v11 gave it.
+    @Test func theMigrationKeepsEveryTextItsStepDoesNotSay() throws {
+        let directory = try StoreSample.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("ftd.sqlite3").path
+        let queue = try DatabaseQueue(path: path)
+        try AppDatabase.migrator.migrate(queue, upTo: "v11-loss-scans")
+        let said = #"{"step":1,"total_steps":10,"train_loss":2.5}"#
+        let events: [(id: String, message: String, data: String?)] = [
+            ("ev-said", "Step 1/10: training loss=2.50", said),
+            ("ev-again", "Step 1/10: training loss=2.50", said),
+            ("ev-changed", "Step 2/10: training loss=2.50", #"{"step":2,"total_steps":10,"train_loss":2.5}"#),
+            (
+                "ev-spaces", "Step 3/10: training loss=2.50",
+                #"{"step": 3, "total_steps": 10, "train_loss": 2.5}"#
+            ),
+            ("ev-order", "Step 4/10: training loss=2.50", #"{"total_steps":10,"step":4,"train_loss":2.5}"#),
+            ("ev-no-row", "Step 5/10: training loss=2.50", #"{"step":5,"total_steps":10,"train_loss":2.5}"#),
+            ("ev-nan", "Step 6/10: training loss=nan", #"{"step":6,"total_steps":10,"train_loss":"NaN"}"#),
+            ("ev-text", "Fine-tuning job started", nil),
+        ]
+        try queue.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO jobs (account, id, status, raw_json, first_seen_at, updated_at, final_sync_done)
+                    VALUES ('default', 'ftjob-a', 'running', '{}', 10, 10, 0)
+                    """)
+            for (step, loss, nonFinite) in [
+                (1, 2.5, nil), (2, 2.25, nil), (3, 2.5, nil), (4, 2.5, nil), (6, nil, "t"),
+            ]
+                as [(Int, Double?, String?)]
+            {
+                try db.execute(
+                    sql: """
+                        INSERT INTO steps (account, job_id, step, total_steps, train_loss, non_finite)
+                        VALUES ('default', 'ftjob-a', ?, 10, ?, ?)
+                        """, arguments: [step, loss, nonFinite])
+            }
+            for (index, event) in events.enumerated() {
+                try db.execute(
+                    sql: """
+                        INSERT INTO events (account, id, job_id, created_at, level, type, message, data_json)
+                        VALUES ('default', ?, 'ftjob-a', ?, 'info', ?, ?, ?)
+                        """,
+                    arguments: [
+                        event.id, 100 + index % 3, event.data == nil ? "message" : "metrics", event.message,
+                        event.data,
+                    ])
+            }
+        }
+        let before = try queue.read { db in
+            try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT id, created_at, level, type, message, data_json FROM events ORDER BY created_at, seq"
+            ).map { row in
+                JobEvent(
+                    id: row[0], jobID: "ftjob-a", createdAt: row[1], level: row[2], type: row[3],
+                    message: row[4],
+                    data: (row[5] as String?).flatMap { try? JSONValue.parse(Data($0.utf8)) })
+            }
+        }
+        try queue.close()
+
+        let upgraded = try AppDatabase.open(path: path, groupReadable: false, logger: StoreSample.logger)
+        #expect(try upgraded.jobDetail(id: "ftjob-a").events == before)
+        #expect(
+            try C.stored(upgraded) == [
+                "ev-said": false, "ev-again": false, "ev-changed": true, "ev-spaces": true, "ev-order": true,
+                "ev-no-row": true, "ev-nan": true, "ev-text": true,
+            ])
+    }
 }
