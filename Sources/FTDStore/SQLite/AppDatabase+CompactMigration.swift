@@ -13,9 +13,13 @@ extension AppDatabase {
     ///   and `data` its step says again byte for byte (`MetricsEventText`) keeps its step
     ///   and the spelling's version (`rendering`) instead of its text.
     /// - `step_rows`: the steps, keyed the same way.
-    /// - `events` and `steps` are views with the columns the tables had, so that queries
-    ///   (and a person with `sqlite3`) read them as before; an event's text is said again
-    ///   when it is read (`EventRecord`).
+    /// - `events` and `steps` are views with the columns the tables had (and `job_key`,
+    ///   `step`, `rendering`), so that queries by account and job id read them as before.
+    ///   Not the text: an event stored without it has `message` and `data_json` NULL in
+    ///   `events` (`rendering` says so), and only ftd says it again, when it reads
+    ///   (`EventRecord`). A pre-v12 ftd cannot write the views (`cannot modify events
+    ///   because it is a view`), and its `ftd history JOB` fails on the NULL message: a
+    ///   daemon left running from before the upgrade must be restarted.
     /// - `meta.events_seq`: the last `seq` given; `seq` orders the events of one second.
     static func migrateToCompactEvents(_ db: Database) throws {
         try db.execute(
