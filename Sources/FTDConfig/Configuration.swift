@@ -135,14 +135,21 @@ public struct PollSettings: Sendable, Equatable {
 }
 
 public struct StorageSettings: Sendable, Equatable {
+    /// The SQLite file; unused when `postgres` is set.
     public var database: String
     /// Database mode 0640 instead of 0600.
     public var groupReadable: Bool = false
+    /// `storage.url`: the shared PostgreSQL store instead of the file (SPEC section 11).
+    public var postgres: PostgresSettings?
 
-    public init(database: String, groupReadable: Bool = false) {
+    public init(database: String, groupReadable: Bool = false, postgres: PostgresSettings? = nil) {
         self.database = database
         self.groupReadable = groupReadable
+        self.postgres = postgres
     }
+
+    /// What `ftd status` and the log call the store: the file, or the URL without password.
+    public var displayName: String { postgres?.displayName ?? database }
 }
 
 /// How the daemon (`ftd run`) behaves as a service.

@@ -82,17 +82,28 @@ public struct ConfigurationLoader: Sendable {
         }
         var http = parsed.http
         if let file = http?.tokenFile { http?.tokenFile = expandingTilde(file) }
-        let database: String
+        var database: String?
+        var postgres: PostgresSettings?
+        let passwordFile = parsed.postgres?.passwordFile.map(expandingTilde)
         if let override = nonEmpty("FTD_DATABASE") {
-            database = override
+            // A URL there names a PostgreSQL store, as storage.url would.
+            if PostgresSettings.isURL(override) {
+                postgres = try PostgresSettings.parse(override, key: "FTD_DATABASE", loginName: loginName)
+            } else {
+                database = override
+            }
+        } else if let configured = parsed.postgres {
+            postgres = try PostgresSettings.parse(configured.url, key: "storage.url", loginName: loginName)
         } else if let configured = parsed.database {
             database = expandingTilde(configured)
-        } else {
-            database = try defaultDatabasePath()
         }
+        postgres?.passwordFile = passwordFile
+        if database == nil, postgres == nil { database = try defaultDatabasePath() }
         var configuration = Configuration(
             poll: parsed.poll,
-            storage: StorageSettings(database: database, groupReadable: parsed.groupReadable),
+            storage: StorageSettings(
+                database: database ?? "",
+                groupReadable: parsed.groupReadable, postgres: postgres),
             daemon: parsed.daemon, hooks: parsed.hooks, http: http, sourcePath: sourcePath)
         configuration.accounts = accounts
         configuration.listsAccounts = parsed.listsAccounts
@@ -124,6 +135,9 @@ public struct ConfigurationLoader: Sendable {
             "no default location: neither STATE_DIRECTORY, XDG_STATE_HOME nor HOME is set; set storage.database or FTD_DATABASE"
         )
     }
+
+    /// libpq's default user: `$PGUSER`, else `$USER`, else "postgres".
+    private var loginName: String { nonEmpty("PGUSER") ?? nonEmpty("USER") ?? "postgres" }
 
     private func nonEmpty(_ name: String) -> String? {
         guard let value = environment[name], !value.isEmpty else { return nil }

@@ -14,7 +14,7 @@ enum ConfigurationParser {
     ]
     static let apiKeys = ["base_url"] + sharedAPIKeys
     static let pollKeys = ["interval", "idle_interval"]
-    static let storageKeys = ["database", "group_readable"]
+    static let storageKeys = ["database", "group_readable", "url", "password_file"]
     static let daemonKeys = ["stop_timeout"]
     static let hookKeys = ["name", "on", "command", "timeout", "retries", "accounts"]
     static let httpKeys = ["listen", "token_file"]
@@ -23,7 +23,8 @@ enum ConfigurationParser {
     /// never empty; `listsAccounts` says whether it came from `[[accounts]]`.
     static func parse(_ document: [String: ConfigNode]) throws(ConfigurationError) -> (
         accounts: [AccountSettings], listsAccounts: Bool, poll: PollSettings, database: String?,
-        groupReadable: Bool, daemon: DaemonSettings, hooks: [HookSettings], http: HTTPSettings?
+        groupReadable: Bool, postgres: (url: String, passwordFile: String?)?, daemon: DaemonSettings,
+        hooks: [HookSettings], http: HTTPSettings?
     ) {
         let root = try ConfigTableReader(path: "", fields: document, allowed: sections)
         let accounts: [AccountSettings]
@@ -52,10 +53,22 @@ enum ConfigurationParser {
             ?? PollSettings()
         var database: String?
         var groupReadable = false
+        var postgres: (url: String, passwordFile: String?)?
         if let node = root.node("storage") {
             let storage = try ConfigTableReader(path: "storage", node: node, allowed: storageKeys)
             database = try storage.string("database")
             groupReadable = try storage.bool("group_readable") ?? false
+            let passwordFile = try storage.string("password_file")
+            if let url = try storage.string("url") {
+                guard database == nil else {
+                    throw .invalid(
+                        "storage.url",
+                        "set either storage.url (PostgreSQL) or storage.database (an SQLite file), not both")
+                }
+                postgres = (url, passwordFile)
+            } else if passwordFile != nil {
+                throw .invalid("storage.password_file", "is the password of storage.url, which is not set")
+            }
         }
         var daemon = DaemonSettings()
         if let node = root.node("daemon") {
@@ -72,7 +85,7 @@ enum ConfigurationParser {
                 try HookSettingsParser.hooks(node, accounts: accounts.map(\.name))
             } ?? []
         let http = try root.node("http").map { node throws(ConfigurationError) in try httpSettings(node) }
-        return (accounts, listsAccounts, poll, database, groupReadable, daemon, hooks, http)
+        return (accounts, listsAccounts, poll, database, groupReadable, postgres, daemon, hooks, http)
     }
 
     static func httpSettings(_ node: ConfigNode) throws(ConfigurationError) -> HTTPSettings {
