@@ -38,23 +38,13 @@ extension AppDatabase {
                     """)
             return try rows.map { row in
                 let record = try DeliveryRecord(row: row)
-                var alert: JobAlert?
-                let transition: Transition
-                if let kindName: String = row["alert_kind"], let kind = AlertKind(rawValue: kindName) {
-                    let observedAt: Int64 = row["alert_observed_at"]
-                    alert = JobAlert(
-                        account: record.account, jobID: record.jobID, kind: kind, detail: row["alert_detail"],
-                        observedAt: observedAt, step: row["alert_step"])
-                    // An alert is not a status change: the hook sees the job's status, and
-                    // no previous one (SPEC section 10).
-                    transition = Transition(
-                        account: record.account, jobID: record.jobID, from: nil, to: row["job_status"],
-                        observedAt: observedAt, isBaseline: false)
-                } else {
-                    transition = Transition(
-                        account: record.account, jobID: record.jobID, from: row["from_status"],
-                        to: row["to_status"], observedAt: row["observed_at"], isBaseline: row["is_baseline"])
-                }
+                let alertKind: String? = row["alert_kind"]
+                let (transition, alert) = OutboxRules.transition(
+                    account: record.account, jobID: record.jobID, jobStatus: row["job_status"],
+                    stored: (row["from_status"], row["to_status"], row["observed_at"], row["is_baseline"]),
+                    alert: alertKind.map {
+                        ($0, row["alert_detail"], row["alert_observed_at"], row["alert_step"])
+                    })
                 return HookDelivery(
                     id: record.id, hook: record.hook, transition: transition,
                     job: try Self.job(of: record, transition: transition, db), attemptsMade: row["runs"],
@@ -113,7 +103,7 @@ extension AppDatabase {
                         UPDATE deliveries SET status = 'succeeded', done_at = ?
                         WHERE id = (SELECT delivery_id FROM hook_runs WHERE id = ?) AND status = 'pending'
                         """,
-                    arguments: [result.startedAt + Int64((result.durationMs + 999) / 1000), runID])
+                    arguments: [OutboxRules.doneAt(result), runID])
             }
         }
     }
@@ -163,9 +153,8 @@ extension AppDatabase {
     static func enqueueDeliveries(
         for transition: TransitionRecord, jobJSON: String, hooks: [HookSettings], _ db: Database
     ) throws {
-        guard !transition.isBaseline, let transitionID = transition.id else { return }
-        for (position, hook) in hooks.enumerated()
-        where hook.fires(on: transition.toStatus, account: transition.account) {
+        guard let transitionID = transition.id else { return }
+        for (position, hook) in OutboxRules.hooks(for: transition.transition, among: hooks) {
             try DeliveryRecord(
                 id: DeliveryRecord.newID(), transitionID: transitionID, account: transition.account,
                 jobID: transition.jobID,
@@ -175,26 +164,13 @@ extension AppDatabase {
         }
     }
 
-    /// The job as stored with the delivery, parsed once: the hook's stdin carries that tree
-    /// (`FineTuningJob.raw`). Should that JSON not decode (it always was a decoded job), the
-    /// job's stored row stands in, so a delivery is never stuck.
+    /// The job as stored with the delivery (`OutboxRules.parsedJob`), else its stored row.
     private static func job(of delivery: DeliveryRecord, transition: Transition, _ db: Database) throws
         -> FineTuningJob
     {
-        if let raw = try? JSONValue.parse(Data(delivery.jobJSON.utf8)),
-            let job = try? FineTuningJob(json: raw)
-        {
-            return job
-        }
-        if let stored = try JobRecord.fetchOne(db, key: ["account": delivery.account, "id": delivery.jobID]) {
-            return FineTuningJob(
-                id: stored.id, status: transition.to, model: stored.model, createdAt: stored.createdAt,
-                finishedAt: stored.finishedAt, fineTunedModel: stored.fineTunedModel,
-                trainedTokens: stored.trainedTokens, estimatedFinish: stored.estimatedFinish,
-                trainingFile: stored.trainingFile, validationFile: stored.validationFile,
-                suffix: stored.suffix, error: stored.error,
-                raw: (try? JSONValue.parse(Data(stored.rawJSON.utf8))) ?? .object([:]))
-        }
-        return FineTuningJob(id: delivery.jobID, status: transition.to)
+        if let job = OutboxRules.parsedJob(delivery.jobJSON) { return job }
+        return OutboxRules.fallbackJob(
+            stored: try JobRecord.fetchOne(db, key: ["account": delivery.account, "id": delivery.jobID]),
+            jobID: delivery.jobID, status: transition.to)
     }
 }

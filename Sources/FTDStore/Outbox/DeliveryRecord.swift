@@ -20,13 +20,8 @@ struct DeliveryRecord: Sendable, Equatable {
     var createdAt: Int64
     var doneAt: Int64?
 
-    /// `dlv_` and 24 hex digits: unique enough to tell deliveries apart in logs and in a
-    /// hook's idempotency store, short enough to read.
-    static func newID() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let digits = (0..<24).map { _ in String(generator.next(upperBound: UInt8(16)), radix: 16) }
-        return "dlv_" + digits.joined()
-    }
+    /// A new delivery's id (`OutboxRules.newDeliveryID`).
+    static func newID() -> String { OutboxRules.newDeliveryID() }
 }
 
 extension DeliveryRecord: Codable, FetchableRecord, PersistableRecord {

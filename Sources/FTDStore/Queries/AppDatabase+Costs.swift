@@ -38,8 +38,7 @@ extension AppDatabase {
     }
 
     /// The jobs with a `finished_at` in the query's period, by account and model (model
-    /// nil last), with their trained tokens summed here, saturating: SQLite's SUM throws
-    /// on an overflow, and one absurd row must not stop the report.
+    /// nil last), summed by `FinishedJobGrouping`.
     public func finishedJobGroups(_ query: FinishedJobsQuery) throws -> [FinishedJobGroup] {
         try writer.read { db in
             var conditions = ["finished_at IS NOT NULL"]
@@ -59,23 +58,11 @@ extension AppDatabase {
                     WHERE \(conditions.joined(separator: " AND "))
                     ORDER BY account, model IS NULL, model
                     """, arguments: StatementArguments(arguments))
-            var groups: [FinishedJobGroup] = []
+            var grouping = FinishedJobGrouping()
             while let row = try rows.next() {
-                let (account, model, tokens): (String, String?, Int64?) = (row[0], row[1], row[2])
-                if !(groups.last.map { $0.account == account && $0.model == model } ?? false) {
-                    groups.append(
-                        FinishedJobGroup(
-                            account: account, model: model, jobs: 0, trainedTokens: 0, jobsWithTokens: 0))
-                }
-                groups[groups.count - 1].jobs += 1
-                // A negative count is no count (a broken answer must not lower the total).
-                if let tokens, tokens >= 0 {
-                    groups[groups.count - 1].trainedTokens = CostReport.adding(
-                        groups[groups.count - 1].trainedTokens, tokens)
-                    groups[groups.count - 1].jobsWithTokens += 1
-                }
+                grouping.add(account: row[0], model: row[1], trainedTokens: row[2])
             }
-            return groups
+            return grouping.groups
         }
     }
 }

@@ -17,7 +17,7 @@ extension AppDatabase {
                 conditions.append("jobs.account = ?")
                 arguments.append(account)
             }
-            if let search = query.search?.lowercased(), !search.isEmpty {
+            if let search = query.searchNeedle {
                 // instr, not LIKE: a `%` or `_` typed in the search box means itself.
                 conditions.append(
                     """
@@ -83,7 +83,6 @@ extension AppDatabase {
     private static func spark(job: JobKey, first: Int, last: Int, points: Int, _ db: Database) throws
         -> [Double]
     {
-        guard points > 0 else { return [] }
         let statement = try db.cachedStatement(
             sql: """
                 SELECT step, train_loss FROM steps
@@ -91,11 +90,7 @@ extension AppDatabase {
                 """)
         var values: [Double] = []
         var previousStep = Int.min
-        let count = points == 1 ? 1 : points
-        for index in 0..<count {
-            let target =
-                count == 1
-                ? last : first + Int((Double(last - first) * Double(index) / Double(count - 1)).rounded())
+        for target in Sparkline.targets(first: first, last: last, points: points) {
             guard
                 let row = try Row.fetchOne(
                     statement, arguments: [job.account, job.id, max(target, previousStep + 1)])
@@ -119,7 +114,7 @@ extension AppDatabase {
             }
             // A search reads each event's message, said again where its step says it.
             var searching = false
-            if let search = query.search?.lowercased(), !search.isEmpty {
+            if let search = query.searchNeedle {
                 searching = true
                 conditions.append("instr(lower(\(EventRecord.messageSQL)), ?) > 0")
                 arguments.append(search)
@@ -147,13 +142,12 @@ extension AppDatabase {
                 sql: EventRecord.selectSQL(
                     where: window, order: "e.created_at DESC, e.seq DESC", limit: true),
                 arguments: StatementArguments(windowArguments + [limit + 1]))
-            let shown = records.prefix(limit).map { record in
+            let fetched = records.map { record in
                 PagedEvent(
                     cursor: EventCursor(createdAt: record.createdAt, seq: record.seq ?? 0),
                     event: record.event)
             }
-            let next = records.count > limit ? shown.last?.cursor : nil
-            return EventPage(total: total, events: Array(shown), next: next)
+            return EventPage(total: total, fetched: fetched, limit: limit)
         }
     }
 }

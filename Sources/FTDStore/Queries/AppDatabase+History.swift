@@ -76,44 +76,27 @@ extension AppDatabase {
     /// prefix of it with or without `ftjob-`, within `account` when given. A prefix that
     /// matches jobs of several accounts is ambiguous (SPEC section 8).
     public func resolveJob(_ input: String, account: String? = nil) throws -> JobKey {
-        var typed = input.trimmingCharacters(in: .whitespaces)
-        var account = account
-        if let slash = typed.firstIndex(of: "/") {
-            let named = String(typed[..<slash])
-            if let account, account != named { throw StoreError.unknownJob(input: input) }
-            account = named
-            typed = String(typed[typed.index(after: slash)...])
-        }
-        guard !typed.isEmpty else { throw StoreError.unknownJob(input: input) }
-        return try writer.read { [account, typed] db in
-            let scope = account.map { _ in "account = ? AND " } ?? ""
-            let scoped: [any DatabaseValueConvertible] = account.map { [$0] } ?? []
+        let reference = try JobReference(input, account: account)
+        return try writer.read { db in
+            let scope = reference.account.map { _ in "account = ? AND " } ?? ""
+            let scoped: [any DatabaseValueConvertible] = reference.account.map { [$0] } ?? []
+            let limit = JobReference.candidateLimit
             let exact = try Row.fetchAll(
-                db, sql: "SELECT account, id FROM jobs WHERE \(scope)id = ? ORDER BY account LIMIT 11",
-                arguments: StatementArguments(scoped + [typed]))
+                db, sql: "SELECT account, id FROM jobs WHERE \(scope)id = ? ORDER BY account LIMIT \(limit)",
+                arguments: StatementArguments(scoped + [reference.typed]))
             var candidates = exact.map { JobKey(account: $0[0], id: $0[1]) }
             if candidates.isEmpty {
-                var prefixes = [typed]
-                if !typed.hasPrefix("ftjob-") { prefixes.append("ftjob-" + typed) }
+                let prefixes = reference.prefixes
                 let condition = prefixes.map { _ in "substr(id, 1, ?) = ?" }.joined(separator: " OR ")
-                let arguments = prefixes.flatMap { [$0.count, $0] as [any DatabaseValueConvertible] }
+                let arguments = prefixes.flatMap { [$0.length, $0.text] as [any DatabaseValueConvertible] }
                 candidates = try Row.fetchAll(
                     db,
                     sql:
-                        "SELECT account, id FROM jobs WHERE \(scope)(\(condition)) ORDER BY id, account LIMIT 11",
+                        "SELECT account, id FROM jobs WHERE \(scope)(\(condition)) ORDER BY id, account LIMIT \(limit)",
                     arguments: StatementArguments(scoped + arguments)
                 ).map { JobKey(account: $0[0], id: $0[1]) }
             }
-            switch candidates.count {
-            case 0: throw StoreError.unknownJob(input: input)
-            case 1: return candidates[0]
-            default:
-                // One id only: say the job's short name; the same id in several accounts,
-                // or several ids: say `account/id` where it takes the account to tell them apart.
-                let accounts = Set(candidates.map(\.account))
-                throw StoreError.ambiguousJob(
-                    input: input, candidates: candidates.map { accounts.count > 1 ? "\($0)" : $0.id })
-            }
+            return try reference.resolve(candidates)
         }
     }
 
@@ -250,14 +233,9 @@ extension AppDatabase {
         while try rows.next() != nil {
             let step = Int(sqlite3_column_int64(sqlite, 0))
             let totalSteps = isNull(1) ? nil : Int(sqlite3_column_int64(sqlite, 1))
-            var (train, valid) = (real(2), real(3))
-            // Rare: a loss the API sent as `nan` or `inf` (`NonFiniteLosses`).
-            if !isNull(4) {
-                var whole = LossStep(jobID: job.id, step: step, trainLoss: train, validLoss: valid)
-                NonFiniteLosses.restore(String(cString: sqlite3_column_text(sqlite, 4)), into: &whole)
-                (train, valid) = (whole.trainLoss, whole.validLoss)
-            }
-            curve.append(step: step, totalSteps: totalSteps, trainLoss: train, validLoss: valid)
+            curve.appendStored(
+                jobID: job.id, step: step, totalSteps: totalSteps, trainLoss: real(2), validLoss: real(3),
+                nonFinite: isNull(4) ? nil : String(cString: sqlite3_column_text(sqlite, 4)))
         }
         return curve
     }
@@ -306,10 +284,7 @@ extension AppDatabase {
         // The cursor steps the statement; its columns are read in place.
         let rows = try Row.fetchCursor(statement)
         while try rows.next() != nil {
-            let (code, message, param) = (text(8), text(9), text(10))
-            let error =
-                code == nil && message == nil && param == nil
-                ? nil : JobError(code: code, message: message, param: param)
+            let error = StoredRows.jobError(code: text(8), message: text(9), param: text(10))
             try body(
                 JobSummary(
                     account: text(0) ?? "", id: text(1) ?? "", status: text(2) ?? "", model: text(3),

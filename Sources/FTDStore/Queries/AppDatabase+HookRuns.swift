@@ -29,17 +29,15 @@ extension AppDatabase {
                     """, arguments: [max(limit, 0)])
             return try rows.map { row in
                 let record = try DeliveryRecord(row: row)
-                let stderr: String? = row["last_stderr"]
-                let alert = (row["alert_kind"] as String?).flatMap(AlertKind.init(rawValue:))
-                return DeliveryView(
-                    deliveryID: record.id, hook: record.hook, account: record.account, jobID: record.jobID,
-                    from: row["from_status"],
-                    to: alert?.hookEvent ?? row["to_status"],
-                    observedAt: row[alert == nil ? "observed_at" : "alert_observed_at"],
-                    status: record.status.rawValue,
-                    attempts: record.attempts, lastExitCode: row["last_exit_code"],
-                    lastStderrLine: stderr.flatMap(Self.lastNonEmptyLine), createdAt: record.createdAt,
-                    doneAt: record.doneAt)
+                return StoredRows.delivery(
+                    id: record.id, hook: record.hook, account: record.account, jobID: record.jobID,
+                    status: record.status.rawValue, attempts: record.attempts, createdAt: record.createdAt,
+                    doneAt: record.doneAt,
+                    transition: (row["to_status"] as String?).map {
+                        (row["from_status"], $0, row["observed_at"])
+                    },
+                    alert: (row["alert_kind"] as String?).map { ($0, row["alert_observed_at"]) },
+                    lastExitCode: row["last_exit_code"], lastStderr: row["last_stderr"])
             }
         }
     }
@@ -55,9 +53,5 @@ extension AppDatabase {
         ).map(\.view)
     }
 
-    static func lastNonEmptyLine(_ text: String) -> String? {
-        text.split(whereSeparator: \.isNewline)
-            .last { !$0.allSatisfy(\.isWhitespace) }
-            .map { String($0.trimmingCharacters(in: .whitespaces)) }
-    }
+    static func lastNonEmptyLine(_ text: String) -> String? { StoredRows.lastNonEmptyLine(text) }
 }

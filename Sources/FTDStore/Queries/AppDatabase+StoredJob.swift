@@ -13,13 +13,11 @@ extension AppDatabase {
         else {
             throw StoreError.unknownJob(input: job.id)
         }
-        if let raw = try? JSONValue.parse(Data(record.rawJSON.utf8)), let job = try? FineTuningJob(json: raw)
-        {
-            return job
+        return StoredRows.job(rawJSON: record.rawJSON) {
+            FineTuningJob(
+                id: record.id, status: record.status, model: record.model, createdAt: record.createdAt,
+                finishedAt: record.finishedAt, fineTunedModel: record.fineTunedModel,
+                trainedTokens: record.trainedTokens, error: record.error)
         }
-        return FineTuningJob(
-            id: record.id, status: record.status, model: record.model, createdAt: record.createdAt,
-            finishedAt: record.finishedAt, fineTunedModel: record.fineTunedModel,
-            trainedTokens: record.trainedTokens, error: record.error)
     }
 }

@@ -36,3 +36,28 @@ public struct FinishedJobGroup: Sendable, Equatable {
         self.jobsWithTokens = jobsWithTokens
     }
 }
+
+/// Finished jobs folded into their groups as a store reads them, ordered by account and
+/// model: each (account, model) run of rows is one group, its trained tokens summed here,
+/// saturating (SQLite's SUM throws on an overflow, and one absurd row must not stop the
+/// report).
+package struct FinishedJobGrouping: Sendable {
+    package private(set) var groups: [FinishedJobGroup] = []
+
+    package init() {}
+
+    package mutating func add(account: String, model: String?, trainedTokens tokens: Int64?) {
+        if !(groups.last.map { $0.account == account && $0.model == model } ?? false) {
+            groups.append(
+                FinishedJobGroup(account: account, model: model, jobs: 0, trainedTokens: 0, jobsWithTokens: 0)
+            )
+        }
+        groups[groups.count - 1].jobs += 1
+        // A negative count is no count (a broken answer must not lower the total).
+        if let tokens, tokens >= 0 {
+            groups[groups.count - 1].trainedTokens = CostReport.adding(
+                groups[groups.count - 1].trainedTokens, tokens)
+            groups[groups.count - 1].jobsWithTokens += 1
+        }
+    }
+}

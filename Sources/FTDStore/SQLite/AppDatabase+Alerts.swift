@@ -7,9 +7,8 @@ import GRDB
 /// after the baseline, stored once per (job, kind), and delivered to the hooks through
 /// the same outbox as transitions.
 extension AppDatabase {
-    /// The statuses a job never leaves, as a literal: the partial index `jobs_active`
-    /// serves only a query that spells the same expression.
-    static let activeJobsCondition = "status NOT IN ('cancelled', 'failed', 'succeeded')"
+    /// The statuses a job never leaves (`CycleRules.activeJobsCondition`).
+    static let activeJobsCondition = CycleRules.activeJobsCondition
 
     /// At the baseline: the jobs still active are judged only on what happens after it.
     static func watchJobsActiveAtBaseline(account: String, at time: Int64, _ db: Database) throws {
@@ -47,22 +46,16 @@ extension AppDatabase {
         }
         guard !candidates.isEmpty else { return [] }
         let withNewSteps = Set(cycle.steps.map(\.jobID))
-        let judgesLoss = thresholds.divergeRatio > 0 || thresholds.overfitPatience > 0
         var alerts: [JobAlert] = []
         for jobID in candidates {
             let job = JobKey(account: account, id: jobID)
             guard
-                var facts = try alertFacts(
-                    job, readingSteps: judgesLoss && withNewSteps.contains(jobID), thresholds: thresholds, db)
+                let facts = try alertFacts(
+                    job, gainedSteps: withNewSteps.contains(jobID), thresholds: thresholds, db),
+                let judgement = AlertJudging.judgement(facts, now: now, thresholds: thresholds)
             else { continue }
-            if facts.fired.count == AlertKind.allCases.count { continue }
-            if facts.steps != nil, facts.fired.isSuperset(of: [.lossDiverged, .overfitting]) {
-                facts.steps = nil
-            }
-            let judgement = AlertJudge.judgement(facts, now: now, thresholds: thresholds)
             if let scans = judgement.scans { try save(scans, job, db) }
-            let findings = judgement.findings
-            guard !findings.isEmpty else { continue }
+            guard !judgement.findings.isEmpty else { continue }
             let latestStep = try Int.fetchOne(
                 db, sql: "SELECT MAX(step) FROM steps WHERE account = ? AND job_id = ?",
                 arguments: [account, jobID])
@@ -71,11 +64,7 @@ extension AppDatabase {
                     db, sql: "SELECT raw_json FROM jobs WHERE account = ? AND id = ?",
                     arguments: [account, jobID])
                 ?? "{}"
-            for finding in findings {
-                let alert = JobAlert(
-                    account: account, jobID: jobID, kind: finding.kind, detail: finding.detail,
-                    observedAt: now,
-                    step: latestStep)
+            for alert in AlertJudging.alerts(judgement.findings, job: job, at: now, latestStep: latestStep) {
                 guard let id = try insert(alert, db) else { continue }
                 try enqueueDeliveries(for: alert, id: id, jobJSON: jobJSON, hooks: cycle.hooks, db)
                 alerts.append(alert)
@@ -85,11 +74,11 @@ extension AppDatabase {
     }
 
     /// What the judge needs of one job; nil when the job is not stored.
-    /// - Parameter thresholds: with `readingSteps`, the steps read are only those above
-    ///   where the job's stored `LossScans` stopped, if they go on with these thresholds;
-    ///   else the whole curve.
+    /// - Parameter thresholds: when its curve is read (`AlertJudging.readsCurve`), the
+    ///   steps read are only those above where the job's stored `LossScans` stopped, if
+    ///   they go on with these thresholds; else the whole curve.
     static func alertFacts(
-        _ job: JobKey, readingSteps: Bool, thresholds: AlertThresholds, _ db: Database
+        _ job: JobKey, gainedSteps: Bool, thresholds: AlertThresholds, _ db: Database
     ) throws -> AlertFacts? {
         let arguments: StatementArguments = [job.account, job.id]
         guard
@@ -106,31 +95,14 @@ extension AppDatabase {
                     WHERE jobs.account = ? AND jobs.id = ?
                     """, arguments: arguments)
         else { return nil }
-        let watchedSince: Int64? = row["since"]
-        // A job was created by the time ftd first saw it: a `created_at` after that (the
-        // API's clock ahead, or a hostile year 9999) would put its alerts off as long.
-        let firstSeenAt: Int64 = row["first_seen_at"]
-        let createdAt = min(row["created_at"] ?? firstSeenAt, firstSeenAt)
-        let lastEventAt: Int64? = row["last_event_at"]
-        let statusSince: Int64? = row["status_since"]
-        func latest(_ times: Int64?...) -> Int64? { times.compactMap { $0 }.max() }
-        var facts = AlertFacts(
-            status: row["status"],
-            waitingSince: latest(createdAt, watchedSince),
-            // Silence counts from the newest event, or from when the job was seen entering
-            // its status (a job resumed after a pause has said nothing yet).
-            silentSince: latest(lastEventAt, statusSince, createdAt, watchedSince),
-            judgedFromStep: row["from_step"])
-        facts.fired = Set(
-            try String.fetchAll(
-                db, sql: "SELECT kind FROM alerts WHERE account = ? AND job_id = ?", arguments: arguments
-            ).compactMap(AlertKind.init(rawValue:)))
-        if readingSteps {
-            if let scans = try lossScans(job, db),
-                scans.continues(judgedFromStep: facts.judgedFromStep, thresholds: thresholds)
-            {
-                facts.scans = scans
-            }
+        var facts = AlertJudging.facts(
+            status: row["status"], createdAt: row["created_at"], firstSeenAt: row["first_seen_at"],
+            watchedSince: row["since"], judgedFromStep: row["from_step"], lastEventAt: row["last_event_at"],
+            statusSince: row["status_since"],
+            fired: try String.fetchAll(
+                db, sql: "SELECT kind FROM alerts WHERE account = ? AND job_id = ?", arguments: arguments))
+        if AlertJudging.readsCurve(facts, gainedSteps: gainedSteps, thresholds: thresholds) {
+            facts.scans = AlertJudging.resumedScans(try lossScans(job, db), facts, thresholds: thresholds)
             facts.steps = try alertSteps(job, after: facts.scans?.lastStep, db)
             facts.checkpoints = try Row.fetchAll(
                 db,
@@ -158,44 +130,27 @@ extension AppDatabase {
                 """, arguments: arguments)
         var steps: [AlertStep] = []
         while let row = try rows.next() {
-            var loss = LossStep(
-                jobID: job.id, step: row[0], trainLoss: row[1], validLoss: row[2], fullValidLoss: row[3])
-            if let text: String = row[4] { NonFiniteLosses.restore(text, into: &loss) }
             steps.append(
-                AlertStep(
-                    step: loss.step, trainLoss: loss.trainLoss,
-                    validLoss: loss.validLoss ?? loss.fullValidLoss))
+                AlertJudging.step(
+                    jobID: job.id, step: row[0], trainLoss: row[1], validLoss: row[2], fullValidLoss: row[3],
+                    nonFinite: row[4]))
         }
         return steps
     }
 
     // MARK: Where the loss rules stopped
 
-    /// The scans are JSON; a sum of the noise may be infinite, which JSON cannot spell.
-    private static let scanStrategy = (positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-
     /// The job's stored scans; nil when none, or when they cannot be read (then the
     /// whole curve is judged again, and they are written anew).
     static func lossScans(_ job: JobKey, _ db: Database) throws -> LossScans? {
-        guard
-            let text = try String.fetchOne(
-                db, sql: "SELECT state FROM loss_scans WHERE account = ? AND job_id = ?",
-                arguments: [job.account, job.id])
-        else { return nil }
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
-            positiveInfinity: scanStrategy.positiveInfinity, negativeInfinity: scanStrategy.negativeInfinity,
-            nan: scanStrategy.nan)
-        return try? decoder.decode(LossScans.self, from: Data(text.utf8))
+        try String.fetchOne(
+            db, sql: "SELECT state FROM loss_scans WHERE account = ? AND job_id = ?",
+            arguments: [job.account, job.id]
+        ).flatMap(AlertJudging.decodedScans)
     }
 
     static func save(_ scans: LossScans, _ job: JobKey, _ db: Database) throws {
-        guard let lastStep = scans.lastStep else { return }
-        let encoder = JSONEncoder()
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: scanStrategy.positiveInfinity, negativeInfinity: scanStrategy.negativeInfinity,
-            nan: scanStrategy.nan)
-        let state = String(decoding: try encoder.encode(scans), as: UTF8.self)
+        guard let (lastStep, state) = try AlertJudging.encodedScans(scans) else { return }
         try db.cachedStatement(
             sql: """
                 INSERT INTO loss_scans (account, job_id, last_step, state) VALUES (?, ?, ?, ?)
@@ -208,9 +163,7 @@ extension AppDatabase {
     /// process's sync) changes a curve they already judged: they are dropped, and the next
     /// judging reads the whole curve again.
     static func forgetLossScans(below steps: [LossStep], account: String, _ db: Database) throws {
-        var lowest: [String: Int] = [:]
-        for step in steps { lowest[step.jobID] = min(lowest[step.jobID] ?? .max, step.step) }
-        for (jobID, step) in lowest {
+        for (jobID, step) in AlertJudging.lowestSteps(steps) {
             try db.cachedStatement(
                 sql: "DELETE FROM loss_scans WHERE account = ? AND job_id = ? AND last_step >= ?"
             ).execute(arguments: [account, jobID, step])
@@ -234,8 +187,7 @@ extension AppDatabase {
     static func enqueueDeliveries(
         for alert: JobAlert, id: Int64, jobJSON: String, hooks: [HookSettings], _ db: Database
     ) throws {
-        for (position, hook) in hooks.enumerated()
-        where hook.fires(onAlert: alert.kind, account: alert.account) {
+        for (position, hook) in OutboxRules.hooks(for: alert, among: hooks) {
             try db.execute(
                 sql: """
                     INSERT INTO deliveries (id, alert_id, account, job_id, hook, position, job_json, status, attempts,
@@ -273,9 +225,8 @@ extension AppDatabase {
                 ) ORDER BY observed_at, id
                 """, arguments: StatementArguments(arguments) + [limit ?? -1])
         return rows.compactMap { row in
-            guard let kind = AlertKind(rawValue: row["kind"]) else { return nil }
-            return JobAlert(
-                account: row["account"], jobID: row["job_id"], kind: kind, detail: row["detail"],
+            StoredRows.alert(
+                account: row["account"], jobID: row["job_id"], kind: row["kind"], detail: row["detail"],
                 observedAt: row["observed_at"], step: row["step"])
         }
     }

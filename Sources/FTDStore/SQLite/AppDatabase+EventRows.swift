@@ -271,14 +271,15 @@ extension AppDatabase {
     }
 }
 
-/// A job id compared by its bytes, as SQLite compares it. Swift's `==` calls two ids
-/// equal when they are canonically equivalent (`é` and `e` with U+0301): to SQLite they
-/// are two jobs, and a cache keyed by `String` gave the second the first one's key.
-struct ExactID: Hashable {
-    var id: String
-    init(_ id: String) { self.id = id }
-    static func == (a: Self, b: Self) -> Bool { a.id.utf8.elementsEqual(b.id.utf8) }
-    func hash(into hasher: inout Hasher) {
+/// A job id compared by its bytes, as SQLite (and PostgreSQL) compares it. Swift's `==`
+/// calls two ids equal when they are canonically equivalent (`é` and `e` with U+0301): to
+/// the database they are two jobs, and a cache keyed by `String` gave the second the first
+/// one's key.
+package struct ExactID: Hashable, Sendable {
+    package var id: String
+    package init(_ id: String) { self.id = id }
+    package static func == (a: Self, b: Self) -> Bool { a.id.utf8.elementsEqual(b.id.utf8) }
+    package func hash(into hasher: inout Hasher) {
         for byte in id.utf8 { hasher.combine(byte) }
     }
 }

@@ -73,9 +73,8 @@ extension AppDatabase {
         }
     }
 
-    /// `meta` key of a job's event resume cursor: a few jobs at most ever have one, so it
-    /// needs no table of its own.
-    static func eventResumeKey(_ job: JobKey) -> String { "events_resume_after:\(job)" }
+    /// `meta` key of a job's event resume cursor (`CycleRules.eventResumeKey`).
+    static func eventResumeKey(_ job: JobKey) -> String { CycleRules.eventResumeKey(job) }
 
     public func eventResumeCursor(job: JobKey) throws -> String? {
         try read { db in
@@ -158,24 +157,14 @@ extension AppDatabase {
         _ job: FineTuningJob, account: String, observed: ObservedInstant, isBaseline: Bool,
         rule: TransitionRule, _ db: Database
     ) throws -> (transition: Transition, jobJSON: String)? {
-        var record = JobRecord(job: job, account: account, observed: observed)
         let stored = try JobRecord.fetchOne(db, key: ["account": account, "id": job.id])
-        let observation = JobObservation(
-            jobID: job.id, status: job.status, observed: observed,
-            stored: stored.map { JobObservation.Stored(status: $0.status, observed: $0.observed) },
-            isBaseline: isBaseline)
-        guard case .newer(let transition) = rule(observation) else { return nil }
-        if let stored {
-            record.firstSeenAt = stored.firstSeenAt
-            // A status change (from one terminal status to another) reopens the final sync.
-            record.finalSyncDone = stored.status == job.status && stored.finalSyncDone
-        }
-        try record.save(db)
-        return transition.map { transition in
-            var transition = transition
-            transition.account = account
-            return (transition, jobJSON: record.rawJSON)
-        }
+        guard
+            let written = CycleRules.write(
+                job, account: account, observed: observed, stored: stored?.state, isBaseline: isBaseline,
+                rule: rule)
+        else { return nil }
+        try written.record.save(db)
+        return written.transition.map { (transition: $0, jobJSON: written.record.rawJSON) }
     }
 
     /// Rows about a job the store never saw would be orphans; the poller always records

@@ -8,7 +8,7 @@ import GRDB
 /// still leaves its outcome.
 extension AppDatabase {
     public func recordCycleOutcome(_ outcome: CycleOutcome, account: String) throws {
-        let json = String(decoding: try JSONEncoder().encode(outcome), as: UTF8.self)
+        let columns = try outcome.storedColumns()
         try write { db in
             try db.execute(
                 sql: """
@@ -19,22 +19,18 @@ extension AppDatabase {
                         last_error = COALESCE(excluded.last_error, last_error),
                         last_complete_cycle_at = COALESCE(excluded.last_complete_cycle_at, last_complete_cycle_at)
                     """,
-                arguments: [
-                    account, json, outcome.result == .complete ? nil : json,
-                    outcome.result == .complete ? outcome.finishedAt : nil,
-                ])
+                arguments: [account, columns.lastCycle, columns.lastError, columns.lastCompleteCycleAt])
         }
     }
+
+    /// A stored outcome (`CycleOutcome.stored`).
+    static func decodedOutcome(_ text: String?) -> CycleOutcome? { CycleOutcome.stored(text) }
 
     /// Deliveries not yet done, for `STATUS=` and `ftd status`.
     public func pendingDeliveryCount() throws -> Int {
         try read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM deliveries WHERE status = 'pending'") ?? 0
         }
-    }
-
-    static func decodedOutcome(_ text: String?) -> CycleOutcome? {
-        text.flatMap { try? JSONDecoder().decode(CycleOutcome.self, from: Data($0.utf8)) }
     }
 
     public func daemonStatus() throws -> StoredDaemonStatus {
@@ -49,34 +45,21 @@ extension AppDatabase {
                     FROM jobs GROUP BY account
                     """, arguments: StatementArguments(terminal))
             while let row = try rows.next() { counts[row[0]] = (row[1], row[2] ?? 0) }
-            var accounts: [AccountStatus] = []
+            var accounts: [StoredDaemonStatus.AccountRow] = []
             let stored = try Row.fetchCursor(
                 db,
                 sql:
                     "SELECT name, last_cycle, last_error, last_complete_cycle_at, baseline_completed_at FROM accounts"
             )
-            var named: Set<String> = []
             while let row = try stored.next() {
-                let name: String = row[0]
-                named.insert(name)
                 accounts.append(
-                    AccountStatus(
-                        name: name, lastCycle: Self.decodedOutcome(row[1]),
-                        lastError: Self.decodedOutcome(row[2]),
-                        lastCompleteCycleAt: row[3], baselineCompletedAt: row[4],
-                        jobs: counts[name]?.jobs ?? 0,
-                        activeJobs: counts[name]?.active ?? 0))
+                    StoredDaemonStatus.AccountRow(
+                        name: row[0], lastCycle: row[1], lastError: row[2], lastCompleteCycleAt: row[3],
+                        baselineCompletedAt: row[4]))
             }
-            for (name, count) in counts where !named.contains(name) {
-                accounts.append(
-                    AccountStatus(
-                        name: name, lastCycle: nil, lastError: nil, lastCompleteCycleAt: nil,
-                        baselineCompletedAt: nil, jobs: count.jobs, activeJobs: count.active))
-            }
-            accounts.sort { $0.name < $1.name }
             let pending =
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM deliveries WHERE status = 'pending'") ?? 0
-            return StoredDaemonStatus(accounts: accounts, pendingDeliveries: pending)
+            return StoredDaemonStatus(accounts: accounts, jobCounts: counts, pendingDeliveries: pending)
         }
     }
 }

@@ -3,18 +3,19 @@ import Foundation
 import GRDB
 
 /// A row of `checkpoints`, with the metrics object as the API sent it.
-struct CheckpointRecord: Sendable, Equatable {
-    var account: String
-    var id: String
-    var jobID: String
-    var createdAt: Int64?
-    var stepNumber: Int?
-    var fineTunedModelCheckpoint: String?
-    var metricsJSON: String?
+/// `package`: the PostgreSQL store writes the same columns from it.
+package struct CheckpointRecord: Sendable, Equatable {
+    package var account: String
+    package var id: String
+    package var jobID: String
+    package var createdAt: Int64?
+    package var stepNumber: Int?
+    package var fineTunedModelCheckpoint: String?
+    package var metricsJSON: String?
 }
 
 extension CheckpointRecord {
-    init(_ checkpoint: Checkpoint, account: String) {
+    package init(_ checkpoint: Checkpoint, account: String) {
         self.init(
             account: account, id: checkpoint.id, jobID: checkpoint.jobID, createdAt: checkpoint.createdAt,
             stepNumber: checkpoint.stepNumber,
@@ -23,15 +24,14 @@ extension CheckpointRecord {
     }
 
     var checkpoint: Checkpoint {
-        Checkpoint(
+        StoredRows.checkpoint(
             id: id, jobID: jobID, createdAt: createdAt, stepNumber: stepNumber,
-            fineTunedModelCheckpoint: fineTunedModelCheckpoint,
-            metrics: metricsJSON.flatMap { try? JSONValue.parse(Data($0.utf8)) })
+            fineTunedModelCheckpoint: fineTunedModelCheckpoint, metricsJSON: metricsJSON)
     }
 }
 
 extension CheckpointRecord: Codable, FetchableRecord, PersistableRecord {
-    static let databaseTableName = "checkpoints"
+    package static let databaseTableName = "checkpoints"
 
     enum CodingKeys: String, CodingKey {
         case account, id

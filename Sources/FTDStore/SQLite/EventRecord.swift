@@ -18,9 +18,9 @@ struct EventRecord: Sendable, Equatable {
 
 extension EventRecord {
     var event: JobEvent {
-        JobEvent(
+        StoredRows.event(
             id: id, jobID: jobID, createdAt: createdAt, level: level, type: type, message: message,
-            data: dataJSON.flatMap { try? JSONValue.parse(Data($0.utf8)) })
+            dataJSON: dataJSON)
     }
 
     /// A job's events (`e`, with `k` its key) and, with `saying`, the step (`s`) that says

@@ -5,7 +5,7 @@ import FTDModel
 /// `steps.non_finite` as `column=nan;column=-inf`. A value column that holds a number
 /// wins over this spelling (a later event may have sent the step again, finite).
 /// (`fields` is immutable; key paths are not `Sendable` only for want of a marking.)
-enum NonFiniteLosses {
+package enum NonFiniteLosses {
     nonisolated(unsafe) static let fields: [(column: String, keyPath: WritableKeyPath<LossStep, Double?>)] = [
         ("train_loss", \.trainLoss),
         ("train_mean_token_accuracy", \.trainMeanTokenAccuracy),
@@ -16,7 +16,7 @@ enum NonFiniteLosses {
     ]
 
     /// The spelling of `step`'s non-finite values, nil when all are finite or absent.
-    static func encoded(_ step: LossStep) -> String? {
+    package static func encoded(_ step: LossStep) -> String? {
         guard !allFinite(step) else { return nil }
         var parts: [String] = []
         for field in fields {
@@ -27,7 +27,7 @@ enum NonFiniteLosses {
     }
 
     /// `step` with each non-finite value made NULL, for the value columns.
-    static func finite(_ step: LossStep) -> LossStep {
+    package static func finite(_ step: LossStep) -> LossStep {
         guard !allFinite(step) else { return step }
         var step = step
         for field in fields where step[keyPath: field.keyPath].map({ !$0.isFinite }) ?? false {
@@ -38,7 +38,7 @@ enum NonFiniteLosses {
 
     /// Whether no value is non-finite: the common case, checked without key paths (each
     /// stored step asked twice through six of them).
-    static func allFinite(_ step: LossStep) -> Bool {
+    package static func allFinite(_ step: LossStep) -> Bool {
         func finite(_ value: Double?) -> Bool { value?.isFinite ?? true }
         return finite(step.trainLoss) && finite(step.trainMeanTokenAccuracy) && finite(step.validLoss)
             && finite(step.validMeanTokenAccuracy) && finite(step.fullValidLoss)
@@ -46,7 +46,7 @@ enum NonFiniteLosses {
     }
 
     /// Puts the spelled values back where the columns hold none.
-    static func restore(_ text: String, into step: inout LossStep) {
+    package static func restore(_ text: String, into step: inout LossStep) {
         for part in text.split(separator: ";") {
             let pair = part.split(separator: "=", maxSplits: 1)
             guard pair.count == 2, let field = fields.first(where: { $0.column == pair[0] }),

@@ -42,6 +42,9 @@ public protocol HistoryStore: Sendable {
     /// The accounts holding at least one job, by name: `ftd history` shows an ACCOUNT
     /// column when there are several.
     func jobAccounts() async throws -> [String]
+    /// Every account the store knows of (its jobs' and those with a recorded cycle), by
+    /// name: a `--account` neither the configuration nor the store knows is a typo.
+    func storedAccountNames() async throws -> [String]
     /// `account/ftjob-…`, a full id or a unique prefix of a stored one, within `account`
     /// when given; a prefix matching jobs of several accounts is ambiguous.
     func resolveJob(_ input: String, account: String?) async throws -> JobKey

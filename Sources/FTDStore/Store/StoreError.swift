@@ -28,6 +28,14 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case replaced(path: String)
     /// The operating system failed a read or a write of the database.
     case ioFailure(path: String, detail: String)
+    /// The PostgreSQL server could not be reached, or dropped the connection (`path` is
+    /// the store's URL without password): the daemon waits it out like a locked file.
+    case unreachable(path: String, detail: String)
+    /// The PostgreSQL server refused the login (password, role, `pg_hba.conf`).
+    case refused(path: String, detail: String)
+    /// This daemon no longer holds the shared store's leader lease (SPEC section 11): what
+    /// it was about to write belongs to the daemon that took over.
+    case notLeader(path: String)
 
     /// How many candidates an ambiguous job's message lists.
     public static let ambiguousShown = 10
@@ -73,9 +81,20 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .replaced(let path):
             return
                 "the database \(path) was deleted or replaced while ftd ran; restart ftd to start a new one"
+        case .ioFailure(let path, let detail) where path.hasPrefix("postgres"):
+            return "the PostgreSQL store \(path) failed a query (\(detail)): see the server's log"
         case .ioFailure(let path, let detail):
             return
                 "reading or writing the database \(path) failed (\(detail)): check the disk and its file system (dmesg)"
+        case .unreachable(let path, let detail):
+            return
+                "cannot reach the PostgreSQL store \(path) (\(detail)): check that the server runs and that this machine may connect to it"
+        case .refused(let path, let detail):
+            return
+                "the PostgreSQL store \(path) refused ftd (\(detail)): check storage.password_file, the pg_password credential or PGPASSWORD, and the server's pg_hba.conf"
+        case .notLeader(let path):
+            return
+                "this daemon lost the leader lease of \(path): another daemon polls now, and this one waits as a standby"
         }
     }
 
@@ -87,7 +106,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// going on could only lose more.
     public var isTransient: Bool {
         switch self {
-        case .full, .readOnly, .locked, .ioFailure: return true
+        case .full, .readOnly, .locked, .ioFailure, .unreachable, .notLeader: return true
         default: return false
         }
     }
@@ -95,7 +114,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A fault of the database file or its disk, as opposed to a user's mistake.
     public var isStorageFault: Bool {
         switch self {
-        case .full, .readOnly, .locked, .corrupt, .replaced, .ioFailure: return true
+        case .full, .readOnly, .locked, .corrupt, .replaced, .ioFailure, .unreachable, .notLeader: return true
         default: return false
         }
     }
