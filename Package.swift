@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .target(name: "CFTDSystem"),
@@ -54,6 +56,17 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The PostgreSQL backend of the store (SPEC section 11): beside the SQLite one, so that
+        // what only it needs (PostgresNIO) builds only where a store is opened.
+        .target(
+            name: "FTDPostgres",
+            dependencies: [
+                "FTDModel", "FTDConfig", "FTDStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .target(name: "FTDTrainingFile", dependencies: ["FTDModel"]),
@@ -93,7 +106,7 @@ let package = Package(
         .target(
             name: "FTDDaemon",
             dependencies: [
-                "CFTDSystem", "FTDModel", "FTDConfig", "FTDAPI", "FTDStore", "FTDEngine", "FTDWeb",
+                "CFTDSystem", "FTDModel", "FTDConfig", "FTDAPI", "FTDStore", "FTDPostgres", "FTDEngine", "FTDWeb",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
@@ -113,7 +126,7 @@ let package = Package(
         .executableTarget(
             name: "ftd",
             dependencies: [
-                "FTDModel", "FTDConfig", "FTDAPI", "FTDStore", "FTDTrainingFile", "FTDEngine", "FTDTerminal",
+                "FTDModel", "FTDConfig", "FTDAPI", "FTDStore", "FTDPostgres", "FTDTrainingFile", "FTDEngine", "FTDTerminal",
                 "FTDWeb", "FTDDaemon",
                 "FTDSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -127,7 +140,7 @@ let package = Package(
         .testTarget(
             name: "FTDCoreTests",
             dependencies: [
-                "FTDModel", "FTDConfig", "FTDAPI", "FTDStore", "FTDTrainingFile", "FTDEngine", "FTDTerminal",
+                "FTDModel", "FTDConfig", "FTDAPI", "FTDStore", "FTDPostgres", "FTDTrainingFile", "FTDEngine", "FTDTerminal",
                 "FTDWeb", "FTDDaemon",
                 "FTDSimulator",
                 .product(name: "CompressNIO", package: "compress-nio"),

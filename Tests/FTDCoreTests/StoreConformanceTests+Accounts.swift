@@ -38,7 +38,7 @@ extension StoreConformanceTests {
 
     @Test(arguments: StoreBackend.all)
     func twoAccountsHoldTheSameJobEventAndCheckpointIDsApart(_ backend: StoreBackend) async throws {
-        let (store, reopen) = try backend.make()
+        let (store, reopen) = try await backend.make()
         _ = try await store.record(
             cycle: Self.sameIDs("a", at: 100, status: "running", loss: 1.5), rule: Self.rule)
         _ = try await store.record(
@@ -89,7 +89,7 @@ extension StoreConformanceTests {
         #expect(try await store.storedEventIDs(job: Self.key("c", "ftjob-same"), among: ["ev-3"]).isEmpty)
         #expect(try await store.storedEventIDs(job: Self.key("a", "ftjob-same"), among: ["ev-3"]).isEmpty)
 
-        let reopened = try reopen()
+        let reopened = try await reopen()
         #expect(
             try await reopened.jobDetail(job: Self.key("a", "ftjob-same"), latestEvents: nil).events.map(
                 \.message)
@@ -102,7 +102,7 @@ extension StoreConformanceTests {
     /// fires nothing, while the first account's transitions go on firing (SPEC section 8).
     @Test(arguments: StoreBackend.all)
     func eachAccountHasItsOwnBaseline(_ backend: StoreBackend) async throws {
-        let store = try backend.make().store
+        let store = try await backend.make().store
         let hooks = [Self.everyStatus]
         _ = try await store.record(
             cycle: Self.cycle("a", 100, [S.job("ftjob-a1", "running")], hooks: hooks), rule: Self.rule)
@@ -137,7 +137,7 @@ extension StoreConformanceTests {
 
     @Test(arguments: StoreBackend.all)
     func aHookListingAccountsIsEnqueuedOnlyForThem(_ backend: StoreBackend) async throws {
-        let store = try backend.make().store
+        let store = try await backend.make().store
         let onlyB = HookSettings(
             name: "only-b", on: ["*"], command: .shell("true"), retries: 0, accounts: ["b"])
         let hooks = [Self.everyStatus, onlyB]
@@ -171,7 +171,7 @@ extension StoreConformanceTests {
 
     @Test(arguments: StoreBackend.all)
     func historyListsResolvesAndNamesJobsAcrossAccounts(_ backend: StoreBackend) async throws {
-        let store = try backend.make().store
+        let store = try await backend.make().store
         #expect(try await store.jobAccounts().isEmpty)
         _ = try await store.record(
             cycle: Self.cycle(
@@ -253,7 +253,7 @@ extension StoreConformanceTests {
 
     @Test(arguments: StoreBackend.all)
     func theMetricsSnapshotCountsEachAccountApart(_ backend: StoreBackend) async throws {
-        let store = try backend.make().store
+        let store = try await backend.make().store
         var a = Self.cycle("a", 100, [S.job("ftjob-same", "running"), S.job("ftjob-a", "succeeded")])
         a.steps = [LossStep(jobID: "ftjob-same", step: 3, totalSteps: 10, trainLoss: 1.5)]
         var b = Self.cycle("b", 100, [S.job("ftjob-same", "running"), S.job("ftjob-b", "running")])
@@ -281,7 +281,7 @@ extension StoreConformanceTests {
 
     @Test(arguments: StoreBackend.all)
     func eachAccountKeepsItsOwnLastCycleAndError(_ backend: StoreBackend) async throws {
-        let store = try backend.make().store
+        let store = try await backend.make().store
         _ = try await store.record(
             cycle: Self.cycle("a", 100, [S.job("ftjob-same", "running"), S.job("ftjob-a", "succeeded")]),
             rule: Self.rule)

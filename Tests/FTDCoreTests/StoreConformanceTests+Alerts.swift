@@ -25,7 +25,7 @@ extension StoreConformanceTests {
     func aJobQueuedTooLongFiresOnceAfterTheBaselineAndReachesOnlyTheHooksThatListAlerts(
         _ backend: StoreBackend
     ) async throws {
-        let (store, _) = try backend.make()
+        let (store, _) = try await backend.make()
         let thresholds = AlertThresholds(
             queuedAfter: 60, stalledAfter: 0, divergeRatio: 0, overfitPatience: 0)
         let hooks = [Self.everyStatus, Self.onAlerts, Self.onStalled]
@@ -77,7 +77,7 @@ extension StoreConformanceTests {
 
     @Test(arguments: StoreBackend.all)
     func withoutThresholdsOrBeforeTheBaselineNothingIsJudged(_ backend: StoreBackend) async throws {
-        let (store, _) = try backend.make()
+        let (store, _) = try await backend.make()
         let thresholds = AlertThresholds(queuedAfter: 1)
         var first = Self.judged(
             100, [S.job("ftjob-a", "queued", createdAt: 0)], hooks: [], alerts: thresholds)
@@ -95,7 +95,7 @@ extension StoreConformanceTests {
 
     @Test(arguments: StoreBackend.all)
     func aNaNLossIsStoredAsSuchAndDivergesTheJob(_ backend: StoreBackend) async throws {
-        let (store, reopen) = try backend.make()
+        let (store, reopen) = try await backend.make()
         let thresholds = AlertThresholds(queuedAfter: 0, stalledAfter: 0, divergeRatio: 2, overfitPatience: 0)
         _ = try await store.recordCycle(
             Self.judged(100, [S.job("ftjob-x", "running")], hooks: [Self.onAlerts], alerts: thresholds),
@@ -109,7 +109,7 @@ extension StoreConformanceTests {
         let recorded = try await store.recordCycle(steps, rule: Self.rule)
         #expect(recorded.alerts.map(\.kind) == [.lossDiverged])
         #expect(recorded.alerts.first?.step == 2)
-        for store in [store, try reopen()] {
+        for store in [store, try await reopen()] {
             let stored = try await store.steps(job: JobKey(account: DefaultAccount.name, id: "ftjob-x"))
             #expect(stored.count == 2)
             #expect(stored.last?.trainLoss?.isNaN == true)
@@ -131,7 +131,7 @@ extension StoreConformanceTests {
 
     @Test(arguments: StoreBackend.all)
     func aJobActiveAtTheBaselineIsJudgedOnlyOnStepsAfterIt(_ backend: StoreBackend) async throws {
-        let (store, _) = try backend.make()
+        let (store, _) = try await backend.make()
         let thresholds = AlertThresholds(queuedAfter: 0, stalledAfter: 0, divergeRatio: 2, overfitPatience: 0)
         var baseline = Self.judged(100, [S.job("ftjob-x", "running")], hooks: [], alerts: thresholds)
         baseline.steps = [LossStep(jobID: "ftjob-x", step: 1, trainLoss: .nan)]

@@ -15,7 +15,7 @@ extension StoreConformanceTests {
 
     @Test(arguments: StoreBackend.all)
     func anEstimateIsStoredWithItsJobReplacedAndKeptApartPerAccount(_ backend: StoreBackend) async throws {
-        let (store, reopen) = try backend.make()
+        let (store, reopen) = try await backend.make()
         let a = Self.key("a", "ftjob-x")
         let b = Self.key("b", "ftjob-x")
         #expect(try await store.estimate(job: a) == nil)
@@ -26,7 +26,7 @@ extension StoreConformanceTests {
             TrainingEstimate(job: b, trainedTokens: 7, epochs: 1, estimatedAt: 101))
         try await store.recordEstimate(
             TrainingEstimate(job: a, trainedTokens: 40_000, epochs: 4, estimatedAt: 102))
-        let reopened = try reopen()
+        let reopened = try await reopen()
         #expect(
             try await reopened.estimate(job: a)
                 == TrainingEstimate(job: a, trainedTokens: 40_000, epochs: 4, estimatedAt: 102))
@@ -36,7 +36,7 @@ extension StoreConformanceTests {
 
     @Test(arguments: StoreBackend.all)
     func aJobsSummaryCarriesItsEstimate(_ backend: StoreBackend) async throws {
-        let store = try backend.make().store
+        let store = try await backend.make().store
         try await store.recordEstimate(
             TrainingEstimate(
                 job: Self.key("a", "ftjob-x"), trainedTokens: 30_000, epochs: 3, estimatedAt: 100))
@@ -82,7 +82,7 @@ extension StoreConformanceTests {
 
     @Test(arguments: StoreBackend.all)
     func finishedJobsAreGroupedByAccountAndModelInTheirUTCMonth(_ backend: StoreBackend) async throws {
-        let store = try backend.make().store
+        let store = try await backend.make().store
         for record in Self.finishedJobs() { _ = try await store.record(cycle: record, rule: Self.rule) }
 
         let november = try await store.finishedJobGroups(FinishedJobsQuery(month: UTCMonth("2026-11")))

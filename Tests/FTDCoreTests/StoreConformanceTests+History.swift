@@ -7,7 +7,7 @@ import Testing
 extension StoreConformanceTests {
     @Test(arguments: StoreBackend.all)
     func aJobsStepsAreReadAsTheCallerAsks(_ backend: StoreBackend) async throws {
-        let store = try backend.make().store
+        let store = try await backend.make().store
         var record = Self.cycle(100, [S.job("ftjob-a", "running")])
         record.steps = (1...3).map {
             LossStep(jobID: "ftjob-a", step: $0, totalSteps: 3, trainLoss: 2 / Double($0), validLoss: 1)
@@ -38,7 +38,7 @@ extension StoreConformanceTests {
     /// `jobSummaries` lists, in its order, under every filter.
     @Test(arguments: StoreBackend.all)
     func summariesFoldedOneAtATimeAreTheListing(_ backend: StoreBackend) async throws {
-        let store = try backend.make().store
+        let store = try await backend.make().store
         _ = try await store.record(
             cycle: Self.cycle(
                 "a", 100,
@@ -82,7 +82,7 @@ extension StoreConformanceTests {
     @Test(arguments: StoreBackend.all)
     func anErrorWhileFoldingReachesTheCaller(_ backend: StoreBackend) async throws {
         struct Stop: Error, Equatable {}
-        let store = try backend.make().store
+        let store = try await backend.make().store
         _ = try await store.record(
             cycle: Self.cycle(100, [S.job("ftjob-a", "running"), S.job("ftjob-b", "running")]),
             rule: Self.rule)

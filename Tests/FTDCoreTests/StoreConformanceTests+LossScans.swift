@@ -35,7 +35,7 @@ extension StoreConformanceTests {
 
     @Test(arguments: StoreBackend.all)
     func judgedCycleByCycleTheLossKindsFireWhatTheWholeCurveFires(_ backend: StoreBackend) async throws {
-        let (store, _) = try backend.make()
+        let (store, _) = try await backend.make()
         _ = try await store.recordCycle(
             Self.judged(100, [], hooks: [], alerts: Self.lossOnly), rule: Self.rule)
         let rising = AlertJudgeTests.sustainedRise(seed: 3)
@@ -58,7 +58,7 @@ extension StoreConformanceTests {
 
     @Test(arguments: StoreBackend.all)
     func aStepArrivingBelowWhereTheJudgingStoppedIsJudged(_ backend: StoreBackend) async throws {
-        let (store, _) = try backend.make()
+        let (store, _) = try await backend.make()
         _ = try await store.recordCycle(
             Self.judged(100, [], hooks: [], alerts: Self.lossOnly), rule: Self.rule)
         let healthy = AlertJudgeTests.healthy(seed: 5).prefix(100).filter { $0.step != 50 }

@@ -9,7 +9,7 @@ import Testing
 extension StoreConformanceTests {
     @Test(arguments: StoreBackend.all)
     func theMetricsSnapshotCountsJobsAndFollowsActiveOnes(_ backend: StoreBackend) async throws {
-        let store = try backend.make().store
+        let store = try await backend.make().store
         #expect(try await store.metricsSnapshot() == MetricsSnapshot())
         _ = try await store.record(cycle: Self.cycle(100, []), rule: Self.rule)  // the baseline
         var cycle = Self.cycle(
@@ -40,7 +40,7 @@ extension StoreConformanceTests {
     /// ended: that is what "the daemon is not cycling" alerts on.
     @Test(arguments: StoreBackend.all)
     func theLastCompleteCycleOutlivesLaterIncompleteOnes(_ backend: StoreBackend) async throws {
-        let store = try backend.make().store
+        let store = try await backend.make().store
         try await store.recordCycleOutcome(CycleOutcome(finishedAt: 120, result: .complete))
         #expect(try await store.metricsSnapshot().lastCompleteCycleAt == ["default": 120])
         try await store.recordCycleOutcome(CycleOutcome(finishedAt: 130, result: .incomplete))

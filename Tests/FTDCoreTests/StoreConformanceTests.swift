@@ -10,19 +10,32 @@ import Testing
 /// again (as a restarted daemon would).
 struct StoreBackend: Sendable, CustomTestStringConvertible {
     let name: String
-    let make: @Sendable () throws -> (store: any JobStore, reopen: @Sendable () throws -> any JobStore)
+    let make:
+        @Sendable () async throws -> (store: any JobStore, reopen: @Sendable () async throws -> any JobStore)
 
     var testDescription: String { name }
 
-    /// Every backend ftd ships: each one runs the whole suite.
-    static let all: [StoreBackend] = [.sqlite]
+    /// Every backend ftd ships: each one runs the whole suite. PostgreSQL's only when a
+    /// server is there to run it against (`FTD_TEST_POSTGRES_URL`, which the test command
+    /// starts); without one, its tests say so and are skipped.
+    static let all: [StoreBackend] = [.sqlite, .postgres]
 
     static let sqlite = StoreBackend(name: "SQLite") {
         let path = try StoreSample.temporaryDirectory().appendingPathComponent("ftd.sqlite3").path
-        let open: @Sendable () throws -> any JobStore = {
+        let open: @Sendable () async throws -> any JobStore = {
             SQLiteStore(try AppDatabase.open(path: path, groupReadable: false, logger: StoreSample.logger))
         }
-        return (try open(), open)
+        return (try await open(), open)
+    }
+
+    /// A schema of its own for each store, in the test server's database.
+    static let postgres = StoreBackend(name: "PostgreSQL") {
+        let server = try TestPostgres.required()
+        let schema = try await server.freshSchema()
+        let open: @Sendable () async throws -> any JobStore = {
+            try await server.open(schema: schema)
+        }
+        return (try await open(), open)
     }
 }
 
@@ -45,7 +58,7 @@ struct StoreConformanceTests {
 
     @Test(arguments: StoreBackend.all)
     func theFirstCycleIsTheBaselineAndLaterOnesAreNot(_ backend: StoreBackend) async throws {
-        let store = try backend.make().store
+        let store = try await backend.make().store
         #expect(try await store.baselineCompleted() == false)
         let first = try await store.record(
             cycle: Self.cycle(100, [S.job("ftjob-a", "running"), S.job("ftjob-b", "succeeded")]),
@@ -72,7 +85,7 @@ struct StoreConformanceTests {
 
     @Test(arguments: StoreBackend.all)
     func anOlderLookOrAnActiveLookAtAFinishedJobChangesNothing(_ backend: StoreBackend) async throws {
-        let store = try backend.make().store
+        let store = try await backend.make().store
         _ = try await store.record(cycle: Self.cycle(100, []), rule: Self.rule)
         _ = try await store.record(cycle: Self.cycle(300, [S.job("ftjob-a", "succeeded")]), rule: Self.rule)
         // Taken before the stored look (another writer was slower to commit).
@@ -90,7 +103,7 @@ struct StoreConformanceTests {
 
     @Test(arguments: StoreBackend.all)
     func theStoreAppliesTheRuleItIsGiven(_ backend: StoreBackend) async throws {
-        let store = try backend.make().store
+        let store = try await backend.make().store
         _ = try await store.record(cycle: Self.cycle(100, []), rule: Self.rule)
         let ignoreAll: TransitionRule = { _ in .stale }
         #expect(
@@ -107,7 +120,7 @@ struct StoreConformanceTests {
 
     @Test(arguments: StoreBackend.all)
     func eventsStepsCheckpointsAndTheFinalSync(_ backend: StoreBackend) async throws {
-        let store = try backend.make().store
+        let store = try await backend.make().store
         var record = Self.cycle(100, [S.job("ftjob-a", "running")])
         record.events["ftjob-a"] = [
             S.event("ev-2", job: "ftjob-a", at: 20), S.event("ev-1", job: "ftjob-a", at: 10),
@@ -148,7 +161,7 @@ struct StoreConformanceTests {
 
     @Test(arguments: StoreBackend.all)
     func aTransitionBecomesOneDeliveryPerMatchingHook(_ backend: StoreBackend) async throws {
-        let store = try backend.make().store
+        let store = try await backend.make().store
         let hooks = [Self.everyStatus, Self.onSuccess]
         // The baseline fires no hook.
         _ = try await store.record(
@@ -184,7 +197,7 @@ struct StoreConformanceTests {
 
     @Test(arguments: StoreBackend.all)
     func aFailedAttemptCountsAndTheDeliveryStaysPending(_ backend: StoreBackend) async throws {
-        let store = try backend.make().store
+        let store = try await backend.make().store
         _ = try await store.record(cycle: Self.cycle(100, []), rule: Self.rule)
         _ = try await store.record(
             cycle: Self.cycle(200, [S.job("ftjob-a", "failed")], hooks: [Self.everyStatus]), rule: Self.rule)
@@ -206,7 +219,7 @@ struct StoreConformanceTests {
 
     @Test(arguments: StoreBackend.all)
     func anAttemptAKilledProcessLeftRunningRunsAgainAfterAStart(_ backend: StoreBackend) async throws {
-        let (store, reopen) = try backend.make()
+        let (store, reopen) = try await backend.make()
         _ = try await store.record(cycle: Self.cycle(100, []), rule: Self.rule)
         _ = try await store.record(
             cycle: Self.cycle(200, [S.job("ftjob-a", "succeeded")], hooks: [Self.everyStatus]),
@@ -214,7 +227,7 @@ struct StoreConformanceTests {
         let delivery = try #require(try await store.pendingDeliveries().first)
         _ = try await store.beginAttempt(deliveryID: delivery.id, startedAt: 201)
 
-        let restarted = try reopen()
+        let restarted = try await reopen()
         #expect(try await restarted.markInterruptedAttempts() == 1)
         #expect(try await restarted.markInterruptedAttempts() == 0)
         let again = try #require(try await restarted.pendingDeliveries().first)
@@ -228,7 +241,7 @@ struct StoreConformanceTests {
 
     @Test(arguments: StoreBackend.all)
     func theLastCycleAndTheLastFailureAreKeptApart(_ backend: StoreBackend) async throws {
-        let store = try backend.make().store
+        let store = try await backend.make().store
         #expect(try await store.daemonStatus().lastCycle == nil)
         _ = try await store.record(
             cycle: Self.cycle(100, [S.job("ftjob-a", "running"), S.job("ftjob-b", "succeeded")]),
@@ -247,7 +260,7 @@ struct StoreConformanceTests {
 
     @Test(arguments: StoreBackend.all)
     func historyListsNewestFirstFiltersAndResolvesPrefixes(_ backend: StoreBackend) async throws {
-        let store = try backend.make().store
+        let store = try await backend.make().store
         let jobs = [
             S.job("ftjob-abc1", "succeeded", createdAt: 1_000, fineTunedModel: "ft:x", trainedTokens: 42),
             S.job("ftjob-abc2", "running", createdAt: 3_000),
@@ -277,14 +290,14 @@ struct StoreConformanceTests {
     /// (migrations run once and leave the data as it was).
     @Test(arguments: StoreBackend.all)
     func everythingSurvivesOpeningTheStoreAgain(_ backend: StoreBackend) async throws {
-        let (store, reopen) = try backend.make()
+        let (store, reopen) = try await backend.make()
         _ = try await store.record(cycle: Self.cycle(100, [S.job("ftjob-a", "running")]), rule: Self.rule)
         _ = try await store.record(
             cycle: Self.cycle(200, [S.job("ftjob-a", "succeeded")], hooks: [Self.everyStatus]),
             rule: Self.rule)
         let before = try await store.jobDetail(id: "ftjob-a", latestEvents: nil)
 
-        let reopened = try reopen()
+        let reopened = try await reopen()
         #expect(try await reopened.baselineCompleted())
         #expect(try await reopened.jobDetail(id: "ftjob-a", latestEvents: nil) == before)
         #expect(try await reopened.pendingDeliveryCount() == 1)
@@ -298,7 +311,7 @@ struct StoreConformanceTests {
 
     @Test(arguments: StoreBackend.all)
     func theDashboardReadsTheListAndTheEventsAPageAtATime(_ backend: StoreBackend) async throws {
-        let store = try backend.make().store
+        let store = try await backend.make().store
         var running = S.job("ftjob-r", "running", createdAt: 300)
         running.suffix = "Elle"
         var first = Self.cycle(100, [running, S.job("ftjob-s", "succeeded", createdAt: 200)])
