@@ -14,7 +14,8 @@ import Logging
 /// store, poll cycle and hook dispatcher here, so each is built one way.
 public struct Assembly: Sendable {
     public let configuration: Configuration
-    public let store: SQLiteStore
+    /// The SQLite file's store or the shared PostgreSQL one (SPEC section 11).
+    public let store: any JobStore
     /// Each account's key, by account name. Never logged, stored or handed to a hook:
     /// only the API clients see them.
     let apiKeys: [String: String]
@@ -25,7 +26,7 @@ public struct Assembly: Sendable {
     let metricsFactory: any MetricsFactory
 
     public init(
-        configuration: Configuration, apiKeys: [String: String], store: SQLiteStore, httpClient: HTTPClient,
+        configuration: Configuration, apiKeys: [String: String], store: any JobStore, httpClient: HTTPClient,
         logger: Logger, metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) {
         self.configuration = configuration
@@ -66,7 +67,7 @@ public struct Assembly: Sendable {
 
     /// One account's key alone (a command that talks to one account).
     public init(
-        configuration: Configuration, apiKey: String, store: SQLiteStore, httpClient: HTTPClient,
+        configuration: Configuration, apiKey: String, store: any JobStore, httpClient: HTTPClient,
         logger: Logger, metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) {
         self.init(
@@ -115,8 +116,8 @@ public struct Assembly: Sendable {
     ) -> HookDispatcher {
         let runner = HookRunner(keyVariables: keyVariables, logger: logger)
         var dispatcher = HookDispatcher(
-            outbox: store, runner: runner, hookSource: hooks, databasePath: configuration.storage.database,
-            logger: logger)
+            outbox: store, runner: runner, hookSource: hooks,
+            databasePath: configuration.storage.displayName, logger: logger)
         dispatcher.stopGrace = .milliseconds(Int64(configuration.daemon.stopTimeout * 1000))
         dispatcher.metrics = HookMetrics(factory: metricsFactory)
         return dispatcher

@@ -50,7 +50,7 @@ extension Daemon {
             }
             if configuration.storage != running.storage {
                 logger.warning(
-                    "storage settings change only at the next start: the database stays \(running.storage.database)"
+                    "storage settings change only at the next start: the database stays \(running.storage.displayName)"
                 )
                 configuration.storage = running.storage
             }

@@ -1,4 +1,5 @@
 import FTDConfig
+import FTDPostgres
 import FTDStore
 import Logging
 
@@ -19,5 +20,18 @@ extension Daemon {
                 "\(interrupted) hook attempt(s) were cut short by the last stop: their deliveries run again")
         }
         return (lock, store)
+    }
+
+    /// The shared PostgreSQL store (SPEC section 11), as this daemon's: no file lock (the
+    /// leader lease decides who polls), migrated under the store's lock, and this process
+    /// as its instance (`PostgresStore.DaemonInstance.current()`). Attempts left running are
+    /// NOT marked here: they may be the live leader's; the daemon marks them when it takes
+    /// the lease.
+    /// - Parameter password: `PostgresPassword.resolve`'s, read before the process's
+    ///   environment was scrubbed.
+    public static func openSharedStore(_ settings: PostgresSettings, password: String?, logger: Logger)
+        async throws -> PostgresStore
+    {
+        try await PostgresStore.open(settings, password: password, instance: .current(), logger: logger)
     }
 }

@@ -15,9 +15,11 @@ import Synchronization
 /// and, under systemd, the sd_notify conversation, in one `ServiceGroup` that turns
 /// SIGTERM/SIGINT into a graceful stop.
 ///
-/// The caller opens the database, holds the `DaemonLock` and owns the `HTTPClient`.
-/// `ftd run`, `ftd run --once` and `ftd demo` all run this type; its parts come from the
-/// `Assembly`.
+/// The caller opens the store and owns the `HTTPClient`: the SQLite file with its
+/// `DaemonLock` held, or the shared PostgreSQL store, which is also the daemon's `lease`
+/// (SPEC section 11: one leader polls and runs the hooks, the others stand by; see
+/// `LeadershipService`). `ftd run`, `ftd run --once` and `ftd demo` all run this type; its
+/// parts come from the `Assembly`.
 public struct Daemon: Sendable {
     /// Loads and validates the configuration again, with each account's API key and webhook
     /// secret (by account name), for a reload.
@@ -29,7 +31,15 @@ public struct Daemon: Sendable {
     /// gracefully, as SIGTERM would (`ftd demo` stops once its job is done).
     public typealias Observer = @Sendable (PollerService.Tick) async -> Bool
 
-    let store: SQLiteStore
+    let store: any JobStore
+    /// The shared store's leader lease; nil for the SQLite file, which its lock guards.
+    let lease: (any LeaderLease)?
+    /// The lease's timing; nil: the configured one (`LeaseTiming.configured`). Tests set a
+    /// short one.
+    let leaseTiming: LeaseTiming?
+    /// Set the moment the lease is lost: the running hooks are then stopped at once, not
+    /// after `daemon.stop_timeout` (`HookDispatcher.cutAtOnce`).
+    let leaseLost = Locked(false)
     let httpClient: HTTPClient
     let notifier: SystemdNotifier?
     let loader: Loader
@@ -49,13 +59,18 @@ public struct Daemon: Sendable {
     /// Hears the dashboard's address once `[http]` is listening (`ftd demo` prints it).
     let dashboardListening: @Sendable (String) async -> Void
 
+    /// - Parameter lease: the shared store's lease (the PostgreSQL store itself), nil for
+    ///   the SQLite file.
     public init(
-        store: SQLiteStore, httpClient: HTTPClient, notifier: SystemdNotifier?, loader: @escaping Loader,
+        store: any JobStore, lease: (any LeaderLease)? = nil, leaseTiming: LeaseTiming? = nil,
+        httpClient: HTTPClient, notifier: SystemdNotifier?, loader: @escaping Loader,
         logger: Logger, metrics: MetricsEndpoint = MetricsEndpoint(),
         metricsFactory: any MetricsFactory = MetricsSystem.factory,
         dashboardListening: @escaping @Sendable (String) async -> Void = { _ in }
     ) {
         self.store = store
+        self.lease = lease
+        self.leaseTiming = leaseTiming
         self.httpClient = httpClient
         self.notifier = notifier
         self.loader = loader
@@ -68,14 +83,15 @@ public struct Daemon: Sendable {
 
     /// One account's key: a configuration without `[[accounts]]` (tests, `ftd demo`).
     public init(
-        store: SQLiteStore, httpClient: HTTPClient, notifier: SystemdNotifier?,
+        store: any JobStore, lease: (any LeaderLease)? = nil, leaseTiming: LeaseTiming? = nil,
+        httpClient: HTTPClient, notifier: SystemdNotifier?,
         loader: @escaping @Sendable () throws -> (Configuration, apiKey: String),
         logger: Logger, metrics: MetricsEndpoint = MetricsEndpoint(),
         metricsFactory: any MetricsFactory = MetricsSystem.factory,
         dashboardListening: @escaping @Sendable (String) async -> Void = { _ in }
     ) {
         self.init(
-            store: store, httpClient: httpClient, notifier: notifier,
+            store: store, lease: lease, leaseTiming: leaseTiming, httpClient: httpClient, notifier: notifier,
             loader: {
                 let (configuration, key) = try loader()
                 return (configuration, Self.keys(configuration, key), [:])
@@ -92,9 +108,12 @@ public struct Daemon: Sendable {
     /// secret's when it has one. Hooks never see them (`HookRunner`), and `ftd run` scrubs
     /// them from its own environment (`ProcessSecrets`).
     public static func secretVariables(_ configuration: Configuration) -> Set<String> {
+        // PGPASSWORD too when the store is PostgreSQL: a hook gets the store's URL
+        // (`FTD_DATABASE`), never its password.
         Set(
             configuration.accounts.map(\.api.apiKeyEnv)
-                + configuration.accounts.compactMap(\.webhookSecretEnv))
+                + configuration.accounts.compactMap(\.webhookSecretEnv)
+                + (configuration.storage.postgres == nil ? [] : ["PGPASSWORD"]))
     }
 
     /// Each account's webhook secret, by account name, for the accounts that have one
@@ -131,7 +150,9 @@ public struct Daemon: Sendable {
 
     /// Runs until a graceful stop has finished (exit 0), with the configuration given.
     /// Each account polls on a timer of its own (`PollerService`), so that one slow or
-    /// failing account never delays another's cycles (SPEC section 8).
+    /// failing account never delays another's cycles (SPEC section 8). On a shared store
+    /// (`lease`) the pollers and the hooks run only while this daemon leads
+    /// (`LeadershipService`).
     /// - Parameter webhookSecrets: by account name (`webhookSecrets(_:resolver:)`): those
     ///   accounts take `POST /webhooks/{account}` when `[http]` is set; kept as they are
     ///   until the next start.
@@ -144,45 +165,40 @@ public struct Daemon: Sendable {
         accountCount.withLock { $0 = configuration.accounts.count }
         keyVariables.withLock { $0 = Self.secretVariables(configuration) }
         let live = LiveConfiguration(snapshot(configuration, apiKeys: apiKeys, health: health))
-        let deliveries = DeliveryService(live: live, logger: logger)
         let running = Locked<ServiceGroup?>(nil)
-        let reported = Locked<Set<String>>([])
-        let codeRelease = CodeRelease()
-        let pollers = configuration.accounts.map { account in
-            PollerService(account: account.name, live: live, health: health, logger: logger) { tick in
-                ProcessMemory.releaseFreeMemory()
-                let first = reported.withLock {
-                    $0.insert(tick.account).inserted && $0.count == live.current.cycles.count
-                }
-                let pending = await self.report(tick, health: health, allAccountsReported: first)
-                // After the report: the first round's (READY=1, the first outcome written)
-                // is code that ran once too.
-                if codeRelease.due(firstRoundDone: first) { ProcessMemory.releaseCodePages() }
-                // The cycle's new deliveries, and those a storage fault held back once the
-                // database takes writes again.
-                if pending > 0, tick.storeFault == nil { deliveries.wake() }
-                if let observer, await !observer(tick) {
-                    await running.withLock { $0 }?.triggerGracefulShutdown()
-                }
-            } onSync: { sync in
-                // A webhook's job changed: its hooks run now, not after the next cycle.
-                if !sync.transitions.isEmpty { deliveries.wake() }
-            }
+        let crewing = Crewing(
+            live: live, health: health, observer: observer, running: running, reported: Locked([]),
+            codeRelease: CodeRelease())
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        // The pollers of now: a shared store's change with each term, and a standby has none.
+        let pollers: @Sendable () -> [PollerService]
+        if let lease {
+            let current = Locked<[PollerService]>([])
+            pollers = { current.withLock { $0 } }
+            services.append(
+                .init(
+                    service: leadership(
+                        lease, timing: leaseTiming ?? .configured(configuration.poll), crewing: crewing,
+                        current: current)))
+        } else {
+            let crew = self.crew(crewing, keeper: nil)
+            pollers = { crew.pollers }
+            services.append(.init(service: crew.deliveries))
+            services += crew.pollers.map { .init(service: $0) }
         }
         let reload = ReloadService {
-            await self.reload(live: live, pollers: pollers, health: health, webhookSecrets: webhookSecrets)
+            await self.reload(live: live, pollers: pollers(), health: health, webhookSecrets: webhookSecrets)
         }
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: deliveries), .init(service: reload),
-        ]
-        services += pollers.map { .init(service: $0) }
+        services.insert(.init(service: reload), at: 1)
         if let http = configuration.http {
             services.append(
                 .init(
                     service: try webServer(
                         http, configuration: configuration,
                         webhooks: webhookEndpoint(
-                            secrets: webhookSecrets, pollers: pollers, configuration: configuration))))
+                            secrets: webhookSecrets, accounts: configuration.accounts.map(\.name),
+                            configuration: configuration,
+                            queue: { account in pollers().first { $0.account == account }?.syncs }))))
         }
         if let notifier {
             // Last, so that a stop reaches it first and STOPPING=1 goes out at once.
@@ -198,6 +214,127 @@ public struct Daemon: Sendable {
         try await serviceGroup.run()
     }
 
+    /// What the pollers and the deliveries of every term share.
+    struct Crewing: Sendable {
+        let live: LiveConfiguration
+        let health: HealthMonitor
+        let observer: Observer?
+        let running: Locked<ServiceGroup?>
+        /// The accounts whose first cycle was reported (`READY=1` once all were).
+        let reported: Locked<Set<String>>
+        let codeRelease: CodeRelease
+    }
+
+    /// The poll and hook side: one `DeliveryService` and a `PollerService` per account. The
+    /// SQLite daemon makes one crew for its whole run; a shared store's leader one per term,
+    /// whose pollers renew the lease at each cycle's start and whose store faults tell the
+    /// `keeper` when a write was refused for want of the lease.
+    struct Crew: Sendable {
+        let deliveries: DeliveryService
+        let pollers: [PollerService]
+    }
+
+    func crew(_ crewing: Crewing, keeper: LeaseKeeper?) -> Crew {
+        let live = crewing.live
+        let health = crewing.health
+        let deliveries = DeliveryService(live: live, logger: logger) { error in keeper?.check(error) }
+        let pollers = live.current.configuration.accounts.map { account in
+            var poller = PollerService(account: account.name, live: live, health: health, logger: logger) {
+                tick in
+                if let fault = tick.storeFault { keeper?.check(fault) }
+                ProcessMemory.releaseFreeMemory()
+                let first = crewing.reported.withLock {
+                    $0.insert(tick.account).inserted && $0.count == live.current.cycles.count
+                }
+                let pending = await self.report(tick, health: health, allAccountsReported: first)
+                // After the report: the first round's (READY=1, the first outcome written)
+                // is code that ran once too.
+                if crewing.codeRelease.due(firstRoundDone: first) { ProcessMemory.releaseCodePages() }
+                // The cycle's new deliveries, and those a storage fault held back once the
+                // database takes writes again.
+                if pending > 0, tick.storeFault == nil { deliveries.wake() }
+                if let observer = crewing.observer, await !observer(tick) {
+                    await crewing.running.withLock { $0 }?.triggerGracefulShutdown()
+                }
+            } onSync: { sync in
+                if case .failure(let error) = sync.result { keeper?.check(error) }
+                // A webhook's job changed: its hooks run now, not after the next cycle.
+                if !sync.transitions.isEmpty { deliveries.wake() }
+            }
+            if let keeper { poller.beforeCycle = { await keeper.renew() } }
+            return poller
+        }
+        return Crew(deliveries: deliveries, pollers: pollers)
+    }
+
+    /// The shared store's daemon: a standby until it takes the lease; while it leads, a
+    /// crew of its own (`current`) polls and runs the hooks.
+    func leadership(
+        _ lease: any LeaderLease, timing: LeaseTiming, crewing: Crewing, current: Locked<[PollerService]>
+    ) -> LeadershipService {
+        let leaseLost = self.leaseLost
+        let health = crewing.health
+        return LeadershipService(
+            lease: lease, timing: timing, logger: logger,
+            lead: { keeper in
+                try await self.leadTerm(keeper, crewing: crewing, current: current)
+            },
+            onLost: { leaseLost.withLock { $0 = true } },
+            onStandby: { holder in
+                // A standby is ready as a leader is: systemd hears READY=1 once.
+                let text = "standing by: \(holder.name) leads"
+                self.statusText.withLock { $0 = text }
+                health.pollersStopped()
+                guard let notifier = self.notifier else {
+                    health.becameReady()
+                    return
+                }
+                if health.isReady {
+                    notifier.send([NotifyMessage.status(text)])
+                    return
+                }
+                var lines = [NotifyMessage.ready, NotifyMessage.status(text)]
+                if notifier.watchdogInterval != nil { lines.append(NotifyMessage.watchdog) }
+                notifier.send(lines)
+                health.becameReady()
+            })
+    }
+
+    /// One term of the leader: the attempts a dead leader left running marked interrupted
+    /// (only now: a standby must never mark the live leader's), then the deliveries left
+    /// pending and the pollers, as a starting daemon runs them, until a graceful stop
+    /// (returns) or the lease's loss (cancelled).
+    func leadTerm(_ keeper: LeaseKeeper, crewing: Crewing, current: Locked<[PollerService]>) async throws {
+        leaseLost.withLock { $0 = false }
+        defer {
+            current.withLock { $0 = [] }
+            crewing.health.pollersStopped()
+        }
+        do {
+            let interrupted = try await store.markInterruptedAttempts()
+            if interrupted > 0 {
+                logger.warning(
+                    "\(interrupted) hook attempt(s) were cut short by the last leader's end: their deliveries run again"
+                )
+            }
+        } catch is CancellationError {
+            return
+        } catch {
+            keeper.check(error)
+            keeper.lose("cannot mark the hook attempts the last leader left running: \(error)")
+            return
+        }
+        let crew = self.crew(crewing, keeper: keeper)
+        current.withLock { $0 = crew.pollers }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await crew.deliveries.run() }
+            for poller in crew.pollers {
+                group.addTask { try await poller.run() }
+            }
+            try await group.waitForAll()
+        }
+    }
+
     /// What `runOnce` throws when the database refused the cycle's own write: nothing of
     /// the cycle was recorded. A storage fault before the cycle (the earlier deliveries) or
     /// after it (its outcome, its deliveries) is thrown as it is: the cycle was recorded.
@@ -209,28 +346,29 @@ public struct Daemon: Sendable {
     /// `POST /webhooks/{account}` for the accounts with a secret: each valid event hands its
     /// job to that account's poller (`PollerService.requestSync`), which syncs it between
     /// cycles; the answer never waits for it. Nil when no account has a secret: every
-    /// webhook then gets 400.
-    func webhookEndpoint(secrets: [String: String], pollers: [PollerService], configuration: Configuration)
-        throws(ConfigurationError) -> WebhookEndpoint?
-    {
+    /// webhook then gets 400. Each account's poller is found when a webhook comes (`queue`): a shared store's
+    /// leader makes new pollers at each term, and a standby has none (it drops the webhook:
+    /// the leader's cycles sync the job).
+    func webhookEndpoint(
+        secrets: [String: String], accounts: [String], configuration: Configuration,
+        queue: @escaping @Sendable (String) -> JobSyncQueue?
+    ) throws(ConfigurationError) -> WebhookEndpoint? {
         var verifiers: [String: WebhookVerifier] = [:]
-        for poller in pollers {
-            guard let secret = secrets[poller.account] else { continue }
+        for account in accounts {
+            guard let secret = secrets[account] else { continue }
             do {
-                verifiers[poller.account] = try WebhookVerifier(secret: secret)
+                verifiers[account] = try WebhookVerifier(secret: secret)
             } catch {
                 // `webhookSecrets(_:resolver:)` checked it already; a caller that did not
                 // learns it here, before anything starts.
                 let section =
-                    configuration.account(named: poller.account)?.configKey ?? "accounts.\(poller.account)"
+                    configuration.account(named: account)?.configKey ?? "accounts.\(account)"
                 throw .invalid("\(section).webhook_secret_env", error.description)
             }
         }
         guard !verifiers.isEmpty else { return nil }
-        let queues = Dictionary(
-            pollers.map { ($0.account, $0.syncs) }, uniquingKeysWith: { first, _ in first })
         return WebhookEndpoint(verifiers: verifiers, logger: logger) { account, jobID in
-            queues[account]?.request(jobID)
+            queue(account)?.request(jobID)
         }
     }
 
@@ -270,8 +408,10 @@ public struct Daemon: Sendable {
             let api = assembly.api(for: account, onAttempt: onAttempt)
             return assembly.cycle(account: account, api: api, hooks: { hooks.withLock { $0 } })
         }
-        let dispatcher = assembly.dispatcher(
+        var dispatcher = assembly.dispatcher(
             hooks: { hooks.withLock { $0 } }, keyVariables: { keyVariables.withLock { $0 } })
+        let leaseLost = self.leaseLost
+        dispatcher.cutAtOnce = { leaseLost.withLock { $0 } }
         return LiveConfiguration.Snapshot(
             configuration: configuration, cycles: cycles, dispatcher: dispatcher)
     }

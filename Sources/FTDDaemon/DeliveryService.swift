@@ -11,12 +11,17 @@ import ServiceLifecycle
 public struct DeliveryService: Service {
     let live: LiveConfiguration
     let logger: Logger
+    /// Hears what a drain threw (a shared store's leader learns that it lost the lease).
+    let failed: @Sendable (any Error) -> Void
     private let wakeups: AsyncStream<Void>
     private let continuation: AsyncStream<Void>.Continuation
 
-    public init(live: LiveConfiguration, logger: Logger) {
+    public init(
+        live: LiveConfiguration, logger: Logger, failed: @escaping @Sendable (any Error) -> Void = { _ in }
+    ) {
         self.live = live
         self.logger = logger
+        self.failed = failed
         (wakeups, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         continuation.yield()  // the deliveries left undone by an earlier run
     }
@@ -33,6 +38,7 @@ public struct DeliveryService: Service {
                 break
             } catch {
                 logger.error("running hooks failed: \(error)")
+                failed(error)
             }
         }
         continuation.finish()

@@ -48,6 +48,9 @@ public final class HealthMonitor: Sendable {
         beat(account) { [now] in $0.rescheduled(at: now, nextIn: seconds) }
     }
     public func becameReady() { state.withLock { $0.ready = true } }
+    /// The daemon stopped leading a shared store (SPEC section 11): its pollers are gone,
+    /// and a standby polls nothing that could stall.
+    public func pollersStopped() { state.withLock { $0.beats = [:] } }
     /// The longest stall bound of the accounts' settings.
     public func setStallBound(_ seconds: Double) {
         state.withLock { state in

@@ -60,6 +60,9 @@ public struct PollerService: Service {
     let onSync: @Sendable (Sync) async -> Void
     /// The jobs webhooks asked to sync now; also rung by the timer.
     public let syncs: JobSyncQueue
+    /// Asked before each cycle: false stops the poller instead (a shared store's leader
+    /// renews its lease here, and stops once it lost it).
+    public var beforeCycle: (@Sendable () async -> Bool)?
     private let timer: CycleTimer
     private let schedule: Locked<Schedule>
     /// The timer ticked since the last cycle started.
@@ -164,6 +167,7 @@ public struct PollerService: Service {
     /// One cycle and its report. False when the poller is to stop.
     private func cycle() async throws -> Bool {
         guard let cycle = live.current.cycle(of: account) else { return false }
+        if let beforeCycle, await !beforeCycle() { return false }
         schedule.withLock { $0.nextTick = .now + .seconds($0.interval) }
         health?.cycleStarted(account: account)
         let result: Result<CycleReport, any Error>

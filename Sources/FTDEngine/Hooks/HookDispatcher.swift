@@ -30,6 +30,11 @@ public struct HookDispatcher: Sendable {
     /// stop: `daemon.stop_timeout`); then its process group is stopped and the attempt is
     /// recorded as cut short, not counted, so the delivery runs again after the next start.
     public var stopGrace: Duration = .seconds(10)
+    /// Asked when the drain is cancelled: true when the hooks must stop at once, with no
+    /// grace (the daemon lost the shared store's leader lease, SPEC section 11: its hooks
+    /// must be stopped before the lease can have expired). Their attempts are recorded as
+    /// cut short, as a graceful stop's are, and the deliveries run again on the next leader.
+    public var cutAtOnce: @Sendable () -> Bool = { false }
     /// The wait before attempt `n + 1`, given `n` attempts made.
     public var backoff: @Sendable (Int) -> Duration = { made in .seconds(1 << min(max(made - 1, 0), 10)) }
     let now: @Sendable () -> Int64
@@ -132,7 +137,9 @@ public struct HookDispatcher: Sendable {
                 result.stderr += Self.cutByStopNote
                 try await outbox.finishAttempt(runID: runID, result: result, cutByStop: true)
                 logger.warning(
-                    "hook stopped by the daemon's shutdown: the delivery runs again after the next start",
+                    cutAtOnce()
+                        ? "hook stopped: this daemon lost the leader lease; the delivery runs again on the next leader"
+                        : "hook stopped by the daemon's shutdown: the delivery runs again after the next start",
                     metadata: metadata)
                 throw CancellationError()
             }
@@ -176,6 +183,7 @@ public struct HookDispatcher: Sendable {
         let runner = runner
         let attempt = Task { await runner.run(hook, environment: payload.environment, stdin: payload.stdin) }
         let grace = stopGrace
+        let cutAtOnce = self.cutAtOnce
         let stopping = Locked(false)
         return await withTaskCancellationHandler {
             let result = await attempt.value
@@ -185,8 +193,16 @@ public struct HookDispatcher: Sendable {
             return (result, stopping.withLock { $0 } && result.outcome != .succeeded)
         } onCancel: {
             stopping.withLock { $0 = true }
+            if cutAtOnce() {
+                attempt.cancel()
+                return
+            }
             Task {
-                try? await Task.sleep(for: grace)
+                // The grace ends early if the lease is lost meanwhile.
+                let end = ContinuousClock.now + grace
+                while ContinuousClock.now < end, !cutAtOnce() {
+                    try? await Task.sleep(for: min(.milliseconds(100), ContinuousClock.now.duration(to: end)))
+                }
                 attempt.cancel()
             }
         }

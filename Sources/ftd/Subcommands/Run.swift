@@ -5,6 +5,7 @@ import FTDAPI
 import FTDConfig
 import FTDDaemon
 import FTDEngine
+import FTDPostgres
 import FTDStore
 import FTDWeb
 import Foundation
@@ -20,7 +21,9 @@ struct Run: AsyncParsableCommand {
             active, every poll.idle_interval seconds otherwise. SIGHUP reloads the \
             configuration; SIGTERM stops gracefully, giving running hooks \
             daemon.stop_timeout seconds. Under systemd (Type=notify) it reports readiness, \
-            status and watchdog pings. One ftd runs per database: a second one exits 75.
+            status and watchdog pings. One ftd runs per database: a second one exits 75. \
+            With storage.url (a shared PostgreSQL store) several may run: one leads (polls \
+            and runs the hooks), the others stand by and take over when it stops or dies.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -52,12 +55,29 @@ struct Run: AsyncParsableCommand {
         let metrics = MetricsEndpoint()
         MetricsSystem.bootstrap(metrics.factory)
         let logger = Logger(label: "ftd")
-        let (lock, store) = try await openStorage(configuration.storage, logger: logger)
-        defer { withExtendedLifetime(lock) {} }
+        let daemonStore: any JobStore
+        var lease: (any LeaderLease)?
+        var lock: DaemonLock?
+        var shared: PostgresStore?
+        if let postgres = configuration.storage.postgres {
+            // The shared store: no file lock, the leader lease decides who polls (SPEC
+            // section 11). The password was read from the environment as started.
+            let store = try await Daemon.openSharedStore(
+                postgres, password: try PostgresPassword.resolve(postgres, environment: environment),
+                logger: logger)
+            (daemonStore, lease, shared) = (store, store, store)
+        } else {
+            let (held, store) = try await openStorage(configuration.storage, logger: logger)
+            (daemonStore, lock) = (store, held)
+        }
+        defer {
+            withExtendedLifetime(lock) {}
+            shared?.close()
+        }
         try await HTTPClient.withProcessClient { httpClient in
             if once {
                 let daemon = Daemon(
-                    store: store, httpClient: httpClient, notifier: nil,
+                    store: daemonStore, lease: lease, httpClient: httpClient, notifier: nil,
                     loader: { (configuration, apiKeys: apiKeys, webhookSecrets: webhookSecrets) },
                     logger: logger)
                 try await runOnce(daemon, configuration, apiKeys: apiKeys, keys: keys, logger: logger)
@@ -65,13 +85,13 @@ struct Run: AsyncParsableCommand {
                 logger.info(
                     "ftd polling \(configuration.accounts.map { Self.describe($0, among: configuration) }.joined(separator: ", "))",
                     metadata: [
-                        "db.path": "\(configuration.storage.database)",
+                        "db.path": "\(configuration.storage.displayName)",
                         "poll.interval": "\(configuration.poll.interval)",
                         "poll.idle_interval": "\(configuration.poll.idleInterval)",
                     ])
                 let global = global
                 let daemon = Daemon(
-                    store: store, httpClient: httpClient, notifier: SystemdNotifier(),
+                    store: daemonStore, lease: lease, httpClient: httpClient, notifier: SystemdNotifier(),
                     loader: {
                         let loaded = try Self.load(global, environment: environment)
                         for variable in Daemon.secretVariables(loaded.0) {
@@ -158,6 +178,14 @@ struct Run: AsyncParsableCommand {
             reports = try await daemon.runOnce(configuration: configuration, apiKeys: apiKeys)
         } catch let notRecorded as Daemon.CycleNotRecorded {
             throw Failure(message: "\(notRecorded)", code: Failure.exitCode(for: notRecorded.fault))
+        } catch let elsewhere as Daemon.LeaderElsewhere {
+            // Not the usage's fault nor the API's: another daemon does this work (SPEC
+            // section 11).
+            throw Failure(message: "\(elsewhere)", code: 1)
+        } catch let lost as LeaseLost {
+            throw Failure(
+                message: "\(lost); what this cycle recorded before is kept, the next leader does the rest",
+                code: 1)
         }
         let several = reports.count > 1
         for (account, report) in reports.map({ ($0.account, $0.report) }) {
