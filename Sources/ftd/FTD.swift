@@ -20,7 +20,7 @@ struct FTD: AsyncParsableCommand {
             Run.self, Status.self, History.self, Report.self, Hooks.self, Validate.self, Submit.self,
             Watch.self,
             Cancel.self,
-            Pause.self, Resume.self, Try.self, Serve.self, Sim.self, Demo.self,
+            Pause.self, Resume.self, Try.self, Serve.self, Migrate.self, Sim.self, Demo.self,
         ]
     )
 

@@ -39,6 +39,12 @@ struct Failure: Error, CustomStringConvertible {
         case .replaced: return cannotCreate
         // Another process holds the database: like another ftd holding its lock.
         case .locked: return temporaryFailure
+        // The PostgreSQL server is down or cut off (69, as for an API that cannot be
+        // reached); another daemon took the lead meanwhile (75: try again).
+        case .unreachable: return unavailable
+        case .notLeader: return temporaryFailure
+        // The login was refused, as 77 says of the API's key.
+        case .refused: return noPermission
         // The file is ftd's, but damaged: a restart cannot mend it (66 is for a path that
         // names no database, or someone else's).
         case .corrupt: return dataError

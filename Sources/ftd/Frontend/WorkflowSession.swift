@@ -43,7 +43,7 @@ struct WorkflowSession {
     /// The account the command talks to.
     let account: AccountSettings
     let api: OpenAIClient
-    let store: SQLiteStore
+    let store: any JobStore
     /// Records what the command sees of a job as a cycle of its account would (`PollCycle.sync`).
     let cycle: PollCycle
     let logger: Logger
@@ -59,11 +59,10 @@ struct WorkflowSession {
         // Their own output says what happened: the log only adds retries and failures.
         global.bootstrapLogging(quietLevel: .warning)
         let logger = Logger(label: "ftd")
-        let database = try Assembly.openDatabase(
-            configuration.storage, checkingIntegrity: false, logger: logger)
+        let store = try await StoreOpening.openForWriting(configuration.storage, logger: logger)
         return try await HTTPClient.withProcessClient { httpClient in
             let assembly = Assembly(
-                configuration: configuration, apiKeys: [account.name: apiKey], store: SQLiteStore(database),
+                configuration: configuration, apiKeys: [account.name: apiKey], store: store,
                 httpClient: httpClient,
                 logger: logger)
             let api = assembly.api(for: account)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FTDConfig
+import FTDDaemon
 import FTDStore
 import FTDTerminal
 import Foundation
@@ -40,7 +41,7 @@ struct History: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try global.loadConfiguration()
-        let store = SQLiteStore(try AppDatabase.openForReading(path: configuration.storage.database))
+        let store = try await StoreOpening.openForReading(configuration.storage)
         let color = !json && Terminal.stdoutSupportsColor
         let prices = configuration.priceBook
         let options = HistoryRenderOptions(
@@ -87,7 +88,7 @@ struct History: AsyncParsableCommand {
     /// (`Research`, `reserch`): an empty list (or "No jobs recorded yet") would say that
     /// the account has no job. An account only in the database (no longer configured) or
     /// only in the configuration (no cycle yet) lists what it has, possibly nothing.
-    static func checkKnown(account: String, configuration: Configuration, store: SQLiteStore) async throws {
+    static func checkKnown(account: String, configuration: Configuration, store: any JobStore) async throws {
         guard configuration.account(named: account) == nil else { return }
         let stored = try await store.storedAccountNames()
         guard !stored.contains(account) else { return }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FTDConfig
+import FTDDaemon
 import FTDEngine
 import FTDModel
 import FTDStore
@@ -47,7 +48,7 @@ struct Hooks: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try global.loadConfiguration()
-            let store = SQLiteStore(try AppDatabase.openForReading(path: configuration.storage.database))
+            let store = try await StoreOpening.openForReading(configuration.storage)
             let deliveries = try await store.hookRuns(failedOnly: failed, limit: limit)
             if json {
                 Terminal.write(DeliveryJSON.deliveries(deliveries).rendered() + "\n")
@@ -139,7 +140,7 @@ struct Hooks: AsyncParsableCommand {
             let key = JobKey(account: delivery.transition.account, id: delivery.job.id)
             var stored: JobAlert?
             if job != nil {
-                let store = SQLiteStore(try AppDatabase.openForReading(path: configuration.storage.database))
+                let store = try await StoreOpening.openForReading(configuration.storage)
                 stored = try await store.alerts(job: key).first { $0.kind == kind }
             } else {
                 // The synthetic job in a status the alert happens in.
@@ -163,7 +164,7 @@ struct Hooks: AsyncParsableCommand {
             let now = Int64(Date().timeIntervalSince1970)
             let deliveryID = "test-" + UUID().uuidString.lowercased()
             if let job {
-                let store = SQLiteStore(try AppDatabase.openForReading(path: configuration.storage.database))
+                let store = try await StoreOpening.openForReading(configuration.storage)
                 let key = try await store.resolveJob(job, account: nil)
                 let stored = try await store.storedJob(key)
                 let to = status ?? stored.status

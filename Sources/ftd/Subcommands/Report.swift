@@ -1,4 +1,5 @@
 import ArgumentParser
+import FTDDaemon
 import FTDModel
 import FTDStore
 import FTDTerminal
@@ -42,7 +43,7 @@ struct Report: AsyncParsableCommand {
             period = parsed
         }
         let configuration = try global.loadConfiguration()
-        let store = SQLiteStore(try AppDatabase.openForReading(path: configuration.storage.database))
+        let store = try await StoreOpening.openForReading(configuration.storage)
         let groups = try await store.finishedJobGroups(FinishedJobsQuery(month: period, account: account))
         if groups.isEmpty, let account {
             try await History.checkKnown(account: account, configuration: configuration, store: store)

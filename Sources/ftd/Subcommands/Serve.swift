@@ -1,5 +1,6 @@
 import ArgumentParser
 import FTDConfig
+import FTDDaemon
 import FTDModel
 import FTDStore
 import FTDWeb
@@ -32,7 +33,7 @@ struct Serve: AsyncParsableCommand {
         let token = try http.tokenFile.map { file throws(ConfigurationError) in try HTTPToken.read(file) }
         global.bootstrapLogging()
         let logger = Logger(label: "ftd")
-        let store = SQLiteStore(try AppDatabase.openForReading(path: configuration.storage.database))
+        let store = try await StoreOpening.openForReading(configuration.storage, logger: logger)
         let server = WebServer(
             settings: http, token: token, store: store, poll: configuration.poll, logger: logger,
             version: BuildInfo.version, readOnly: true, accounts: configuration.accounts.map(\.name),

@@ -131,7 +131,7 @@ struct Submit: AsyncParsableCommand {
     /// The trained tokens the check estimated, stored with the job so that it shows an
     /// estimated cost until the API reports its `trained_tokens` (SPEC section 10). The
     /// job exists whatever happens here: a failure is said, never fatal.
-    private func recordEstimate(of report: TrainingFileReport, job: JobKey, store: SQLiteStore) async {
+    private func recordEstimate(of report: TrainingFileReport, job: JobKey, store: any JobStore) async {
         let estimate = TrainingEstimate(
             job: job, trainedTokens: Int64(report.billedTokens(epochs: epochs)),
             epochs: epochs ?? report.epochs,
