@@ -106,7 +106,8 @@ let package = Package(
         .target(
             name: "FTDDaemon",
             dependencies: [
-                "CFTDSystem", "FTDModel", "FTDConfig", "FTDAPI", "FTDStore", "FTDPostgres", "FTDEngine", "FTDWeb",
+                "CFTDSystem", "FTDModel", "FTDConfig", "FTDAPI", "FTDStore", "FTDPostgres", "FTDEngine",
+                "FTDWeb",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
@@ -126,7 +127,8 @@ let package = Package(
         .executableTarget(
             name: "ftd",
             dependencies: [
-                "FTDModel", "FTDConfig", "FTDAPI", "FTDStore", "FTDPostgres", "FTDTrainingFile", "FTDEngine", "FTDTerminal",
+                "FTDModel", "FTDConfig", "FTDAPI", "FTDStore", "FTDPostgres", "FTDTrainingFile", "FTDEngine",
+                "FTDTerminal",
                 "FTDWeb", "FTDDaemon",
                 "FTDSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -140,7 +142,8 @@ let package = Package(
         .testTarget(
             name: "FTDCoreTests",
             dependencies: [
-                "FTDModel", "FTDConfig", "FTDAPI", "FTDStore", "FTDPostgres", "FTDTrainingFile", "FTDEngine", "FTDTerminal",
+                "FTDModel", "FTDConfig", "FTDAPI", "FTDStore", "FTDPostgres", "FTDTrainingFile", "FTDEngine",
+                "FTDTerminal",
                 "FTDWeb", "FTDDaemon",
                 "FTDSimulator",
                 .product(name: "CompressNIO", package: "compress-nio"),
