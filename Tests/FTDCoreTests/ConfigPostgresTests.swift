@@ -121,11 +121,36 @@ import Testing
         ]
         for (text, password) in cases {
             try text.write(toFile: file, atomically: true, encoding: .utf8)
-            #expect(try PostgresPassword.resolve(settings, environment: [:]) == password, "\(text.debugDescription)")
+            #expect(
+                try PostgresPassword.resolve(settings, environment: [:]) == password,
+                "\(text.debugDescription)")
         }
         for empty in ["", "\n", "\r\n"] {
             try empty.write(toFile: file, atomically: true, encoding: .utf8)
-            #expect(throws: ConfigurationError.self) { try PostgresPassword.resolve(settings, environment: [:]) }
+            #expect(throws: ConfigurationError.self) {
+                try PostgresPassword.resolve(settings, environment: [:])
+            }
+        }
+    }
+
+    /// A root certificate that cannot be loaded is a configuration error that names it, not
+    /// an unexpected failure; nothing is connected to.
+    @Test func aRootCertificateThatCannotBeLoadedIsNamed() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ftd-pg-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let garbage = directory.appendingPathComponent("root.crt").path
+        try "not a certificate\n".write(toFile: garbage, atomically: true, encoding: .utf8)
+        for file in [directory.appendingPathComponent("missing.crt").path, garbage] {
+            let settings = PostgresSettings(
+                host: "127.0.0.1", port: 9, user: "ftd", database: "ftd", tls: .verifyFull,
+                rootCertificate: file)
+            do {
+                _ = try await PostgresStore.open(settings, password: nil, logger: StoreSample.logger)
+                Issue.record("opened with \(file)")
+            } catch let error as ConfigurationError {
+                #expect("\(error)".contains("sslrootcert \(file)"), "\(error)")
+            }
         }
     }
 }
