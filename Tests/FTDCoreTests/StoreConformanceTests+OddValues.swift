@@ -51,4 +51,30 @@ extension StoreConformanceTests {
         #expect(detail.steps.map(\.validLoss) == [.leastNonzeroMagnitude])
         #expect(detail.steps.map(\.trainMeanTokenAccuracy) == [.greatestFiniteMagnitude])
     }
+
+    /// Two ids that differ only by canonical equivalence are two jobs, as the API's bytes
+    /// say: Swift's `==` calls them equal, SQLite's and PostgreSQL's `C` collation do not.
+    /// (Their events cannot be told apart: `CycleRecord.events` is keyed by `String`.)
+    @Test(arguments: StoreBackend.all)
+    func idsEqualOnlyByCanonicalEquivalenceAreTwoJobs(_ backend: StoreBackend) async throws {
+        let store = try await backend.make().store
+        let composed = "ftjob-\u{E9}"
+        let decomposed = "ftjob-e\u{301}"
+        var record = Self.cycle(100, [S.job(composed, "running"), S.job(decomposed, "queued")])
+        record.steps = [
+            LossStep(jobID: composed, step: 1, trainLoss: 1),
+            LossStep(jobID: decomposed, step: 1, trainLoss: 2),
+        ]
+        _ = try await store.record(cycle: record, rule: Self.rule)
+        let ids = try await store.jobSummaries(status: nil, account: nil, limit: nil).map(\.id)
+        #expect(
+            ids.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }
+                == [Array(decomposed.utf8), Array(composed.utf8)].sorted { $0.lexicographicallyPrecedes($1) })
+        for (id, loss) in [(composed, 1.0), (decomposed, 2.0)] {
+            let detail = try await store.jobDetail(
+                job: JobKey(account: DefaultAccount.name, id: id), latestEvents: nil, steps: .all)
+            #expect(Array(detail.summary.id.utf8) == Array(id.utf8))
+            #expect(detail.steps.map(\.trainLoss) == [loss], "\(id.unicodeScalars.count)")
+        }
+    }
 }
