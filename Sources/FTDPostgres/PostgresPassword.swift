@@ -30,10 +30,11 @@ public enum PostgresPassword {
                     "cannot read \(file): \((error as NSError).localizedDescription); check the path and that the user ftd runs as may read it"
                 )
             }
-            // A file written by `echo` ends with a newline that is not part of the password.
+            // A file written by `echo` ends with a newline that is not part of the password,
+            // and one written on Windows with CRLF: one character for Swift, so one is
+            // dropped (dropping two took the password's last character with it).
             let password =
-                text.hasSuffix("\r\n")
-                ? String(text.dropLast(2)) : text.hasSuffix("\n") ? String(text.dropLast()) : text
+                text.hasSuffix("\r\n") || text.hasSuffix("\n") ? String(text.dropLast()) : text
             guard !password.isEmpty else {
                 throw .invalid("storage.password_file", "\(file) is empty")
             }

@@ -1,3 +1,4 @@
+import FTDModel
 import FTDStore
 import PostgresNIO
 
@@ -80,12 +81,16 @@ protocol BatchElement {
     func write(into buffer: inout ByteBuffer)
 }
 
+/// PostgreSQL refuses a NUL in text, and one refused value would fail every cycle that
+/// carries it (an event's message keeps the API's NUL): each is stored as U+FFFD, as
+/// `replacingNUL` stores the decoded fields.
 extension String: BatchElement {
     static var elementType: PostgresDataType { .text }
     static var arrayType: PostgresDataType { .textArray }
     func write(into buffer: inout ByteBuffer) {
-        buffer.writeInteger(Int32(utf8.count))
-        buffer.writeString(self)
+        let text = replacingNUL
+        buffer.writeInteger(Int32(text.utf8.count))
+        buffer.writeString(text)
     }
 }
 

@@ -112,7 +112,7 @@ public final class PostgresStore: Sendable {
             if settings.tls == .disable {
                 tls = .disable
             } else {
-                let context = try NIOSSLContext(configuration: tlsConfiguration(settings))
+                let context = try trustContext(settings)
                 tls = settings.tls == .prefer ? .prefer(context) : .require(context)
             }
             configuration = PostgresConnection.Configuration(
@@ -147,6 +147,23 @@ public final class PostgresStore: Sendable {
             context.certificateVerification = .none
         }
         return context
+    }
+
+    /// The TLS context, or a configuration error that names a root certificate it could
+    /// not load (NIOSSL's own said only `noSuchFilesystemObject`, as an unexpected failure).
+    private static func trustContext(_ settings: PostgresSettings) throws -> NIOSSLContext {
+        do {
+            return try NIOSSLContext(configuration: tlsConfiguration(settings))
+        } catch {
+            guard let file = settings.rootCertificate else { throw error }
+            let problem =
+                FileManager.default.isReadableFile(atPath: file)
+                ? "not a PEM certificate (\(error))" : "cannot read it"
+            throw ConfigurationError.invalid(
+                "storage.url",
+                "sslrootcert \(file): \(problem); expected the PEM file of the CA that signed the server's certificate"
+            )
+        }
     }
 
     private static func tls(_ settings: PostgresSettings) -> PostgresClient.Configuration.TLS {

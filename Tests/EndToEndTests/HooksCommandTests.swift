@@ -50,6 +50,34 @@ import Testing
         }
     }
 
+    /// The hook `ftd hooks test` runs gets what the daemon's would: the store's URL in
+    /// `FTD_DATABASE`, and neither PGPASSWORD nor a webhook secret.
+    @Test func testWithholdsTheStoresPasswordAndNamesTheStore() async throws {
+        try await Sandbox.with { sandbox in
+            try """
+            [api]
+            base_url = "\(sandbox.baseURL)"
+            webhook_secret_env = "HOOKTEST_WEBHOOK_SECRET"
+
+            [[hooks]]
+            name = "env"
+            on = ["*"]
+            command = ["/usr/bin/env"]
+            """.write(toFile: sandbox.configPath, atomically: true, encoding: .utf8)
+            let url = "postgres://ftd@127.0.0.1:9/ftd"
+            let result = try await sandbox.ftd(
+                ["hooks", "test", "env"],
+                environment: [
+                    "FTD_DATABASE": url, "PGPASSWORD": "pg-password-of-the-store",
+                    "HOOKTEST_WEBHOOK_SECRET": "whsec_dGVzdHNlY3JldHRlc3RzZWNyZXQ=",
+                ])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("FTD_DATABASE=\(url)"), "\(result.stdout)")
+            #expect(!result.stdout.contains("pg-password-of-the-store"))
+            #expect(!result.stdout.contains("whsec_"))
+        }
+    }
+
     /// `--alert KIND`: the hook gets an alert instead of a transition, worded as the
     /// daemon words one for the configured thresholds; with `--job`, that job's data.
     @Test func testDeliversAnAlertOfTheKindAsked() async throws {

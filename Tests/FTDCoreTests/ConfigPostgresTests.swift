@@ -106,4 +106,51 @@ import Testing
         settings.passwordFile = directory.appendingPathComponent("missing").path
         #expect(throws: ConfigurationError.self) { try PostgresPassword.resolve(settings, environment: [:]) }
     }
+
+    /// The line end a file's editor wrote is not part of the password, and nothing more is
+    /// taken off.
+    @Test func aPasswordFilesLineEndIsDroppedAndNothingElse() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ftd-pg-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("pw").path
+        let settings = PostgresSettings(host: "db", user: "ftd", database: "ftd", passwordFile: file)
+        let cases = [
+            "secret": "secret", "secret\n": "secret", "secret\r\n": "secret", "secret\n\n": "secret\n",
+            "sec ret\r": "sec ret\r",
+        ]
+        for (text, password) in cases {
+            try text.write(toFile: file, atomically: true, encoding: .utf8)
+            #expect(
+                try PostgresPassword.resolve(settings, environment: [:]) == password,
+                "\(text.debugDescription)")
+        }
+        for empty in ["", "\n", "\r\n"] {
+            try empty.write(toFile: file, atomically: true, encoding: .utf8)
+            #expect(throws: ConfigurationError.self) {
+                try PostgresPassword.resolve(settings, environment: [:])
+            }
+        }
+    }
+
+    /// A root certificate that cannot be loaded is a configuration error that names it, not
+    /// an unexpected failure; nothing is connected to.
+    @Test func aRootCertificateThatCannotBeLoadedIsNamed() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ftd-pg-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let garbage = directory.appendingPathComponent("root.crt").path
+        try "not a certificate\n".write(toFile: garbage, atomically: true, encoding: .utf8)
+        for file in [directory.appendingPathComponent("missing.crt").path, garbage] {
+            let settings = PostgresSettings(
+                host: "127.0.0.1", port: 9, user: "ftd", database: "ftd", tls: .verifyFull,
+                rootCertificate: file)
+            do {
+                _ = try await PostgresStore.open(settings, password: nil, logger: StoreSample.logger)
+                Issue.record("opened with \(file)")
+            } catch let error as ConfigurationError {
+                #expect("\(error)".contains("sslrootcert \(file)"), "\(error)")
+            }
+        }
+    }
 }

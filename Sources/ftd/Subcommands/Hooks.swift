@@ -120,11 +120,12 @@ struct Hooks: AsyncParsableCommand {
                         "ftd: note: hook \(name) fires only for account(s) \(only.joined(separator: ", ")); the daemon would not run it for this job of account \(delivery.transition.account)\n"
                             .utf8))
             }
+            // The store as the daemon names it to a hook: the URL of a PostgreSQL store.
             let payload = HookPayload(
-                delivery: delivery, attempt: 1, databasePath: configuration.storage.database)
-            // Every account's key variable, as the daemon withholds them: the first
-            // account's alone would hand the others' keys to the hook.
-            let keyVariables = Set(configuration.accounts.map(\.api.apiKeyEnv))
+                delivery: delivery, attempt: 1, databasePath: configuration.storage.displayName)
+            // Every secret variable, as the daemon withholds them: the first account's key
+            // alone would hand the others' keys, the webhook secrets and PGPASSWORD to the hook.
+            let keyVariables = Daemon.secretVariables(configuration)
             let runner = HookRunner(keyVariables: { keyVariables }, logger: Logger(label: "ftd"))
             let result = await runner.run(hook, environment: payload.environment, stdin: payload.stdin)
             Terminal.write(HookTestView.render(hook: hook, delivery: delivery, result: result))
