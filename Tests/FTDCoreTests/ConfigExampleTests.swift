@@ -45,6 +45,7 @@ import Testing
         let enabled = parts.lines.indices.map { index in
             let line = parts.lines[index]
             return parts.accounts.contains(index) || line.hasPrefix("#accounts = ")
+                || Self.postgresLines.contains(where: line.hasPrefix)
                 ? line : Self.switchedOn(line)
         }.joined(separator: "\n")
         let configuration = try Self.loader.load(contents: enabled, path: "enabled.toml")
@@ -70,8 +71,9 @@ import Testing
     @Test func exampleAccountsLoadAsSPECSection8Describes() throws {
         // The accounts example switched on and [api] removed, as its comment tells users.
         let parts = try Self.exampleParts()
-        let enabled = parts.lines.indices.filter { !parts.api.contains($0) }.map {
-            Self.switchedOn(parts.lines[$0])
+        let enabled = parts.lines.indices.filter { !parts.api.contains($0) }.map { index in
+            let line = parts.lines[index]
+            return Self.postgresLines.contains(where: line.hasPrefix) ? line : Self.switchedOn(line)
         }.joined(separator: "\n")
         let configuration = try Self.loader.load(contents: enabled, path: "accounts.toml")
         #expect(configuration.listsAccounts)
@@ -90,6 +92,21 @@ import Testing
                     api: azure),
             ])
         #expect(configuration.hooks.map(\.accounts) == [["research"]])
+    }
+
+    /// `url` replaces `database`: the example's PostgreSQL lines are switched on alone.
+    static let postgresLines = ["#url = ", "#password_file = "]
+
+    @Test func exampleLoadsWithThePostgreSQLStoreSwitchedOnInsteadOfTheFile() throws {
+        let text = try String(contentsOfFile: Self.examplePath, encoding: .utf8)
+        let enabled = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            Self.postgresLines.contains(where: line.hasPrefix) ? Self.switchedOn(line) : line
+        }.joined(separator: "\n")
+        let configuration = try Self.loader.load(contents: enabled, path: "postgres.toml")
+        let postgres = try #require(configuration.storage.postgres)
+        #expect(postgres.displayName == "postgres://ftd@db.internal:5432/ftd")
+        #expect(postgres.tls == .require)
+        #expect(postgres.passwordFile == "/etc/ftd/pg_password")
     }
 
     @Test func exampleDocumentsEveryKey() throws {
