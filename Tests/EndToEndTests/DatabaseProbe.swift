@@ -121,10 +121,16 @@ final class SQLiteShell {
         }
     }
 
-    /// Ends the shell; its open transaction rolls back and its locks go.
+    /// Ends the shell; its open transaction rolls back and its locks go. `.quit` first: a
+    /// child spawned elsewhere in the same instant can hold a copy of the pipe (see
+    /// `ChildExit`), and the shell would then never read the end of its input.
     func close() async throws {
+        input.fileHandleForWriting.write(Data(".quit\n".utf8))
         try? input.fileHandleForWriting.close()
-        try await eventually(timeout: .seconds(20), "sqlite3 to exit") { !process.isRunning }
+        let pid = process.processIdentifier
+        try await eventually(timeout: .seconds(20), "sqlite3 to exit") {
+            ChildExit.status(of: pid) != nil || !process.isRunning
+        }
     }
 
     deinit {

@@ -63,17 +63,26 @@ struct FTDProcess {
 
     func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
 
+    /// Whether the process has ended (`ChildExit`), not `Process.isRunning`, which can lag
+    /// for as long as another child lives.
+    var hasExited: Bool { ChildExit.status(of: process.processIdentifier) != nil || !process.isRunning }
+
     /// Waits for the exit without blocking a thread; kills the process past the deadline.
     func wait(timeout: Duration = .seconds(60)) async throws -> Result {
         let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
+        while true {
+            if let status = ChildExit.status(of: process.processIdentifier) {
+                return Result(status: status, stdout: stdout, stderr: stderr)
+            }
+            if !process.isRunning {  // reaped by Foundation already
+                return Result(status: process.terminationStatus, stdout: stdout, stderr: stderr)
+            }
             if ContinuousClock.now > deadline {
                 kill(process.processIdentifier, SIGKILL)
                 throw TimedOut(description: "ftd did not exit within \(timeout): \(stderr)")
             }
             try await Task.sleep(for: .milliseconds(20))
         }
-        return Result(status: process.terminationStatus, stdout: stdout, stderr: stderr)
     }
 
     /// Runs `ftd ARGS` to completion.
@@ -83,6 +92,27 @@ struct FTDProcess {
     ) async throws -> Result {
         try await FTDProcess(arguments, in: directory, environment: environment, executable: executable)
             .wait(timeout: timeout)
+    }
+}
+
+/// A child's exit, asked of the kernel without reaping it.
+///
+/// Foundation's `Process` learns of an exit when a socket the child inherited closes, and
+/// its emulation of close-on-exec closes only the descriptors open when the spawn began:
+/// a socket another test opens in that instant leaks into the new child, and the first
+/// child's exit then goes unseen (`isRunning` stays true) until the second one ends, which
+/// for a daemon can be minutes. `waitid` with `WNOWAIT` reads the exit at once and leaves
+/// the zombie for Foundation to reap.
+enum ChildExit {
+    /// The exit status (or the signal that ended it, as `Process.terminationStatus` gives
+    /// it); nil while the child runs.
+    static func status(of pid: Int32) -> Int32? {
+        var info = siginfo_t()
+        guard waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 else {
+            return nil  // ECHILD: Foundation reaped it already, and knows its status
+        }
+        guard info._sifields._sigchld.si_pid == pid else { return nil }
+        return info._sifields._sigchld.si_status
     }
 }
 

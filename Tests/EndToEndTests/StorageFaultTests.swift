@@ -87,7 +87,7 @@ import Testing
                 try await eventually("two failed cycles") {
                     P.count("retrying next cycle", in: daemon.stderr) >= 2
                 }
-                #expect(daemon.process.isRunning)
+                #expect(!daemon.hasExited)
                 #expect(HookTests.lines(log).isEmpty)  // nothing recorded, nothing fired
                 let whileFull = try await Self.transitions(sandbox)
                 #expect(whileFull == ["->validating_files"])
@@ -194,7 +194,7 @@ import Testing
                 try await eventually("two failed cycles") {
                     P.count("retrying next cycle", in: daemon.stderr) >= 2
                 }
-                #expect(daemon.process.isRunning)
+                #expect(!daemon.hasExited)
                 #expect(HookTests.lines(log).isEmpty)
 
                 daemon.signal(SIGTERM)
