@@ -29,37 +29,36 @@ struct PostgresServer: Sendable {
         return url[..<slash.upperBound] + database
     }
 
-    /// Runs one statement with psql, as the test role; returns its unaligned output.
+    /// Runs one statement with psql, as the test role; returns its unaligned output. Output
+    /// goes to files and the exit is awaited (`FTDProcess`): no pipe a concurrently spawned
+    /// child could hold open, and no thread blocked.
     @discardableResult
-    func psql(_ sql: String, database: String? = nil) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.psql)
-        process.arguments = [
-            database.map(url(database:)) ?? url, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql,
-        ]
-        process.environment = ["PGPASSWORD": password, "PATH": "/usr/bin:/bin"]
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TimedOut(description: "psql \(sql): \(String(decoding: errorData, as: UTF8.self))")
-        }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    func psql(_ sql: String, database: String? = nil) async throws -> String {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try await FTDProcess.run(
+            [
+                database.map(url(database:)) ?? url, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c",
+                sql,
+            ],
+            in: directory, environment: ["PGPASSWORD": password], timeout: .seconds(60),
+            executable: URL(fileURLWithPath: Self.psql))
+        guard result.status == 0 else { throw TimedOut(description: "psql \(sql): \(result.stderr)") }
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// A new, empty database; its URL.
-    func freshDatabase() throws -> (name: String, url: String) {
+    /// Runs `body` with a new, empty database (its name and URL), dropped afterwards
+    /// however `body` ends.
+    func withDatabase<T>(_ body: ((name: String, url: String)) async throws -> T) async throws -> T {
         let name = "e2e_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        try psql("CREATE DATABASE \(name)")
-        return (name, url(database: name))
-    }
-
-    func drop(_ name: String) {
-        _ = try? psql("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        try await psql("CREATE DATABASE \(name)")
+        do {
+            let result = try await body((name, url(database: name)))
+            _ = try? await psql("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+            return result
+        } catch {
+            _ = try? await psql("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+            throw error
+        }
     }
 }
