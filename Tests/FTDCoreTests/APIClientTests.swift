@@ -235,7 +235,8 @@ import Testing
         try await Self.withServer(Array(repeating: .init(status: 500), count: 3)) { server in
             let client = Self.client(server, maxRetries: 4, baseDelay: 60)
             let task = Task { try await client.retrieveJob(id: "ftjob-1") }
-            let deadline = ContinuousClock.now + .seconds(10)
+            // Generous: on a busy machine the first request can take many seconds to arrive.
+            let deadline = ContinuousClock.now + .seconds(60)
             while await server.received.isEmpty, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(5))
             }
