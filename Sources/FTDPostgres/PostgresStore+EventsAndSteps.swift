@@ -32,25 +32,16 @@ extension CycleWriter {
         }
     }
 
-    /// The events of the jobs that are stored, in batches, each once (its id is the key):
+    /// The events of the jobs that are stored, in batches of at most `rowsPerStatement`
+    /// events or about `bytesPerStatement` of text, each once (its id is the key):
     /// the API's batches come newest first and are stored oldest first, so that `seq`
     /// orders the events of one `created_at` second the way they happened. Sorted by job
     /// so that two runs of the same cycle store events in the same order.
     mutating func eventBatches() -> [EventBatch] {
-        var batches: [EventBatch] = []
-        var batch = EventBatch()
-        for (jobID, events) in cycle.events.sorted(by: { $0.key < $1.key }) {
-            guard storesChildren(of: jobID, table: "events") else { continue }
-            for event in events.reversed() {
-                batch.append(event, jobID: jobID)
-                if batch.count == PostgresStore.rowsPerStatement {
-                    batches.append(batch)
-                    batch = EventBatch()
-                }
-            }
-        }
-        if batch.count > 0 { batches.append(batch) }
-        return batches
+        EventBatch.batches(
+            cycle.events.sorted(by: { $0.key < $1.key }).filter {
+                storesChildren(of: $0.key, table: "events")
+            })
     }
 
     /// `seq` is taken row by row in the arrays' order (`UNNEST` keeps it). An event already
@@ -192,14 +183,41 @@ struct EventBatch {
 
     var count: Int { ids.count }
 
+    /// Each job's events (newest first, as the API sends them) oldest first, cut into
+    /// batches of at most `rows` events, or once a batch's text reaches `bytes`.
+    static func batches(
+        _ events: [(key: String, value: [JobEvent])], rows: Int = PostgresStore.rowsPerStatement,
+        bytes: Int = PostgresStore.bytesPerStatement
+    ) -> [EventBatch] {
+        var batches: [EventBatch] = []
+        var batch = EventBatch()
+        for (jobID, events) in events {
+            for event in events.reversed() {
+                batch.append(event, jobID: jobID)
+                if batch.count >= rows || batch.bytes >= bytes {
+                    batches.append(batch)
+                    batch = EventBatch()
+                }
+            }
+        }
+        if batch.count > 0 { batches.append(batch) }
+        return batches
+    }
+    /// The text the batch binds, in UTF-8 bytes (`PostgresStore.bytesPerStatement`).
+    private(set) var bytes = 0
+
     mutating func append(_ event: JobEvent, jobID: String) {
+        let text = event.data?.encodedString
+        bytes +=
+            jobID.utf8.count + event.id.utf8.count + event.level.utf8.count + (event.type?.utf8.count ?? 0)
+            + event.message.utf8.count + (text?.utf8.count ?? 0)
         jobIDs.append(jobID)
         ids.append(event.id)
         times.append(event.createdAt)
         levels.append(event.level)
         types.append(event.type)
         messages.append(event.message)
-        data.append(event.data?.encodedString)
+        data.append(text)
     }
 }
 

@@ -6,18 +6,11 @@ import PostgresNIO
 /// as themselves, single statements on a pooled connection, and batches of rows bound as
 /// arrays (`UNNEST`), so that a cycle of 100,000 events is a few statements, not 100,000.
 extension PostgresStore {
-    /// `transaction`, or `fencedTransaction` when `fenced`, with the error the work threw
-    /// (`StoreError.notLeader`, a server's error mapped to `StoreError`) rather than
-    /// PostgresNIO's wrapper of it, whose text says nothing of the cause.
+    /// `fencedTransaction` when `fenced`, else `transaction`; either throws the error the
+    /// work threw (`mappingErrors`).
     func writing<T: Sendable>(fenced: Bool, _ work: (PostgresConnection) async throws -> T) async throws -> T
     {
-        do {
-            return try await fenced ? fencedTransaction(work) : transaction(work)
-        } catch let error as PostgresTransactionError {
-            let cause = error.closureError ?? error.beginError ?? error.commitError ?? error
-            if let cause = cause as? PSQLError { throw storeError(cause) }
-            throw cause
-        }
+        try await fenced ? fencedTransaction(work) : transaction(work)
     }
 
     /// One statement outside any transaction (it commits by itself), its rows read by
@@ -35,6 +28,11 @@ extension PostgresStore {
     /// The most rows one batched statement carries: each column is one array value, and a
     /// first sync's million events go in statements of this many.
     static let rowsPerStatement = 10_000
+
+    /// The most text one batch of events binds before it is cut, whatever its count: a
+    /// statement's message, and each array in it, must stay under PostgreSQL's 1 GB, and an
+    /// API that sends 100 KB messages would pass that in 10,000 events.
+    static let bytesPerStatement = 64 << 20
 }
 
 /// A one-dimensional array bound as one value whose elements may be NULL: PostgresNIO's
