@@ -1,11 +1,7 @@
-import FTDConfig
 import FTDEngine
 import FTDModel
 import FTDStore
-import Foundation
-import Logging
 import ServiceLifecycle
-import Synchronization
 
 /// The shared store's daemon (SPEC section 11): standing by, taking the lease, and leading
 /// one term, apart from the wiring in `Daemon.swift`.

@@ -197,7 +197,10 @@ final class LeaseKeeper: Sendable {
                     now - deadline >= timing.margin
                     ? "it has expired: was this process paused?"
                     : "\(Self.seconds(timing.margin)) s before it expires"
-                lose("not renewed for \(Self.seconds(timing.ttl - timing.margin)) s (\(detail)), \(when)")
+                // Since the last renewal that reached the store was sent: more than the
+                // usual TTL less the margin when the process was paused.
+                let since = now - (deadline - (timing.ttl - timing.margin))
+                lose("not renewed for \(Self.seconds(since)) s (\(detail)), \(when)")
                 return
             }
             do {

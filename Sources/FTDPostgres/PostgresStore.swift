@@ -223,6 +223,10 @@ public final class PostgresStore: Sendable {
             return try await work()
         } catch let error as StoreError {
             throw error
+        } catch  where Task.isCancelled {
+            // PostgresNIO reports a cancelled task's query as its own error (a cancelled
+            // pool request, a cancelled query): it is the cancellation, and says so.
+            throw CancellationError()
         } catch let error as PSQLError {
             throw storeError(error)
         } catch let error as PostgresTransactionError {
