@@ -21,6 +21,12 @@ public enum PostgresPassword {
             file = "\(directory)/\(credentialName)"
         }
         if let file {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), isDirectory.boolValue
+            {
+                throw .invalid(
+                    "storage.password_file", "\(file) is a directory: name the file that holds the password")
+            }
             let text: String
             do {
                 text = try String(contentsOfFile: file, encoding: .utf8)

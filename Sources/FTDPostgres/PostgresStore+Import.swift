@@ -16,16 +16,19 @@ extension PostgresStore {
 
     /// Why the copy did not start or did not finish.
     public enum ImportError: Error, Equatable, CustomStringConvertible {
-        /// The store holds rows already.
-        case notEmpty(store: String, jobs: Int)
+        /// The store holds rows already: jobs, or accounts a daemon has polled (its
+        /// baseline, with no job yet).
+        case notEmpty(store: String, jobs: Int, accounts: Int)
         /// The copy's row counts differ from the file's.
         case countsDiffer(table: String, copied: Int, expected: Int)
 
         public var description: String {
             switch self {
-            case .notEmpty(let store, let jobs):
+            case .notEmpty(let store, let jobs, let accounts):
+                let held =
+                    jobs > 0 ? "\(jobs) job(s)" : "no job yet, but \(accounts) account(s) a daemon has polled"
                 return
-                    "\(store) already holds an ftd history (\(jobs) job(s)): ftd migrate copies only into an empty store; drop its tables or create a new database"
+                    "\(store) already holds an ftd history (\(held)): ftd migrate copies only into an empty store; drop its tables or create a new database"
             case .countsDiffer(let table, let copied, let expected):
                 return
                     "the copy of \(table) has \(copied) rows, the file \(expected): nothing was committed; run ftd migrate again"
@@ -62,7 +65,9 @@ extension PostgresStore {
         return try await transaction { connection in
             let jobs = try await Self.count("jobs", connection, logger)
             let accounts = try await Self.count("accounts", connection, logger)
-            guard jobs == 0, accounts == 0 else { throw ImportError.notEmpty(store: displayName, jobs: jobs) }
+            guard jobs == 0, accounts == 0 else {
+                throw ImportError.notEmpty(store: displayName, jobs: jobs, accounts: accounts)
+            }
             var report = ImportReport()
             var current: String?
             for try await (table, rows) in feed.stream {

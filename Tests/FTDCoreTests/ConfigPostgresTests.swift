@@ -107,6 +107,23 @@ import Testing
         #expect(throws: ConfigurationError.self) { try PostgresPassword.resolve(settings, environment: [:]) }
     }
 
+    /// A directory named as the password file (a credential directory, say) is named as
+    /// one, not reported as an unreadable file's numbered error.
+    @Test func aDirectoryNamedAsThePasswordFileIsSaidToBeOne() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ftd-pg-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let settings = PostgresSettings(
+            host: "db", user: "ftd", database: "ftd", passwordFile: directory.path)
+        let error = #expect(throws: ConfigurationError.self) {
+            try PostgresPassword.resolve(settings, environment: [:])
+        }
+        #expect(
+            error?.description
+                == "config: storage.password_file: \(directory.path) is a directory: name the file that holds the password"
+        )
+    }
+
     /// The line end a file's editor wrote is not part of the password, and nothing more is
     /// taken off.
     @Test func aPasswordFilesLineEndIsDroppedAndNothingElse() throws {

@@ -256,3 +256,39 @@ struct PostgresStoreConcurrencyTests {
                 == 1)
     }
 }
+
+extension PostgresStoreConcurrencyTests {
+    /// A store a daemon already uses is refused by `ftd migrate` even before its first job,
+    /// and the refusal says what the store holds (not "0 jobs").
+    @Test func migrateRefusesAStoreWhoseAccountADaemonPolledAndSaysSo() async throws {
+        let server = try TestPostgres.required()
+        let store = try await server.open(schema: try await server.freshSchema())
+        defer { store.close() }
+        try await store.execute(
+            unsafeSQL: "INSERT INTO accounts (name, baseline_completed_at) VALUES ('default', 1)")
+        let error = await #expect(throws: PostgresStore.ImportError.self) {
+            _ = try await store.importHistory(from: try AppDatabase.inMemory())
+        }
+        #expect(error == .notEmpty(store: store.displayName, jobs: 0, accounts: 1))
+        #expect(error?.description.contains("(no job yet, but 1 account(s) a daemon has polled)") == true)
+    }
+}
+
+extension PostgresStoreConcurrencyTests {
+    /// What fails in a cancelled task (PostgresNIO's cancelled pool request, when the
+    /// server is gone) ends as the cancellation it is: a leader that lost its lease cancels
+    /// its cycle, and must not log that as a failed cycle.
+    @Test func whatFailsInACancelledTaskIsTheCancellation() async throws {
+        struct Cancelled: Error {}
+        let server = try TestPostgres.required()
+        let store = try await server.open(schema: try await server.freshSchema())
+        defer { store.close() }
+        await #expect(throws: Cancelled.self) { try await store.mappingErrors { throw Cancelled() } }
+        let task = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            try await store.mappingErrors { throw Cancelled() }
+        }
+        let result = await task.result
+        #expect(throws: CancellationError.self) { try result.get() }
+    }
+}
