@@ -135,7 +135,7 @@ public struct HookDispatcher: Sendable {
             if cut {
                 result.exitCode = nil  // whatever it exited with, the stop ended it
                 result.stderr += Self.cutByStopNote
-                try await outbox.finishAttempt(runID: runID, result: result, cutByStop: true)
+                try await recordEnd(runID: runID, result: result, cutByStop: true)
                 logger.warning(
                     cutAtOnce()
                         ? "hook stopped: this daemon lost the leader lease; the delivery runs again on the next leader"
@@ -143,7 +143,7 @@ public struct HookDispatcher: Sendable {
                     metadata: metadata)
                 throw CancellationError()
             }
-            try await outbox.finishAttempt(runID: runID, result: result, cutByStop: false)
+            try await recordEnd(runID: runID, result: result, cutByStop: false)
             // Only here: an attempt the stop cut short above did not end on its own.
             metrics.ran(hook: hook.name, outcome: result.outcome)
             made += 1
@@ -160,6 +160,16 @@ public struct HookDispatcher: Sendable {
         }
         logger.error("hook failed after \(made) attempts: giving up on this delivery", metadata: metadata)
         try await outbox.completeDelivery(id: delivery.id, succeeded: false, at: now(), note: nil)
+    }
+
+    /// Records how an attempt ended, even when a graceful stop cancelled this task while
+    /// the hook was let finish: in a task of its own, which the stop does not cancel
+    /// (PostgreSQL's connection pool refuses a cancelled task's request, and the attempt
+    /// would be taken for one ftd died under, and run again).
+    func recordEnd(runID: Int64, result: HookRunResult, cutByStop: Bool) async throws {
+        let outbox = self.outbox
+        try await Task { try await outbox.finishAttempt(runID: runID, result: result, cutByStop: cutByStop) }
+            .value
     }
 
     /// What a cut-short attempt's stderr ends with.
