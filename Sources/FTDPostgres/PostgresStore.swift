@@ -221,24 +221,34 @@ public final class PostgresStore: Sendable {
     func mappingErrors<T>(_ work: () async throws -> T) async throws -> T {
         do {
             return try await work()
-        } catch let error as StoreError {
-            throw error
-        } catch  where Task.isCancelled {
-            // PostgresNIO reports a cancelled task's query as its own error (a cancelled
-            // pool request, a cancelled query): it is the cancellation, and says so.
-            throw CancellationError()
-        } catch let error as PSQLError {
-            throw storeError(error)
-        } catch let error as PostgresTransactionError {
+        } catch {
+            throw mapped(error)
+        }
+    }
+
+    /// The error a caller sees for what a statement or a transaction threw: ftd's own as it
+    /// is, the server's answer as a `StoreError`, and what PostgresNIO reports of a cancelled
+    /// task (a cancelled pool request, a connection closed under it) as the cancellation
+    /// it is, so that a leader that lost its lease does not log its cancelled cycle as a
+    /// failed one.
+    func mapped(_ error: any Error) -> any Error {
+        var cause = error
+        if let wrapped = error as? PostgresTransactionError {
             // `withTransaction` wraps what failed: the closure's own error (a `StoreError`
             // such as `notLeader`, or a query's), else BEGIN's or COMMIT's.
-            switch error.closureError ?? error.beginError ?? error.commitError {
-            case let cause as PSQLError: throw storeError(cause)
-            case let cause?: throw cause
-            case nil: throw error
-            }
-        } catch is CancellationError {
-            throw CancellationError()
+            cause = wrapped.closureError ?? wrapped.beginError ?? wrapped.commitError ?? error
+        }
+        switch cause {
+        case is StoreError, is ImportError, is CancellationError:
+            return cause
+        case let answer as PSQLError where answer.serverInfo != nil:
+            return storeError(answer)
+        case _ where Task.isCancelled:
+            return CancellationError()
+        case let failure as PSQLError:
+            return storeError(failure)
+        default:
+            return cause
         }
     }
 

@@ -290,5 +290,13 @@ extension PostgresStoreConcurrencyTests {
         }
         let result = await task.result
         #expect(throws: CancellationError.self) { try result.get() }
+        // ftd's own errors stay what they are, cancelled or not: a refused write must still
+        // tell the lease keeper.
+        let refused = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            try await store.mappingErrors { throw StoreError.notLeader(path: "x") }
+        }
+        let refusal = await refused.result
+        #expect(throws: StoreError.notLeader(path: "x")) { try refusal.get() }
     }
 }
