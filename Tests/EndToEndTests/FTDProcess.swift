@@ -65,17 +65,19 @@ struct FTDProcess {
 
     /// Whether the process has ended (`ChildExit`), not `Process.isRunning`, which can lag
     /// for as long as another child lives.
-    var hasExited: Bool { ChildExit.status(of: process.processIdentifier) != nil || !process.isRunning }
+    var hasExited: Bool { !process.isRunning || ChildExit.status(of: process.processIdentifier) != nil }
 
     /// Waits for the exit without blocking a thread; kills the process past the deadline.
     func wait(timeout: Duration = .seconds(60)) async throws -> Result {
         let deadline = ContinuousClock.now + timeout
         while true {
+            // Foundation's answer first: once it reaped the child, the pid may belong to
+            // another process, and only while it has not can `waitid` ask about this one.
+            if !process.isRunning {
+                return Result(status: process.terminationStatus, stdout: stdout, stderr: stderr)
+            }
             if let status = ChildExit.status(of: process.processIdentifier) {
                 return Result(status: status, stdout: stdout, stderr: stderr)
-            }
-            if !process.isRunning {  // reaped by Foundation already
-                return Result(status: process.terminationStatus, stdout: stdout, stderr: stderr)
             }
             if ContinuousClock.now > deadline {
                 kill(process.processIdentifier, SIGKILL)
