@@ -203,6 +203,7 @@ struct EventBatch {
         if batch.count > 0 { batches.append(batch) }
         return batches
     }
+
     /// The text the batch binds, in UTF-8 bytes (`PostgresStore.bytesPerStatement`).
     private(set) var bytes = 0
 

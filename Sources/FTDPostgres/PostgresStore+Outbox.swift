@@ -84,7 +84,7 @@ extension PostgresStore: DeliveryOutbox {
         runID: Int64, attempt: Int
     ) {
         let claimer = instance?.id
-        let begun: (Int64, Int)? = try await writing(fenced: true) { connection in
+        let begun: (Int64, Int)? = try await fencedTransaction { connection in
             let claimed = try await connection.query(
                 """
                 SELECT id FROM deliveries WHERE id = \(deliveryID) AND status = 'pending'
@@ -121,7 +121,7 @@ extension PostgresStore: DeliveryOutbox {
     /// retries.
     public func finishAttempt(runID: Int64, result: HookRunResult, cutByStop: Bool) async throws {
         let completes = result.outcome == .succeeded && !cutByStop
-        let finished = try await writing(fenced: true) { connection in
+        let finished = try await fencedTransaction { connection in
             let rows = try await connection.query(
                 """
                 WITH run AS (
@@ -150,7 +150,7 @@ extension PostgresStore: DeliveryOutbox {
     ///   `ftd hooks runs` shows it; only when this call is the one that completes it.
     public func completeDelivery(id: String, succeeded: Bool, at time: Int64, note: String?) async throws {
         let status = succeeded ? "succeeded" : "failed"
-        let known = try await writing(fenced: true) { connection in
+        let known = try await fencedTransaction { connection in
             let rows = try await connection.query(
                 """
                 WITH done AS (

@@ -77,7 +77,7 @@ extension PostgresStore: PollStore {
     public func recordCycle(_ cycle: CycleRecord, rule: @escaping TransitionRule) async throws
         -> RecordedCycle
     {
-        try await writing(fenced: true) { connection in
+        try await fencedTransaction { connection in
             var writer = CycleWriter(cycle: cycle, connection: connection, logger: logger)
             return try await writer.record(rule: rule)
         }

@@ -2,17 +2,10 @@ import FTDModel
 import FTDStore
 import PostgresNIO
 
-/// How the write side runs its statements: transactions whose own errors reach the caller
-/// as themselves, single statements on a pooled connection, and batches of rows bound as
-/// arrays (`UNNEST`), so that a cycle of 100,000 events is a few statements, not 100,000.
+/// How the write side runs its statements: single statements on a pooled connection, and
+/// batches of rows bound as arrays (`UNNEST`), so that a cycle of 100,000 events is a few
+/// statements, not 100,000. A cycle's writes go in `fencedTransaction`.
 extension PostgresStore {
-    /// `fencedTransaction` when `fenced`, else `transaction`; either throws the error the
-    /// work threw (`mappingErrors`).
-    func writing<T: Sendable>(fenced: Bool, _ work: (PostgresConnection) async throws -> T) async throws -> T
-    {
-        try await fenced ? fencedTransaction(work) : transaction(work)
-    }
-
     /// One statement outside any transaction (it commits by itself), its rows read by
     /// `read` on the connection that ran it.
     func withRows<T: Sendable>(_ query: PostgresQuery, _ read: (PostgresRowSequence) async throws -> T)
